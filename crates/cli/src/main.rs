@@ -1,0 +1,535 @@
+//! The `burnrate` command line: a thin layer over `burnrate-core` that parses
+//! arguments, prints results and maps errors to exit codes (0 success,
+//! 1 error, 2 usage error).
+
+mod output;
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use burnrate_core::ingest::FileReport;
+use burnrate_core::store::{Dataset, ImportOutcome};
+use burnrate_core::summary::{self, CostMeasure, Dimension, SummaryRequest};
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+use output::{Format, write_frame};
+
+#[derive(Parser)]
+#[command(
+    name = "burnrate",
+    version,
+    about = "FinOps cloud cost analyzer: billing files in, FOCUS out"
+)]
+struct Cli {
+    /// Where the local dataset lives (default: the platform data dir).
+    #[arg(long, global = true, env = "BURNRATE_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Import billing files, folders or globs into the local dataset.
+    Import {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// List imported sources, or remove one.
+    Sources {
+        #[command(subcommand)]
+        action: Option<SourcesAction>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Billed, effective (amortized) and list cost by dimension.
+    Summary {
+        /// Comma-separated dimensions: provider, account, subaccount, service,
+        /// service_category, region, resource, charge_category, month, day, tag:KEY
+        #[arg(long, value_delimiter = ',', default_value = "provider")]
+        by: Vec<String>,
+        /// First day included (YYYY-MM-DD).
+        #[arg(long)]
+        from: Option<NaiveDate>,
+        /// First day excluded (YYYY-MM-DD).
+        #[arg(long)]
+        to: Option<NaiveDate>,
+        /// The measure rows are sorted by: billed, effective or list.
+        #[arg(long, default_value = "billed")]
+        cost: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// Answer from these files directly, without the local dataset.
+        #[arg(long, num_args = 1.., value_name = "PATH")]
+        files: Vec<String>,
+    },
+    /// Run Polars SQL over the table `billing` (FOCUS columns).
+    Query {
+        sql: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// Query these files directly, without the local dataset.
+        #[arg(long, num_args = 1.., value_name = "PATH")]
+        files: Vec<String>,
+    },
+    /// Load the built-in demo dataset (three months of AWS and Azure).
+    Demo,
+    /// Developer tools (not part of the stable interface).
+    #[command(hide = true)]
+    Dev {
+        #[command(subcommand)]
+        action: DevAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum SourcesAction {
+    /// Remove a source (and its rows) by id.
+    Remove { id: String },
+}
+
+#[derive(Subcommand)]
+enum DevAction {
+    /// Write a synthetic legacy CUR CSV for benchmarks.
+    GenCur {
+        #[arg(long)]
+        rows: u64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match run(cli) {
+        Ok(code) => code,
+        Err(error) => {
+            if is_broken_pipe(&error) {
+                return ExitCode::SUCCESS;
+            }
+            let usage = error
+                .downcast_ref::<burnrate_core::Error>()
+                .is_some_and(|e| matches!(e, burnrate_core::Error::Usage(_)));
+            eprintln!("error: {error:#}");
+            ExitCode::from(if usage { 2 } else { 1 })
+        }
+    }
+}
+
+fn is_broken_pipe(error: &anyhow::Error) -> bool {
+    error.chain().any(|e| {
+        e.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}
+
+fn data_dir(option: Option<PathBuf>) -> Result<PathBuf> {
+    match option {
+        Some(dir) => Ok(dir),
+        None => dirs::data_dir()
+            .map(|d| d.join("burnrate"))
+            .context("no platform data directory; pass --data-dir or set BURNRATE_DATA_DIR"),
+    }
+}
+
+fn run(cli: Cli) -> Result<ExitCode> {
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    match cli.command {
+        Command::Import { paths, format } => {
+            let dataset = Dataset::open(&data_dir(cli.data_dir)?)?;
+            import(&dataset, &paths, format, &mut out)
+        }
+        Command::Sources { action, format } => {
+            let dataset = Dataset::open(&data_dir(cli.data_dir)?)?;
+            match action {
+                Some(SourcesAction::Remove { id }) => {
+                    let removed = dataset.remove_source(&id)?;
+                    writeln!(
+                        out,
+                        "removed source {} ({} rows from {})",
+                        removed.id,
+                        removed.rows,
+                        removed
+                            .paths
+                            .iter()
+                            .map(|p| p.display().to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )?;
+                }
+                None => list_sources(&dataset, format, &mut out)?,
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Summary {
+            by,
+            from,
+            to,
+            cost,
+            format,
+            files,
+        } => {
+            let request = SummaryRequest {
+                by: by
+                    .iter()
+                    .map(|d| Dimension::parse(d))
+                    .collect::<Result<_, _>>()?,
+                from,
+                to,
+                sort_by: CostMeasure::parse(&cost)?,
+            };
+            let df = with_frame(cli.data_dir, &files, |frame| {
+                Ok(summary::summarize(frame, &request)?)
+            })?;
+            write_frame(&mut out, &df, format)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Query { sql, format, files } => {
+            let df = with_frame(cli.data_dir, &files, |frame| {
+                Ok(summary::query(frame, &sql)?)
+            })?;
+            write_frame(&mut out, &df, format)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Demo => {
+            let dir = data_dir(cli.data_dir)?;
+            let dataset = Dataset::open(&dir)?;
+            let files = burnrate_core::demo::write_demo_files(&dataset.temp_dir().join("demo"))?;
+            let now = chrono::Utc::now();
+            let mut imported = 0;
+            for file in &files {
+                if let ImportOutcome::Imported { .. } = dataset.import(file, now)? {
+                    imported += 1;
+                }
+            }
+            let _ = std::fs::remove_dir_all(dataset.temp_dir().join("demo"));
+            writeln!(
+                out,
+                "demo dataset loaded into {} ({} files imported, {} already there)",
+                dir.display(),
+                imported,
+                files.len() - imported
+            )?;
+            writeln!(out, "try: burnrate summary --by provider,service")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Dev {
+            action: DevAction::GenCur { rows, out: path },
+        } => {
+            let file = std::fs::File::create(&path).with_context(|| path.display().to_string())?;
+            let written =
+                burnrate_core::synth::write_legacy_cur(std::io::BufWriter::new(file), rows, 42)?;
+            writeln!(out, "wrote {written} rows to {}", path.display())?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+/// Runs `f` over the dataset, or over the given files staged in a temporary
+/// directory (offline analysis that leaves the dataset alone).
+fn with_frame<T>(
+    data_dir_option: Option<PathBuf>,
+    files: &[String],
+    f: impl FnOnce(polars::prelude::LazyFrame) -> Result<T>,
+) -> Result<T> {
+    if files.is_empty() {
+        let dataset = Dataset::open(&data_dir(data_dir_option)?)?;
+        let snapshot = dataset.snapshot()?;
+        return f(snapshot.scan()?);
+    }
+    let temp = tempfile::tempdir().context("creating a temporary directory")?;
+    let mut staged = Vec::new();
+    for path in expand_paths(files)? {
+        let parts = if burnrate_core::ingest::cur_manifest::is_manifest(&path) {
+            burnrate_core::ingest::cur_manifest::parts(&path)?.1
+        } else {
+            vec![path]
+        };
+        for part in parts {
+            staged.push(burnrate_core::ingest::stage(&part, temp.path())?);
+        }
+    }
+    let paths: Vec<PathBuf> = staged.iter().map(|s| s.parquet.to_path_buf()).collect();
+    f(burnrate_core::store::scan_files(&paths)?)
+}
+
+/// Expands folders (recursively) and globs into files. In a folder holding a
+/// CUR manifest, the manifest stands for its parts and the rest of the
+/// delivery (older assemblies) is skipped.
+fn expand_paths(inputs: &[String]) -> Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for input in inputs {
+        let path = PathBuf::from(input);
+        if path.is_dir() {
+            collect_folder(&path, &mut files)?;
+        } else if path.exists() {
+            files.push(path);
+        } else if input.contains(['*', '?', '[']) {
+            let mut matched = false;
+            for entry in glob::glob(input).with_context(|| format!("bad pattern {input}"))? {
+                let p = entry?;
+                if p.is_dir() {
+                    collect_folder(&p, &mut files)?;
+                } else {
+                    files.push(p);
+                }
+                matched = true;
+            }
+            if !matched {
+                anyhow::bail!(burnrate_core::Error::Usage(format!(
+                    "{input}: no file matches"
+                )));
+            }
+        } else {
+            anyhow::bail!(burnrate_core::Error::bad_input(
+                &path,
+                "no such file or folder"
+            ));
+        }
+    }
+    Ok(files)
+}
+
+fn collect_folder(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
+    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| dir.display().to_string())?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    let manifests: Vec<&PathBuf> = entries
+        .iter()
+        .filter(|p| p.is_file() && burnrate_core::ingest::cur_manifest::is_manifest(p))
+        .collect();
+    if !manifests.is_empty() {
+        files.extend(manifests.into_iter().cloned());
+        return Ok(());
+    }
+    for entry in entries {
+        let name = entry.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with('.') {
+            continue;
+        }
+        if entry.is_dir() {
+            collect_folder(&entry, files)?;
+        } else if !name.to_ascii_lowercase().ends_with(".json") || !name.contains("Manifest") {
+            files.push(entry);
+        }
+    }
+    Ok(())
+}
+
+fn import(
+    dataset: &Dataset,
+    inputs: &[String],
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
+    let files = expand_paths(inputs)?;
+    let progress = std::io::stderr().is_terminal() && format == Format::Table;
+    let bar = progress.then(|| {
+        let bar = indicatif::ProgressBar::new(files.len() as u64);
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} [{pos}/{len}] {elapsed} {wide_msg}")
+                .expect("valid template"),
+        );
+        bar.enable_steady_tick(std::time::Duration::from_millis(120));
+        bar
+    });
+    let mut results = Vec::new();
+    let mut failed = 0;
+    for file in &files {
+        if let Some(bar) = &bar {
+            bar.set_message(file.display().to_string());
+        }
+        let outcome = dataset.import(file, chrono::Utc::now());
+        if outcome.is_err() {
+            failed += 1;
+        }
+        results.push((file.clone(), outcome));
+        if let Some(bar) = &bar {
+            bar.inc(1);
+        }
+    }
+    if let Some(bar) = bar {
+        bar.finish_and_clear();
+    }
+    match format {
+        Format::Json => {
+            let json: Vec<serde_json::Value> = results
+                .iter()
+                .map(|(path, r)| match r {
+                    Ok(outcome) => serde_json::to_value(outcome).expect("outcome serializes"),
+                    Err(e) => serde_json::json!({
+                        "status": "failed", "path": path, "code": e.code(), "message": e.to_string()
+                    }),
+                })
+                .collect();
+            serde_json::to_writer_pretty(&mut *out, &json)?;
+            writeln!(out)?;
+        }
+        _ => print_import_table(&results, out)?,
+    }
+    for (_, result) in &results {
+        if let Err(e) = result {
+            eprintln!("error: {e}");
+        }
+    }
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn print_import_table(
+    results: &[(PathBuf, burnrate_core::Result<ImportOutcome>)],
+    out: &mut dyn Write,
+) -> std::io::Result<()> {
+    writeln!(
+        out,
+        "{:<8} {:<20} {:>9} {:<17} {:<4} {:>16} {:>16} {:>16}  file",
+        "status", "format", "rows", "periods", "cur", "provider total", "billed", "effective"
+    )?;
+    let row = |out: &mut dyn Write, status: &str, r: &FileReport| -> std::io::Result<()> {
+        let periods = match r.periods.as_slice() {
+            [] => "-".to_string(),
+            [one] => one.clone(),
+            [first, .., last] => format!("{first}..{last}"),
+        };
+        let format = match &r.version {
+            Some(v) => format!("{} {v}", r.format),
+            None => r.format.clone(),
+        };
+        if r.currencies.is_empty() {
+            writeln!(
+                out,
+                "{status:<8} {format:<20} {:>9} {periods:<17} {:<4} {:>16} {:>16} {:>16}  {}",
+                r.rows,
+                "-",
+                "0.00",
+                "0.00",
+                "0.00",
+                r.path.display()
+            )?;
+        }
+        for c in &r.currencies {
+            writeln!(
+                out,
+                "{status:<8} {format:<20} {:>9} {periods:<17} {:<4} {:>16} {:>16} {:>16}  {}",
+                r.rows,
+                c.currency,
+                output::group_thousands(&format!("{:.2}", c.native_total)),
+                output::group_thousands(&format!("{:.2}", c.billed_cost)),
+                output::group_thousands(&format!("{:.2}", c.effective_cost)),
+                r.path.display()
+            )?;
+        }
+        for note in &r.notes {
+            writeln!(out, "         note: {note}")?;
+        }
+        Ok(())
+    };
+    for (path, result) in results {
+        match result {
+            Ok(ImportOutcome::Imported {
+                reports,
+                replaced,
+                id,
+            }) => {
+                let status = if replaced.is_empty() {
+                    "imported"
+                } else {
+                    "replaced"
+                };
+                for r in reports {
+                    row(out, status, r)?;
+                }
+                if !replaced.is_empty() {
+                    writeln!(
+                        out,
+                        "         note: source {id} replaces the same billing periods of {}",
+                        replaced.join(", ")
+                    )?;
+                }
+            }
+            Ok(ImportOutcome::Unchanged { id, .. }) => {
+                writeln!(
+                    out,
+                    "{:<8} already imported as source {id}; nothing changed  {}",
+                    "same",
+                    path.display()
+                )?;
+            }
+            Err(e) => {
+                writeln!(out, "{:<8} {}  {}", "FAILED", e.code(), path.display())?;
+            }
+        }
+    }
+    writeln!(
+        out,
+        "provider total = the cost column as written in the file (re-read independently); it matches \
+         BilledCost (actual/billed files) or EffectiveCost (amortized files) to the cent."
+    )?;
+    Ok(())
+}
+
+fn list_sources(dataset: &Dataset, format: Format, out: &mut dyn Write) -> Result<()> {
+    use polars::prelude::*;
+    let snapshot = dataset.snapshot()?;
+    let sources = &snapshot.manifest.sources;
+    let text = |f: &dyn Fn(&burnrate_core::store::SourceRecord) -> String| -> Vec<String> {
+        sources.iter().map(f).collect()
+    };
+    let number = |f: &dyn Fn(&burnrate_core::store::SourceRecord) -> f64| -> Vec<f64> {
+        sources.iter().map(f).collect()
+    };
+    let periods = |s: &burnrate_core::store::SourceRecord| {
+        let mut p: Vec<&str> = s.slices.iter().map(|x| x.period.as_str()).collect();
+        p.sort();
+        p.dedup();
+        match p.as_slice() {
+            [] => String::new(),
+            [one] => one.to_string(),
+            [first, .., last] => format!("{first}..{last}"),
+        }
+    };
+    let df = DataFrame::new_infer_height(vec![
+        Column::new("id".into(), text(&|s| s.id.clone())),
+        Column::new("format".into(), text(&|s| s.format.clone())),
+        Column::new(
+            "rows".into(),
+            sources.iter().map(|s| s.rows).collect::<Vec<u64>>(),
+        ),
+        Column::new("periods".into(), text(&periods)),
+        Column::new(
+            "billed_cost".into(),
+            number(&|s| s.slices.iter().map(|x| x.billed_cost).sum()),
+        ),
+        Column::new(
+            "effective_cost".into(),
+            number(&|s| s.slices.iter().map(|x| x.effective_cost).sum()),
+        ),
+        Column::new(
+            "imported_at".into(),
+            text(&|s| s.imported_at.format("%Y-%m-%d %H:%M").to_string()),
+        ),
+        Column::new(
+            "path".into(),
+            text(&|s| {
+                s.paths
+                    .iter()
+                    .map(|p| p.display().to_string())
+                    .collect::<Vec<_>>()
+                    .join(";")
+            }),
+        ),
+    ])?;
+    write_frame(out, &df, format)?;
+    Ok(())
+}

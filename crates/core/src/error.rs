@@ -1,0 +1,88 @@
+//! The library's error type. Every variant carries what a user needs to act:
+//! the file, and where possible the row and column.
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{file}: {message}")]
+    BadInput { file: PathBuf, message: String },
+
+    #[error("{file}, row {row}, column {column}: {message}")]
+    BadValue {
+        file: PathBuf,
+        row: u64,
+        column: String,
+        message: String,
+    },
+
+    #[error(
+        "{file}: not a billing export Burnrate knows.\n  It saw {seen}.\n  Burnrate reads: {known}"
+    )]
+    UnknownFormat {
+        file: PathBuf,
+        seen: String,
+        known: String,
+    },
+
+    #[error("{file}: reconciliation failed: {message}")]
+    Reconciliation { file: PathBuf, message: String },
+
+    #[error("{0}")]
+    Usage(String),
+
+    #[error("data directory {dir}: {message}")]
+    Dataset { dir: PathBuf, message: String },
+
+    #[error("{context}: {source}")]
+    Io {
+        context: String,
+        #[source]
+        source: std::io::Error,
+    },
+
+    #[error("{context}: {source}")]
+    Polars {
+        context: String,
+        #[source]
+        source: polars::prelude::PolarsError,
+    },
+}
+
+impl Error {
+    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+        Error::Io {
+            context: context.into(),
+            source,
+        }
+    }
+
+    pub fn polars(context: impl Into<String>, source: polars::prelude::PolarsError) -> Self {
+        Error::Polars {
+            context: context.into(),
+            source,
+        }
+    }
+
+    pub fn bad_input(file: impl Into<PathBuf>, message: impl Into<String>) -> Self {
+        Error::BadInput {
+            file: file.into(),
+            message: message.into(),
+        }
+    }
+
+    /// A short stable code for scripts and the app (`{code, message}`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::BadInput { .. } | Error::BadValue { .. } => "bad_input",
+            Error::UnknownFormat { .. } => "unknown_format",
+            Error::Reconciliation { .. } => "reconciliation",
+            Error::Usage(_) => "usage",
+            Error::Dataset { .. } => "dataset",
+            Error::Io { .. } => "io",
+            Error::Polars { .. } => "query",
+        }
+    }
+}
+
+pub type Result<T> = std::result::Result<T, Error>;

@@ -1,0 +1,131 @@
+//! FOCUS ServiceCategory for the services seen most often in bills. The
+//! tables are Burnrate's own, written from the FOCUS ServiceCategory list and
+//! the providers' service catalogues; unknown services get `Other`.
+
+use polars::prelude::*;
+
+fn lookup(expr: Expr, table: fn(&str) -> &'static str) -> Expr {
+    expr.map(
+        move |c| {
+            let ca = c.str()?;
+            let out: StringChunked = ca.iter().map(|v| v.map(table)).collect();
+            Ok(out.with_name(c.name().clone()).into_column())
+        },
+        |_, f| Ok(Field::new(f.name().clone(), DataType::String)),
+    )
+}
+
+/// By AWS product code (`lineItem/ProductCode`).
+pub fn aws(product_code: Expr) -> Expr {
+    lookup(product_code, |code| match code {
+        "AmazonEC2" | "AWSLambda" | "AmazonECS" | "AmazonEKS" | "AWSFargate"
+        | "AmazonLightsail" | "AWSBatch" | "ElasticMapReduce" => "Compute",
+        "AmazonS3" | "AmazonEFS" | "AmazonGlacier" | "AWSBackup" | "AmazonFSx"
+        | "AWSStorageGateway" => "Storage",
+        "AmazonRDS" | "AmazonDynamoDB" | "AmazonElastiCache" | "AmazonRedshift" | "AmazonDocDB"
+        | "AmazonNeptune" | "AmazonMemoryDB" => "Databases",
+        "AmazonVPC"
+        | "AmazonCloudFront"
+        | "AmazonRoute53"
+        | "AWSELB"
+        | "AWSDataTransfer"
+        | "AmazonApiGateway"
+        | "AWSDirectConnect"
+        | "AWSGlobalAccelerator" => "Networking",
+        "AmazonCloudWatch" | "AWSCloudTrail" | "AWSConfig" | "AWSCostExplorer"
+        | "AWSSystemsManager" | "AWSCloudFormation" => "Management and Governance",
+        "AWSKMS" | "AWSSecretsManager" | "AmazonGuardDuty" | "AWSWAF" | "AWSShield"
+        | "AmazonInspector" | "AWSSecurityHub" | "AmazonMacie" => "Security",
+        "AmazonCognito" | "AWSIAM" | "AWSDirectoryService" => "Identity",
+        "AmazonSNS" | "AmazonSQS" | "AWSEvents" | "AWSStepFunctions" | "AmazonMQ"
+        | "AmazonKinesis" | "AmazonMSK" => "Integration",
+        "AmazonAthena"
+        | "AWSGlue"
+        | "AmazonQuickSight"
+        | "AmazonES"
+        | "AmazonOpenSearchService" => "Analytics",
+        "AmazonSageMaker" | "AmazonBedrock" | "AmazonRekognition" | "AmazonComprehend" => {
+            "AI and Machine Learning"
+        }
+        "AWSCodeBuild" | "AWSCodeCommit" | "AWSCodePipeline" | "AmazonECR" | "AWSXRay" => {
+            "Developer Tools"
+        }
+        "AWSSupportBusiness" | "AWSSupportEnterprise" | "AWSDeveloperSupport" => "Other",
+        _ => "Other",
+    })
+}
+
+/// By Azure ConsumedService (`Microsoft.Compute`), falling back to MeterCategory.
+pub fn azure(consumed_service: Expr, meter_category: Expr) -> Expr {
+    let by_service = lookup(consumed_service, |s| {
+        match s.to_ascii_lowercase().as_str() {
+            "microsoft.compute"
+            | "microsoft.containerservice"
+            | "microsoft.web"
+            | "microsoft.batch"
+            | "microsoft.containerinstance" => "Compute",
+            "microsoft.storage" | "microsoft.recoveryservices" | "microsoft.netapp" => "Storage",
+            "microsoft.sql"
+            | "microsoft.documentdb"
+            | "microsoft.dbforpostgresql"
+            | "microsoft.dbformysql"
+            | "microsoft.cache" => "Databases",
+            "microsoft.network" | "microsoft.cdn" => "Networking",
+            "microsoft.insights" | "microsoft.operationalinsights" | "microsoft.automation" => {
+                "Management and Governance"
+            }
+            "microsoft.keyvault" | "microsoft.security" => "Security",
+            "microsoft.eventhub"
+            | "microsoft.servicebus"
+            | "microsoft.logic"
+            | "microsoft.eventgrid" => "Integration",
+            "microsoft.cognitiveservices" | "microsoft.machinelearningservices" => {
+                "AI and Machine Learning"
+            }
+            "microsoft.synapse" | "microsoft.databricks" | "microsoft.datafactory" => "Analytics",
+            _ => "",
+        }
+    });
+    let by_meter = lookup(meter_category, |m| match m {
+        "Virtual Machines" | "Container Instances" | "Azure App Service" | "Functions" => "Compute",
+        "Storage" | "Backup" => "Storage",
+        "SQL Database" | "Azure Cosmos DB" | "Redis Cache" => "Databases",
+        "Bandwidth"
+        | "Virtual Network"
+        | "Load Balancer"
+        | "VPN Gateway"
+        | "Application Gateway"
+        | "Azure DNS"
+        | "Content Delivery Network" => "Networking",
+        "Log Analytics" | "Azure Monitor" => "Management and Governance",
+        _ => "Other",
+    });
+    when(by_service.clone().neq(lit("")))
+        .then(by_service)
+        .otherwise(by_meter)
+}
+
+/// By GCP service description.
+pub fn gcp(description: Expr) -> Expr {
+    lookup(description, |d| match d {
+        "Compute Engine" | "Kubernetes Engine" | "Cloud Run" | "Cloud Functions" | "App Engine" => {
+            "Compute"
+        }
+        "Cloud Storage" | "Filestore" => "Storage",
+        "Cloud SQL"
+        | "Cloud Spanner"
+        | "Cloud Bigtable"
+        | "Firestore"
+        | "Cloud Memorystore for Redis" => "Databases",
+        "Networking" | "Cloud DNS" | "Cloud CDN" | "Cloud Load Balancing" => "Networking",
+        "BigQuery" | "Dataflow" | "Dataproc" | "Pub/Sub" => "Analytics",
+        "Cloud Logging" | "Cloud Monitoring" | "Stackdriver Logging" | "Stackdriver Monitoring" => {
+            "Management and Governance"
+        }
+        "Security Command Center" | "Cloud Key Management Service (KMS)" | "Secret Manager" => {
+            "Security"
+        }
+        "Vertex AI" | "Cloud AI Platform" => "AI and Machine Learning",
+        _ => "Other",
+    })
+}

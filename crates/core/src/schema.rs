@@ -1,0 +1,152 @@
+//! The canonical billing schema: FOCUS 1.2 columns plus Burnrate's `x_`
+//! extension columns.
+//!
+//! Every adapter produces exactly these columns, in this order, with these
+//! types; everything downstream (summary, SQL, the app) reads only this shape.
+//!
+//! Conventions:
+//! - Money columns are `Float64` in the billing currency. Totals are summed in
+//!   f64 and rounded to the cent only for display; the reconciliation check
+//!   compares them with the provider's own total to half a cent.
+//! - Date/times are `Datetime(ms)` without a time zone and always mean UTC.
+//! - `Tags` is a list of `{key, value}` structs. Keys keep the case they were
+//!   written with; lookups compare keys case-insensitively.
+
+use polars::prelude::*;
+
+/// The data type of the `Tags` column: a list of `{key, value}` pairs.
+pub fn tags_dtype() -> DataType {
+    DataType::List(Box::new(DataType::Struct(vec![
+        Field::new("key".into(), DataType::String),
+        Field::new("value".into(), DataType::String),
+    ])))
+}
+
+/// UTC timestamps, stored without a zone.
+pub fn datetime_dtype() -> DataType {
+    DataType::Datetime(TimeUnit::Milliseconds, None)
+}
+
+/// The kind of a canonical column, which decides its Polars type.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Text,
+    Money,
+    Quantity,
+    Timestamp,
+    Tags,
+    RowNumber,
+}
+
+impl Kind {
+    pub fn dtype(self) -> DataType {
+        match self {
+            Kind::Text => DataType::String,
+            Kind::Money | Kind::Quantity => DataType::Float64,
+            Kind::Timestamp => datetime_dtype(),
+            Kind::Tags => tags_dtype(),
+            Kind::RowNumber => DataType::UInt64,
+        }
+    }
+}
+
+/// Every column of the stored dataset, in order.
+pub const COLUMNS: &[(&str, Kind)] = &[
+    // FOCUS 1.2 (../shared/data/reference/focus-spec lists them per version).
+    ("BilledCost", Kind::Money),
+    ("EffectiveCost", Kind::Money),
+    ("ListCost", Kind::Money),
+    ("ContractedCost", Kind::Money),
+    ("BillingCurrency", Kind::Text),
+    ("BillingAccountId", Kind::Text),
+    ("BillingAccountName", Kind::Text),
+    ("SubAccountId", Kind::Text),
+    ("SubAccountName", Kind::Text),
+    ("BillingPeriodStart", Kind::Timestamp),
+    ("BillingPeriodEnd", Kind::Timestamp),
+    ("ChargePeriodStart", Kind::Timestamp),
+    ("ChargePeriodEnd", Kind::Timestamp),
+    ("ChargeCategory", Kind::Text),
+    ("ChargeClass", Kind::Text),
+    ("ChargeDescription", Kind::Text),
+    ("ChargeFrequency", Kind::Text),
+    ("PricingCategory", Kind::Text),
+    ("ProviderName", Kind::Text),
+    ("PublisherName", Kind::Text),
+    ("InvoiceIssuerName", Kind::Text),
+    ("InvoiceId", Kind::Text),
+    ("ServiceName", Kind::Text),
+    ("ServiceCategory", Kind::Text),
+    ("RegionId", Kind::Text),
+    ("RegionName", Kind::Text),
+    ("AvailabilityZone", Kind::Text),
+    ("ResourceId", Kind::Text),
+    ("ResourceName", Kind::Text),
+    ("ResourceType", Kind::Text),
+    ("SkuId", Kind::Text),
+    ("SkuPriceId", Kind::Text),
+    ("ListUnitPrice", Kind::Money),
+    ("ContractedUnitPrice", Kind::Money),
+    ("ConsumedQuantity", Kind::Quantity),
+    ("ConsumedUnit", Kind::Text),
+    ("PricingQuantity", Kind::Quantity),
+    ("PricingUnit", Kind::Text),
+    ("CommitmentDiscountId", Kind::Text),
+    ("CommitmentDiscountName", Kind::Text),
+    ("CommitmentDiscountType", Kind::Text),
+    ("CommitmentDiscountCategory", Kind::Text),
+    ("CommitmentDiscountStatus", Kind::Text),
+    ("CommitmentDiscountQuantity", Kind::Quantity),
+    ("CommitmentDiscountUnit", Kind::Text),
+    ("Tags", Kind::Tags),
+    // Provider detail the optimizers need (AWS CUR product/lineItem columns).
+    ("x_UsageType", Kind::Text),
+    ("x_Operation", Kind::Text),
+    ("x_ProductFamily", Kind::Text),
+    ("x_InstanceType", Kind::Text),
+    ("x_InstanceFamily", Kind::Text),
+    ("x_VolumeType", Kind::Text),
+    // Azure meter columns and resource group.
+    ("x_MeterCategory", Kind::Text),
+    ("x_MeterSubcategory", Kind::Text),
+    ("x_MeterName", Kind::Text),
+    ("x_ResourceGroup", Kind::Text),
+    // The provider's own cost figure for the row exactly as the file gives it
+    // (AWS net/unblended cost, Azure Cost/CostInBillingCurrency/PreTaxCost,
+    // GCP cost, FOCUS BilledCost) and, for GCP, the sum of its credits. The
+    // reconciliation compares their totals with BilledCost/EffectiveCost.
+    ("x_SourceCost", Kind::Money),
+    ("x_SourceCredits", Kind::Money),
+    // Evidence: where each row came from. `x_SourceRow` is the 1-based data
+    // row in the source file (the header is not counted).
+    ("x_SourceFile", Kind::Text),
+    ("x_SourceRow", Kind::RowNumber),
+];
+
+/// The Polars schema of the stored dataset.
+pub fn schema() -> Schema {
+    COLUMNS
+        .iter()
+        .map(|(name, kind)| Field::new((*name).into(), kind.dtype()))
+        .collect()
+}
+
+pub fn kind_of(name: &str) -> Option<Kind> {
+    COLUMNS.iter().find(|(n, _)| *n == name).map(|(_, k)| *k)
+}
+
+/// Expressions that select every canonical column in order, filling any the
+/// adapter did not produce with typed nulls and casting the rest to the
+/// canonical type.
+pub fn conform(produced: &[(&str, Expr)]) -> Vec<Expr> {
+    COLUMNS
+        .iter()
+        .map(|(name, kind)| {
+            match produced.iter().find(|(n, _)| n == name) {
+                Some((_, expr)) => expr.clone().strict_cast(kind.dtype()),
+                None => lit(NULL).cast(kind.dtype()),
+            }
+            .alias(*name)
+        })
+        .collect()
+}

@@ -1,0 +1,557 @@
+//! The local dataset: Parquet files under a data directory, and a manifest
+//! that says which of them are live.
+//!
+//! Layout:
+//! ```text
+//! <data dir>/manifest.json     the sources and their slices (the commit point)
+//! <data dir>/parts/<id>.parquet one file per source, canonical schema
+//! <data dir>/tmp/              staging area, same file system as parts/
+//! <data dir>/.lock             advisory lock: writers exclusive, readers shared
+//! ```
+//!
+//! Only files the manifest names are ever read, so a commit is one atomic
+//! rename of `manifest.json`: a crash before it leaves the old dataset, a
+//! crash after it the new one; stray files from an interrupted import are
+//! removed by the next writer.
+//!
+//! A *slice* is one (provider, billing account, sub account, billing period).
+//! An import replaces every slice it contains: a re-delivered month with
+//! corrected figures takes the place of the earlier delivery instead of adding
+//! to it. Importing a file whose content is already in the dataset changes
+//! nothing.
+
+use std::collections::BTreeSet;
+use std::fs::{self, File};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::ingest::{self, FileReport, cur_manifest};
+use crate::schema;
+
+const MANIFEST: &str = "manifest.json";
+const MANIFEST_VERSION: u32 = 1;
+
+/// One slice of a source: the unit an import replaces.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Slice {
+    pub provider: String,
+    pub billing_account: String,
+    pub sub_account: String,
+    /// `YYYY-MM`
+    pub period: String,
+    pub currency: String,
+    pub rows: u64,
+    pub billed_cost: f64,
+    pub effective_cost: f64,
+    pub list_cost: f64,
+}
+
+impl Slice {
+    fn key(&self) -> (String, String, String, String) {
+        (
+            self.provider.clone(),
+            self.billing_account.clone(),
+            self.sub_account.clone(),
+            self.period.clone(),
+        )
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SourceRecord {
+    /// Short content hash; what `burnrate sources remove` takes.
+    pub id: String,
+    /// The files the user imported (several for a CUR manifest's parts).
+    pub paths: Vec<PathBuf>,
+    pub size: u64,
+    /// blake3 of the content (of the parts' hashes for a multi-part source).
+    pub hash: String,
+    pub format: String,
+    pub version: Option<String>,
+    pub imported_at: DateTime<Utc>,
+    /// Parquet file, relative to the data dir.
+    pub file: String,
+    pub rows: u64,
+    pub slices: Vec<Slice>,
+    /// The reconciliation of each file at import time.
+    pub reports: Vec<FileReport>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Manifest {
+    pub version: u32,
+    pub sources: Vec<SourceRecord>,
+}
+
+/// What happened to one import.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum ImportOutcome {
+    Imported {
+        id: String,
+        reports: Vec<FileReport>,
+        /// Sources whose slices this import replaced (wholly or in part).
+        replaced: Vec<String>,
+    },
+    Unchanged {
+        id: String,
+        path: PathBuf,
+    },
+}
+
+pub struct Dataset {
+    dir: PathBuf,
+}
+
+/// Holds the dataset lock; released on drop.
+pub struct LockGuard {
+    file: File,
+}
+
+impl Drop for LockGuard {
+    fn drop(&mut self) {
+        let _ = self.file.unlock();
+    }
+}
+
+/// A consistent view of the dataset; the files stay in place while it lives.
+pub struct Snapshot {
+    pub manifest: Manifest,
+    pub files: Vec<PathBuf>,
+    _lock: LockGuard,
+}
+
+impl Snapshot {
+    /// All billing rows, canonical schema.
+    pub fn scan(&self) -> Result<LazyFrame> {
+        scan_files(&self.files)
+    }
+}
+
+/// Scans canonical Parquet files; an empty list gives an empty frame.
+pub fn scan_files(files: &[PathBuf]) -> Result<LazyFrame> {
+    if files.is_empty() {
+        return Ok(DataFrame::empty_with_schema(&schema::schema()).lazy());
+    }
+    let paths: Vec<PlRefPath> = files
+        .iter()
+        .map(|p| PlRefPath::new(p.to_string_lossy().as_ref()))
+        .collect();
+    LazyFrame::scan_parquet_files(paths.into(), ScanArgsParquet::default())
+        .map_err(|e| Error::polars("reading the dataset", e))
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |e| Error::io(path.display().to_string(), e)
+}
+
+fn fsync_dir(dir: &Path) -> Result<()> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io_err(dir))
+}
+
+/// blake3 of a file's bytes, streamed.
+pub fn hash_file(path: &Path) -> Result<(String, u64)> {
+    let mut file = File::open(path).map_err(io_err(path))?;
+    let mut hasher = blake3::Hasher::new();
+    let mut buf = vec![0u8; 1 << 20];
+    let mut size = 0u64;
+    loop {
+        let n = file.read(&mut buf).map_err(io_err(path))?;
+        if n == 0 {
+            break;
+        }
+        size += n as u64;
+        hasher.update(&buf[..n]);
+    }
+    Ok((hasher.finalize().to_hex().to_string(), size))
+}
+
+impl Dataset {
+    /// Opens (creating if needed) the dataset in `dir`.
+    pub fn open(dir: &Path) -> Result<Self> {
+        for sub in [dir.to_path_buf(), dir.join("parts"), dir.join("tmp")] {
+            fs::create_dir_all(&sub).map_err(|e| Error::Dataset {
+                dir: dir.to_path_buf(),
+                message: format!("cannot create {}: {e}", sub.display()),
+            })?;
+        }
+        Ok(Dataset {
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    pub fn temp_dir(&self) -> PathBuf {
+        self.dir.join("tmp")
+    }
+
+    fn lock(&self, exclusive: bool) -> Result<LockGuard> {
+        let path = self.dir.join(".lock");
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(io_err(&path))?;
+        let locked = if exclusive {
+            file.lock()
+        } else {
+            file.lock_shared()
+        };
+        locked.map_err(io_err(&path))?;
+        Ok(LockGuard { file })
+    }
+
+    fn read_manifest(&self) -> Result<Manifest> {
+        let path = self.dir.join(MANIFEST);
+        match fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| Error::Dataset {
+                dir: self.dir.clone(),
+                message: format!(
+                    "{MANIFEST} is damaged ({e}); restore it from a backup or start a new data dir"
+                ),
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Manifest {
+                version: MANIFEST_VERSION,
+                sources: Vec::new(),
+            }),
+            Err(e) => Err(Error::io(path.display().to_string(), e)),
+        }
+    }
+
+    /// The commit point: write the new manifest beside the old one, then
+    /// rename it into place.
+    fn write_manifest(&self, manifest: &Manifest) -> Result<()> {
+        let tmp = self.dir.join("tmp").join(format!("{MANIFEST}.new"));
+        let bytes = serde_json::to_vec_pretty(manifest).expect("manifest serializes");
+        {
+            let mut f = File::create(&tmp).map_err(io_err(&tmp))?;
+            f.write_all(&bytes).map_err(io_err(&tmp))?;
+            f.sync_all().map_err(io_err(&tmp))?;
+        }
+        let target = self.dir.join(MANIFEST);
+        fs::rename(&tmp, &target).map_err(io_err(&target))?;
+        fsync_dir(&self.dir)
+    }
+
+    /// Removes files no manifest entry names (left by an interrupted import).
+    /// Call with the exclusive lock held.
+    fn collect_garbage(&self, manifest: &Manifest) {
+        let live: BTreeSet<PathBuf> = manifest
+            .sources
+            .iter()
+            .map(|s| self.dir.join(&s.file))
+            .collect();
+        for sub in ["parts", "tmp"] {
+            if let Ok(entries) = fs::read_dir(self.dir.join(sub)) {
+                for entry in entries.flatten() {
+                    let path = entry.path();
+                    if !live.contains(&path) {
+                        let _ = fs::remove_file(&path);
+                    }
+                }
+            }
+        }
+    }
+
+    /// A consistent read-only view.
+    pub fn snapshot(&self) -> Result<Snapshot> {
+        let lock = self.lock(false)?;
+        let manifest = self.read_manifest()?;
+        let files = manifest
+            .sources
+            .iter()
+            .map(|s| self.dir.join(&s.file))
+            .collect();
+        Ok(Snapshot {
+            manifest,
+            files,
+            _lock: lock,
+        })
+    }
+
+    /// Imports one input: a billing file, or a CUR manifest with its parts.
+    /// The dataset is changed only if every part stages and reconciles.
+    pub fn import(&self, input: &Path, now: DateTime<Utc>) -> Result<ImportOutcome> {
+        let parts = if cur_manifest::is_manifest(input) {
+            cur_manifest::parts(input)?.1
+        } else {
+            vec![input.to_path_buf()]
+        };
+        let _lock = self.lock(true)?;
+        let mut manifest = self.read_manifest()?;
+        self.collect_garbage(&manifest);
+
+        let mut hashes = Vec::new();
+        let mut size = 0;
+        for part in &parts {
+            let (hash, part_size) = hash_file(part)?;
+            hashes.push(hash);
+            size += part_size;
+        }
+        let hash = if hashes.len() == 1 {
+            hashes[0].clone()
+        } else {
+            blake3::hash(hashes.join("\n").as_bytes())
+                .to_hex()
+                .to_string()
+        };
+        if let Some(existing) = manifest.sources.iter().find(|s| s.hash == hash) {
+            return Ok(ImportOutcome::Unchanged {
+                id: existing.id.clone(),
+                path: input.to_path_buf(),
+            });
+        }
+        let id = hash[..12].to_string();
+
+        let temp_dir = self.temp_dir();
+        let mut staged = Vec::new();
+        for part in &parts {
+            staged.push(ingest::stage(part, &temp_dir)?);
+        }
+        let reports: Vec<FileReport> = staged.iter().map(|s| s.report.clone()).collect();
+
+        // One Parquet file per source: a single part is moved as is; several
+        // parts are concatenated.
+        let file_rel = format!("parts/{id}.parquet");
+        let file_abs = self.dir.join(&file_rel);
+        if staged.len() == 1 {
+            let only = staged.pop().expect("one staged part");
+            File::open(&only.parquet)
+                .and_then(|f| f.sync_all())
+                .map_err(io_err(&only.parquet))?;
+            only.parquet
+                .persist(&file_abs)
+                .map_err(|e| Error::io(file_abs.display().to_string(), e.error))?;
+        } else {
+            let files: Vec<PathBuf> = staged.iter().map(|s| s.parquet.to_path_buf()).collect();
+            write_parquet(scan_files(&files)?, &file_abs)?;
+        }
+        let slices = slices_of(&file_abs)?;
+        let rows = slices.iter().map(|s| s.rows).sum();
+
+        let new_keys: BTreeSet<_> = slices.iter().map(Slice::key).collect();
+        let mut replaced = Vec::new();
+        let mut kept = Vec::new();
+        for mut source in std::mem::take(&mut manifest.sources) {
+            let overlapping = source
+                .slices
+                .iter()
+                .filter(|s| new_keys.contains(&s.key()))
+                .count();
+            if overlapping == 0 {
+                kept.push(source);
+                continue;
+            }
+            replaced.push(source.id.clone());
+            if overlapping == source.slices.len() {
+                continue; // wholly replaced
+            }
+            // Partly replaced: rewrite the source without the new slices.
+            let old_file = self.dir.join(&source.file);
+            let rewritten_rel = format!("parts/{}-{}.parquet", source.id, &id[..6]);
+            let rewritten_abs = self.dir.join(&rewritten_rel);
+            let remaining = scan_files(std::slice::from_ref(&old_file))?.filter(
+                slice_key_expr()
+                    .is_in(
+                        lit(Series::new(
+                            "keys".into(),
+                            new_keys.iter().map(key_string).collect::<Vec<_>>(),
+                        )),
+                        false,
+                    )
+                    .not(),
+            );
+            write_parquet(remaining, &rewritten_abs)?;
+            source.slices.retain(|s| !new_keys.contains(&s.key()));
+            source.rows = source.slices.iter().map(|s| s.rows).sum();
+            source.file = rewritten_rel;
+            kept.push(source);
+        }
+        kept.push(SourceRecord {
+            id: id.clone(),
+            paths: parts.clone(),
+            size,
+            hash,
+            format: reports
+                .first()
+                .map(|r| r.format.clone())
+                .unwrap_or_default(),
+            version: reports.first().and_then(|r| r.version.clone()),
+            imported_at: now,
+            file: file_rel,
+            rows,
+            slices,
+            reports: reports.clone(),
+        });
+        manifest.sources = kept;
+        manifest.version = MANIFEST_VERSION;
+        self.write_manifest(&manifest)?;
+        self.collect_garbage(&manifest);
+        Ok(ImportOutcome::Imported {
+            id,
+            reports,
+            replaced,
+        })
+    }
+
+    /// Removes one source (by id or unique id prefix).
+    pub fn remove_source(&self, id: &str) -> Result<SourceRecord> {
+        let _lock = self.lock(true)?;
+        let mut manifest = self.read_manifest()?;
+        let matches: Vec<usize> = manifest
+            .sources
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.id.starts_with(id))
+            .map(|(i, _)| i)
+            .collect();
+        let index = match matches[..] {
+            [i] => i,
+            [] => {
+                return Err(Error::Usage(format!(
+                    "no source with id {id}; `burnrate sources` lists them"
+                )));
+            }
+            _ => {
+                return Err(Error::Usage(format!(
+                    "{id} matches several sources; give more of the id"
+                )));
+            }
+        };
+        let removed = manifest.sources.remove(index);
+        self.write_manifest(&manifest)?;
+        self.collect_garbage(&manifest);
+        Ok(removed)
+    }
+}
+
+fn key_string(key: &(String, String, String, String)) -> String {
+    format!("{}\u{1f}{}\u{1f}{}\u{1f}{}", key.0, key.1, key.2, key.3)
+}
+
+/// The slice key of each row, as one string (same layout as [`key_string`]).
+fn slice_key_expr() -> Expr {
+    concat_str(
+        [
+            col("ProviderName").fill_null(lit("(none)")),
+            col("BillingAccountId").fill_null(lit("(none)")),
+            col("SubAccountId").fill_null(lit("(none)")),
+            period_expr().fill_null(lit("(none)")),
+        ],
+        "\u{1f}",
+        false,
+    )
+}
+
+/// The billing period (`YYYY-MM`) of each row.
+pub fn period_expr() -> Expr {
+    coalesce(&[col("BillingPeriodStart"), col("ChargePeriodStart")])
+        .dt()
+        .to_string("%Y-%m")
+}
+
+fn write_parquet(frame: LazyFrame, target: &Path) -> Result<()> {
+    frame
+        .sink(
+            SinkDestination::File {
+                target: SinkTarget::Path(PlRefPath::new(target.to_string_lossy().as_ref())),
+            },
+            FileWriteFormat::Parquet(Arc::new(ParquetWriteOptions::default())),
+            UnifiedSinkArgs {
+                sync_on_close: polars::io::utils::sync_on_close::SyncOnCloseType::All,
+                ..Default::default()
+            },
+        )
+        .and_then(|lf| lf.collect_with_engine(Engine::Streaming))
+        .map(|_| ())
+        .map_err(|e| Error::polars(format!("writing {}", target.display()), e))
+}
+
+/// The slices of a canonical Parquet file, with their totals.
+fn slices_of(file: &Path) -> Result<Vec<Slice>> {
+    let ctx = |e| Error::polars(format!("reading {}", file.display()), e);
+    let none = |c: &str| col(c).fill_null(lit("(none)"));
+    let df = scan_files(&[file.to_path_buf()])?
+        .group_by([
+            none("ProviderName").alias("provider"),
+            none("BillingAccountId").alias("billing_account"),
+            none("SubAccountId").alias("sub_account"),
+            period_expr().fill_null(lit("(none)")).alias("period"),
+            none("BillingCurrency").alias("currency"),
+        ])
+        .agg([
+            len().cast(DataType::UInt64).alias("rows"),
+            col("BilledCost").sum().alias("billed"),
+            col("EffectiveCost").sum().alias("effective"),
+            col("ListCost").sum().alias("list"),
+        ])
+        .sort(
+            [
+                "provider",
+                "billing_account",
+                "sub_account",
+                "period",
+                "currency",
+            ],
+            Default::default(),
+        )
+        .collect()
+        .map_err(ctx)?;
+    let text = |name: &str| -> Result<Vec<String>> {
+        Ok(df
+            .column(name)
+            .and_then(|c| c.str().cloned())
+            .map_err(ctx)?
+            .iter()
+            .map(|v| v.unwrap_or("").to_string())
+            .collect())
+    };
+    let number = |name: &str| -> Result<Vec<f64>> {
+        Ok(df
+            .column(name)
+            .and_then(|c| c.f64().cloned())
+            .map_err(ctx)?
+            .iter()
+            .map(|v| v.unwrap_or(0.0))
+            .collect())
+    };
+    let rows: Vec<u64> = df
+        .column("rows")
+        .and_then(|c| c.u64().cloned())
+        .map_err(ctx)?
+        .iter()
+        .map(|v| v.unwrap_or(0))
+        .collect();
+    let (provider, account, sub, period, currency) = (
+        text("provider")?,
+        text("billing_account")?,
+        text("sub_account")?,
+        text("period")?,
+        text("currency")?,
+    );
+    let (billed, effective, list) = (number("billed")?, number("effective")?, number("list")?);
+    Ok((0..df.height())
+        .map(|i| Slice {
+            provider: provider[i].clone(),
+            billing_account: account[i].clone(),
+            sub_account: sub[i].clone(),
+            period: period[i].clone(),
+            currency: currency[i].clone(),
+            rows: rows[i],
+            billed_cost: billed[i],
+            effective_cost: effective[i],
+            list_cost: list[i],
+        })
+        .collect())
+}

@@ -1,0 +1,225 @@
+//! Cost summaries by dimension, and SQL over the `billing` table.
+//!
+//! Money is never added across currencies: every summary groups by
+//! BillingCurrency as well as the requested dimensions.
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+use polars::sql::SQLContext;
+
+use crate::error::{Error, Result};
+
+/// A dimension a summary can group by.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Dimension {
+    Provider,
+    Account,
+    SubAccount,
+    Service,
+    ServiceCategory,
+    Region,
+    Resource,
+    ChargeCategory,
+    Month,
+    Day,
+    /// A tag key, matched case-insensitively.
+    Tag(String),
+}
+
+/// Group label for rows without the requested tag.
+pub const UNTAGGED: &str = "(untagged)";
+/// Group label for rows without a value in a dimension.
+pub const NONE: &str = "(none)";
+
+impl Dimension {
+    pub const NAMES: &'static str = "provider, account, subaccount, service, service_category, region, resource, charge_category, month, day, tag:KEY";
+
+    pub fn parse(text: &str) -> Result<Self> {
+        let t = text.trim();
+        if let Some(key) = t.strip_prefix("tag:") {
+            if key.is_empty() {
+                return Err(Error::Usage("tag: needs a key, as in tag:team".into()));
+            }
+            return Ok(Dimension::Tag(key.to_string()));
+        }
+        Ok(match t {
+            "provider" => Dimension::Provider,
+            "account" => Dimension::Account,
+            "subaccount" => Dimension::SubAccount,
+            "service" => Dimension::Service,
+            "service_category" => Dimension::ServiceCategory,
+            "region" => Dimension::Region,
+            "resource" => Dimension::Resource,
+            "charge_category" => Dimension::ChargeCategory,
+            "month" => Dimension::Month,
+            "day" => Dimension::Day,
+            other => {
+                return Err(Error::Usage(format!(
+                    "unknown dimension {other:?}; use one of {}",
+                    Self::NAMES
+                )));
+            }
+        })
+    }
+
+    /// The output column name.
+    pub fn label(&self) -> String {
+        match self {
+            Dimension::Provider => "provider".into(),
+            Dimension::Account => "account".into(),
+            Dimension::SubAccount => "subaccount".into(),
+            Dimension::Service => "service".into(),
+            Dimension::ServiceCategory => "service_category".into(),
+            Dimension::Region => "region".into(),
+            Dimension::Resource => "resource".into(),
+            Dimension::ChargeCategory => "charge_category".into(),
+            Dimension::Month => "month".into(),
+            Dimension::Day => "day".into(),
+            Dimension::Tag(key) => format!("tag:{key}"),
+        }
+    }
+
+    /// The grouping expression over canonical columns.
+    pub fn expr(&self) -> Expr {
+        let text = |c: &str| col(c).fill_null(lit(NONE));
+        let e = match self {
+            Dimension::Provider => text("ProviderName"),
+            Dimension::Account => text("BillingAccountId"),
+            Dimension::SubAccount => text("SubAccountId"),
+            Dimension::Service => text("ServiceName"),
+            Dimension::ServiceCategory => text("ServiceCategory"),
+            Dimension::Region => text("RegionId"),
+            Dimension::Resource => text("ResourceId"),
+            Dimension::ChargeCategory => text("ChargeCategory"),
+            Dimension::Month => col("ChargePeriodStart").dt().to_string("%Y-%m"),
+            Dimension::Day => col("ChargePeriodStart").dt().to_string("%Y-%m-%d"),
+            Dimension::Tag(key) => tag_value(key).fill_null(lit(UNTAGGED)),
+        };
+        e.alias(self.label())
+    }
+}
+
+/// The value of tag `key` on each row (keys compared case-insensitively;
+/// the first match wins), or null.
+pub fn tag_value(key: &str) -> Expr {
+    let wanted = key.to_lowercase();
+    col("Tags")
+        .list()
+        .eval(
+            col("").filter(
+                col("")
+                    .struct_()
+                    .field_by_name("key")
+                    .str()
+                    .to_lowercase()
+                    .eq(lit(wanted)),
+            ),
+        )
+        .list()
+        .first()
+        .struct_()
+        .field_by_name("value")
+}
+
+/// Which cost measure a figure is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CostMeasure {
+    Billed,
+    Effective,
+    List,
+}
+
+impl CostMeasure {
+    pub fn parse(text: &str) -> Result<Self> {
+        match text {
+            "billed" => Ok(CostMeasure::Billed),
+            "effective" | "amortized" => Ok(CostMeasure::Effective),
+            "list" => Ok(CostMeasure::List),
+            other => Err(Error::Usage(format!(
+                "unknown cost {other:?}; use billed, effective or list"
+            ))),
+        }
+    }
+
+    pub fn column(self) -> &'static str {
+        match self {
+            CostMeasure::Billed => "billed_cost",
+            CostMeasure::Effective => "effective_cost",
+            CostMeasure::List => "list_cost",
+        }
+    }
+}
+
+pub struct SummaryRequest {
+    pub by: Vec<Dimension>,
+    /// Inclusive first day of charge.
+    pub from: Option<NaiveDate>,
+    /// Exclusive end day.
+    pub to: Option<NaiveDate>,
+    /// The measure to sort by (all three are always reported).
+    pub sort_by: CostMeasure,
+}
+
+/// Rows restricted to `[from, to)` by charge period start.
+pub fn filter_dates(frame: LazyFrame, from: Option<NaiveDate>, to: Option<NaiveDate>) -> LazyFrame {
+    let mut frame = frame;
+    if let Some(from) = from {
+        let start = from.and_hms_opt(0, 0, 0).expect("midnight exists");
+        frame = frame.filter(col("ChargePeriodStart").gt_eq(lit(start)));
+    }
+    if let Some(to) = to {
+        let end = to.and_hms_opt(0, 0, 0).expect("midnight exists");
+        frame = frame.filter(col("ChargePeriodStart").lt(lit(end)));
+    }
+    frame
+}
+
+/// Billed, effective and list cost by the requested dimensions and currency,
+/// largest first.
+pub fn summarize(frame: LazyFrame, request: &SummaryRequest) -> Result<DataFrame> {
+    let mut keys: Vec<Expr> = request.by.iter().map(Dimension::expr).collect();
+    keys.push(
+        col("BillingCurrency")
+            .fill_null(lit(NONE))
+            .alias("currency"),
+    );
+    let labels: Vec<String> = request.by.iter().map(Dimension::label).collect();
+    let mut order: Vec<Expr> = vec![col(request.sort_by.column())];
+    let mut descending = vec![true];
+    for label in &labels {
+        order.push(col(label.as_str()));
+        descending.push(false);
+    }
+    let mut columns: Vec<Expr> = labels.iter().map(|l| col(l.as_str())).collect();
+    columns.extend([
+        col("billed_cost"),
+        col("effective_cost"),
+        col("list_cost"),
+        col("currency"),
+    ]);
+    filter_dates(frame, request.from, request.to)
+        .group_by(keys)
+        .agg([
+            col("BilledCost").sum().alias("billed_cost"),
+            col("EffectiveCost").sum().alias("effective_cost"),
+            col("ListCost").sum().alias("list_cost"),
+        ])
+        .sort_by_exprs(
+            order,
+            SortMultipleOptions::default()
+                .with_order_descending_multi(descending)
+                .with_maintain_order(true),
+        )
+        .select(columns)
+        .collect()
+        .map_err(|e| Error::polars("computing the summary", e))
+}
+
+/// Runs Polars SQL over the frame registered as `billing`.
+pub fn query(frame: LazyFrame, sql: &str) -> Result<DataFrame> {
+    let mut ctx = SQLContext::new();
+    ctx.register("billing", frame);
+    ctx.execute(sql)
+        .and_then(|lf| lf.collect())
+        .map_err(|e| Error::Usage(format!("the query failed: {e}")))
+}
