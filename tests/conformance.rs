@@ -1,1 +1,354 @@
+//! Conformance over the real public billing files in ../shared/data (or
+//! `BURNRATE_SAMPLES_DIR`): every billing file imports and reconciles to the
+//! cent, or fails with the documented error. Expected figures were computed
+//! independently (exact decimal sums of the provider's cost column).
+//!
+//! When the folder is absent the test says so and passes, except in CI
+//! (`CI=true`), where its absence is a failure. Every billing file in the
+//! folder must have an expectation here, so new samples cannot slip by.
+//! The file-by-file results are written to `target/tmp/conformance.md`.
 
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+
+enum Expect {
+    /// format, rows, provider total, normalized BilledCost, EffectiveCost
+    Imports(&'static str, u64, f64, f64, f64),
+    /// words the error must contain
+    Fails(&'static [&'static str]),
+}
+use Expect::*;
+
+const EXPECTATIONS: &[(&str, Expect)] = &[
+    (
+        "finops-toolkit/EA_ActualCost_Small.csv",
+        Imports(
+            "azure-cost-details",
+            11,
+            8.5450077867,
+            8.5450077867,
+            5.2950077867,
+        ),
+    ),
+    // Amortized: reservation/savings-plan usage is effective, not billed.
+    (
+        "finops-toolkit/EA_AmortizedCost_Small.csv",
+        Imports(
+            "azure-cost-details",
+            28,
+            16.2969321366,
+            15.7977801366,
+            16.2969321366,
+        ),
+    ),
+    (
+        "finops-toolkit/EA_NoRows.csv",
+        Imports("azure-cost-details", 0, 0.0, 0.0, 0.0),
+    ),
+    (
+        "focus-converters/sample-anonymous-aws-export-dataset.csv",
+        Imports(
+            "aws-cur-legacy",
+            1281,
+            1.6823086974,
+            1.6823086974,
+            1.6823086974,
+        ),
+    ),
+    (
+        "focus-converters/sample-anonymous-ea-export-dataset.csv",
+        Imports("azure-ea", 27, 1.2613692651, 1.2613692651, 1.2613692651),
+    ),
+    (
+        "focus-sample-data/focus_sample.csv",
+        Imports("focus", 1000, 20.520226729, 20.520226729, 14.9765141859),
+    ),
+    (
+        "focus-spec-examples/commitment_discount_flexibility/one_hundred_percent_utilization_with_commitment_discount_flexibility_with_1_resource.csv",
+        Imports("focus", 3, 2.75, 2.75, 2.75),
+    ),
+    (
+        "focus-spec-examples/commitment_discount_flexibility/one_hundred_percent_utilization_with_commitment_discount_flexibility_with_2_resources.csv",
+        Imports("focus", 3, 2.0, 2.0, 2.0),
+    ),
+    (
+        "focus-spec-examples/commitment_discount_flexibility/one_hundred_percent_utilization_without_commitment_discount_flexibility.csv",
+        Imports("focus", 2, 1.5, 1.5, 1.5),
+    ),
+    (
+        "focus-spec-examples/commitment_discount_flexibility/zero_percent_utilization_without_commitment_discount_flexibility.csv",
+        Imports("focus", 3, 3.5, 3.5, 3.5),
+    ),
+    (
+        "focus-spec-examples/commitment_discount_scenarios/commitment_discount_purchase_scenario_1.csv",
+        Imports("focus", 1, 8760.0, 8760.0, 0.0),
+    ),
+    // The spec example itself has an impossible time (hour 30).
+    (
+        "focus-spec-examples/commitment_discount_scenarios/commitment_discount_purchase_scenario_2.csv",
+        Fails(&["row 3", "ChargePeriodEnd", "2023-02-01T30:00:00Z"]),
+    ),
+    (
+        "focus-spec-examples/commitment_discount_scenarios/commitment_discount_purchase_scenario_3.csv",
+        Fails(&["row 4", "ChargePeriodEnd", "2023-02-01T30:00:00Z"]),
+    ),
+    (
+        "focus-spec-examples/commitment_discount_scenarios/commitment_discount_usage_scenario_1.csv",
+        Imports("focus", 1, 0.0, 0.0, 1.0),
+    ),
+    (
+        "focus-spec-examples/commitment_discount_scenarios/commitment_discount_usage_scenario_2.csv",
+        Imports("focus", 1, 0.0, 0.0, 1.0),
+    ),
+    (
+        "focus-spec-examples/commitment_discount_scenarios/commitment_discount_usage_scenario_3.csv",
+        Imports("focus", 2, 0.0, 0.0, 1.0),
+    ),
+    (
+        "focus-spec-examples/commitment_discount_scenarios/commitment_discount_usage_scenario_4.csv",
+        Imports("focus", 2, 0.5, 0.5, 1.5),
+    ),
+    // SavingsPlanCoveredUsage: billed at the on-demand rate, effective at the SP rate.
+    (
+        "koku/aws/2023-06-01.csv",
+        Imports("aws-cur-legacy", 3, 30.0, 30.0, 0.3),
+    ),
+    (
+        "koku/azure/azure_camelCased.csv",
+        Imports("azure-payg-legacy", 3, 0.00011016, 0.00011016, 0.00011016),
+    ),
+    (
+        "koku/azure/azure_version_2.csv",
+        Imports("azure-ea", 5, 19.998413754, 19.998413754, 19.998413754),
+    ),
+    (
+        "koku/azure/costreport_a243c6f2-199f-4074-9a2c-40e671cf1584.csv",
+        Imports("azure-payg-legacy", 3, 0.00011016, 0.00011016, 0.00011016),
+    ),
+    // Effective = cost + credits (the free-trial credits cancel the cost).
+    (
+        "koku/gcp/202011_30c31bca571d9b7f3b2c8459dd8bc34a_2020-11-08:2020-11-11.csv",
+        Imports("gcp-billing", 25, 0.000032, 0.000032, 0.0),
+    ),
+    (
+        "koku/test_cur.csv",
+        Imports(
+            "aws-cur-legacy",
+            19,
+            0.0827499841,
+            0.0827499841,
+            0.0827499841,
+        ),
+    ),
+    (
+        "koku/test_cur.csv.gz",
+        Imports(
+            "aws-cur-legacy",
+            19,
+            0.0827499841,
+            0.0827499841,
+            0.0827499841,
+        ),
+    ),
+    (
+        "koku/test_local_bucket/koku-local-1.csv.gz",
+        Imports(
+            "aws-cur-legacy",
+            13380,
+            143227.7636781876,
+            143227.7636781876,
+            143227.7636781876,
+        ),
+    ),
+    (
+        "koku/test_local_bucket/koku-local-Manifest.json",
+        Imports(
+            "aws-cur-legacy",
+            13380,
+            143227.7636781876,
+            143227.7636781876,
+            143227.7636781876,
+        ),
+    ),
+    (
+        "opencost-azure-billingexports/headersets/BOM.csv",
+        Imports("azure-payg-legacy", 1, 0.0, 0.0, 0.0),
+    ),
+    (
+        "opencost-azure-billingexports/headersets/Enterprise.csv",
+        Imports("azure-ea", 1, 0.0, 0.0, 0.0),
+    ),
+    (
+        "opencost-azure-billingexports/headersets/German.csv",
+        Imports("azure-payg-legacy", 1, 0.075, 0.075, 0.075),
+    ),
+    (
+        "opencost-azure-billingexports/headersets/PayAsYouGo.csv",
+        Imports("azure-payg-legacy", 1, 0.075, 0.075, 0.075),
+    ),
+    (
+        "opencost-azure-billingexports/values/MissingBrackets.csv",
+        Imports("azure-ea", 1, 4.0, 4.0, 4.0),
+    ),
+    (
+        "opencost-azure-billingexports/values/Template.csv",
+        Imports("azure-ea", 87, 16.3935062122, 16.3935062122, 16.3935062122),
+    ),
+    (
+        "opencost-azure-billingexports/values/VirtualMachine.csv",
+        Imports("azure-ea", 1, 4.0, 4.0, 4.0),
+    ),
+];
+
+/// Folders that hold reference tables and API examples, not billing files.
+const NOT_BILLING: &[&str] = &["reference/", "azure-api-examples/"];
+
+fn samples_dir() -> PathBuf {
+    match std::env::var_os("BURNRATE_SAMPLES_DIR") {
+        Some(dir) => PathBuf::from(dir),
+        None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"),
+    }
+}
+
+fn billing_files(root: &Path, dir: &Path, out: &mut Vec<String>) {
+    for entry in std::fs::read_dir(dir).unwrap().flatten() {
+        let path = entry.path();
+        let rel = path
+            .strip_prefix(root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if NOT_BILLING.iter().any(|p| rel.starts_with(p)) {
+            continue;
+        }
+        if path.is_dir() {
+            billing_files(root, &path, out);
+        } else if rel.ends_with(".csv")
+            || rel.ends_with(".gz")
+            || rel.ends_with(".jsonl")
+            || rel.ends_with("Manifest.json")
+        {
+            out.push(rel);
+        }
+    }
+}
+
+#[test]
+fn sample_billing_files_import_and_reconcile() {
+    let root = samples_dir();
+    if !root.is_dir() {
+        let in_ci = std::env::var("CI").is_ok_and(|v| v == "true");
+        assert!(
+            !in_ci,
+            "the sample data folder {} is missing in CI",
+            root.display()
+        );
+        eprintln!(
+            "conformance: {} is absent; skipped (set BURNRATE_SAMPLES_DIR)",
+            root.display()
+        );
+        return;
+    }
+    let mut found = Vec::new();
+    billing_files(&root, &root, &mut found);
+    found.sort();
+    for rel in &found {
+        assert!(
+            EXPECTATIONS.iter().any(|(p, _)| p == rel),
+            "{rel} has no expectation in tests/conformance.rs"
+        );
+    }
+
+    let mut report = String::from(
+        "| file | result | format | rows | provider total | BilledCost | EffectiveCost |\n|---|---|---|---|---|---|---|\n",
+    );
+    let mut failures = Vec::new();
+    for (rel, expect) in EXPECTATIONS {
+        let path = root.join(rel);
+        assert!(
+            path.exists(),
+            "{rel} is expected but missing from {}",
+            root.display()
+        );
+        let data = tempfile::tempdir().unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_burnrate"))
+            .args(["import", path.to_str().unwrap(), "--format", "json"])
+            .env("BURNRATE_DATA_DIR", data.path())
+            .output()
+            .unwrap();
+        let json: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+        let outcome = &json[0];
+        match expect {
+            Imports(format, rows, native, billed, effective) => {
+                let reports = outcome["reports"].as_array().cloned().unwrap_or_default();
+                let sum = |field: &str| -> f64 {
+                    reports
+                        .iter()
+                        .flat_map(|r| r["currencies"].as_array().cloned().unwrap_or_default())
+                        .map(|c| c[field].as_f64().unwrap_or(f64::NAN))
+                        .sum()
+                };
+                let got_rows: u64 = reports
+                    .iter()
+                    .map(|r| r["rows"].as_u64().unwrap_or(0))
+                    .sum();
+                let got = (
+                    sum("native_total"),
+                    sum("billed_cost"),
+                    sum("effective_cost"),
+                );
+                let ok = outcome["status"] == "imported"
+                    && reports.iter().all(|r| r["format"] == *format)
+                    && got_rows == *rows
+                    && (got.0 - native).abs() < 0.005
+                    && (got.1 - billed).abs() < 0.005
+                    && (got.2 - effective).abs() < 0.005;
+                report.push_str(&format!(
+                    "| {rel} | {} | {format} | {got_rows} | {:.6} | {:.6} | {:.6} |\n",
+                    if ok {
+                        "imported, reconciled"
+                    } else {
+                        "MISMATCH"
+                    },
+                    got.0,
+                    got.1,
+                    got.2
+                ));
+                if !ok {
+                    failures.push(format!(
+                        "{rel}: expected {format} {rows} rows {native}/{billed}/{effective}, got {outcome} {}",
+                        String::from_utf8_lossy(&out.stderr)
+                    ));
+                }
+            }
+            Fails(words) => {
+                let stderr = String::from_utf8_lossy(&out.stderr);
+                let ok = out.status.code() == Some(1) && words.iter().all(|w| stderr.contains(w));
+                let first_line = stderr.lines().last().unwrap_or("").replace('|', "/");
+                report.push_str(&format!(
+                    "| {rel} | {} | | | | | |\n",
+                    if ok {
+                        format!("fails as documented: {first_line}")
+                    } else {
+                        "UNEXPECTED".into()
+                    }
+                ));
+                if !ok {
+                    failures.push(format!(
+                        "{rel}: expected an error with {words:?}, got {stderr}"
+                    ));
+                }
+            }
+        }
+    }
+    let results = Path::new(env!("CARGO_TARGET_TMPDIR")).join("conformance.md");
+    std::fs::write(&results, &report).unwrap();
+    println!("{report}");
+    assert!(
+        failures.is_empty(),
+        "conformance failures:\n{}",
+        failures.join("\n")
+    );
+}

@@ -461,13 +461,40 @@ pub fn period_expr() -> Expr {
         .to_string("%Y-%m")
 }
 
+/// The billing period of each row as the number `YYYYMM`: grouping by it is
+/// much cheaper than formatting a date per row.
+pub fn period_number_expr() -> Expr {
+    let start = coalesce(&[col("BillingPeriodStart"), col("ChargePeriodStart")]);
+    (start.clone().dt().year() * lit(100) + start.dt().month().cast(DataType::Int32))
+        .alias("period")
+}
+
+/// `YYYYMM` as `YYYY-MM`; `(none)` for rows without a date.
+pub fn period_label(number: Option<i32>) -> String {
+    match number {
+        Some(n) => format!("{:04}-{:02}", n / 100, n % 100),
+        None => "(none)".to_string(),
+    }
+}
+
+/// Reads an Int32 `period` column of a grouped frame as labels.
+pub fn period_labels(df: &DataFrame) -> PolarsResult<Vec<String>> {
+    Ok(df
+        .column("period")?
+        .cast(&DataType::Int32)?
+        .i32()?
+        .iter()
+        .map(period_label)
+        .collect())
+}
+
 fn write_parquet(frame: LazyFrame, target: &Path) -> Result<()> {
     frame
         .sink(
             SinkDestination::File {
                 target: SinkTarget::Path(PlRefPath::new(target.to_string_lossy().as_ref())),
             },
-            FileWriteFormat::Parquet(Arc::new(ParquetWriteOptions::default())),
+            FileWriteFormat::Parquet(ingest::parquet_options()),
             UnifiedSinkArgs {
                 sync_on_close: polars::io::utils::sync_on_close::SyncOnCloseType::All,
                 ..Default::default()
@@ -487,7 +514,7 @@ fn slices_of(file: &Path) -> Result<Vec<Slice>> {
             none("ProviderName").alias("provider"),
             none("BillingAccountId").alias("billing_account"),
             none("SubAccountId").alias("sub_account"),
-            period_expr().fill_null(lit("(none)")).alias("period"),
+            period_number_expr(),
             none("BillingCurrency").alias("currency"),
         ])
         .agg([
@@ -506,7 +533,8 @@ fn slices_of(file: &Path) -> Result<Vec<Slice>> {
             ],
             Default::default(),
         )
-        .collect()
+        .collect_with_engine(Engine::Streaming)
+        .map(|r| r.unwrap_single())
         .map_err(ctx)?;
     let text = |name: &str| -> Result<Vec<String>> {
         Ok(df
@@ -537,7 +565,7 @@ fn slices_of(file: &Path) -> Result<Vec<Slice>> {
         text("provider")?,
         text("billing_account")?,
         text("sub_account")?,
-        text("period")?,
+        period_labels(&df).map_err(ctx)?,
         text("currency")?,
     );
     let (billed, effective, list) = (number("billed")?, number("effective")?, number("list")?);

@@ -9,7 +9,6 @@ use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 /// CUR has for EC2, EBS, S3, RDS and networking, plus two tag columns.
 pub const CUR_COLUMNS: &[&str] = &[
     "identity/LineItemId",
-    "identity/TimeInterval",
     "bill/InvoiceId",
     "bill/InvoicingEntity",
     "bill/BillingEntity",
@@ -32,16 +31,11 @@ pub const CUR_COLUMNS: &[&str] = &[
     "lineItem/CurrencyCode",
     "lineItem/UnblendedRate",
     "lineItem/UnblendedCost",
-    "lineItem/BlendedRate",
-    "lineItem/BlendedCost",
     "lineItem/LineItemDescription",
     "lineItem/TaxType",
     "lineItem/LegalEntity",
     "product/ProductName",
     "product/instanceType",
-    "product/instanceFamily",
-    "product/location",
-    "product/operatingSystem",
     "product/productFamily",
     "product/region",
     "product/regionCode",
@@ -96,15 +90,6 @@ pub struct CurLine<'a> {
     pub env_tag: Option<&'a str>,
 }
 
-fn location_of(region: &str) -> &'static str {
-    match region {
-        "us-east-1" => "US East (N. Virginia)",
-        "us-west-2" => "US West (Oregon)",
-        "eu-west-1" => "EU (Ireland)",
-        _ => "",
-    }
-}
-
 fn iso(dt: NaiveDateTime) -> String {
     dt.format("%Y-%m-%dT%H:%M:%SZ").to_string()
 }
@@ -150,7 +135,6 @@ impl<W: Write> CurWriter<W> {
         self.rows += 1;
         let fields: [String; CUR_COLUMNS.len()] = [
             format!("{:016x}", self.rows.wrapping_mul(0x9e37_79b9_7f4a_7c15)),
-            format!("{}/{}", iso(start), iso(end)),
             String::new(),
             "Amazon Web Services, Inc.".into(),
             "AWS".into(),
@@ -173,24 +157,11 @@ impl<W: Write> CurWriter<W> {
             "USD".into(),
             format!("{}", line.rate),
             format!("{cost}"),
-            format!("{}", line.rate),
-            format!("{cost}"),
             line.description.into(),
             if is_tax { "VAT".into() } else { String::new() },
             "Amazon Web Services, Inc.".into(),
             line.product_name.into(),
             line.instance_type.into(),
-            if line.instance_type.is_empty() {
-                String::new()
-            } else {
-                "General purpose".into()
-            },
-            location_of(line.region).into(),
-            if line.instance_type.is_empty() {
-                String::new()
-            } else {
-                "Linux".into()
-            },
             line.product_family.into(),
             line.region.into(),
             line.region.into(),
@@ -293,61 +264,15 @@ pub fn write_legacy_cur(out: impl Write, rows: u64, seed: u64) -> std::io::Resul
         .map(|i| format!("{:012}", 100_000_000_000u64 + i * 7919))
         .collect();
     let teams = ["payments", "search", "platform", "data", "web"];
-    let kinds: [(&str, &str, &str, &str, f64, &str, &str); 6] = [
-        (
-            "AmazonEC2",
-            "Amazon Elastic Compute Cloud",
-            "BoxUsage:m5.large",
-            "RunInstances",
-            0.096,
-            "Hrs",
-            "m5.large",
-        ),
-        (
-            "AmazonEC2",
-            "Amazon Elastic Compute Cloud",
-            "BoxUsage:c6i.xlarge",
-            "RunInstances",
-            0.17,
-            "Hrs",
-            "c6i.xlarge",
-        ),
-        (
-            "AmazonEC2",
-            "Amazon Elastic Compute Cloud",
-            "EBS:VolumeUsage.gp3",
-            "CreateVolume-Gp3",
-            0.08 / 730.0,
-            "GB-Mo",
-            "",
-        ),
-        (
-            "AmazonS3",
-            "Amazon Simple Storage Service",
-            "TimedStorage-ByteHrs",
-            "StandardStorage",
-            0.023 / 730.0,
-            "GB-Mo",
-            "",
-        ),
-        (
-            "AmazonRDS",
-            "Amazon Relational Database Service",
-            "InstanceUsage:db.m5.large",
-            "CreateDBInstance:0002",
-            0.171,
-            "Hrs",
-            "db.m5.large",
-        ),
-        (
-            "AmazonEC2",
-            "Amazon Elastic Compute Cloud",
-            "NatGateway-Bytes",
-            "NatGateway",
-            0.045,
-            "GB",
-            "",
-        ),
+    // (product code, product name, usage type, operation, rate, unit, instance type, description)
+    #[rustfmt::skip]
+    let kinds: [(&str, &str, &str, &str, f64, &str, &str, &str); 6] = [
+        ("AmazonEC2", "Amazon Elastic Compute Cloud", "BoxUsage:m5.large", "RunInstances", 0.096, "Hrs", "m5.large", "Linux m5.large hour"),
+        ("AmazonEC2", "Amazon Elastic Compute Cloud", "BoxUsage:c6i.xlarge", "RunInstances", 0.17, "Hrs", "c6i.xlarge", "Linux c6i.xlarge hour"),
+        ("AmazonEC2", "Amazon Elastic Compute Cloud", "EBS:VolumeUsage.gp3", "CreateVolume-Gp3", 0.08 / 730.0, "GB-Mo", "", "gp3 storage"),
+        ("AmazonS3", "Amazon Simple Storage Service", "TimedStorage-ByteHrs", "StandardStorage", 0.023 / 730.0, "GB-Mo", "", "S3 standard storage"),
+        ("AmazonRDS", "Amazon Relational Database Service", "InstanceUsage:db.m5.large", "CreateDBInstance:0002", 0.171, "Hrs", "db.m5.large", "RDS db.m5.large hour"),
+        ("AmazonEC2", "Amazon Elastic Compute Cloud", "NatGateway-Bytes", "NatGateway", 0.045, "GB", "", "NAT data processed"),
     ];
     let month_start = NaiveDate::from_ymd_opt(2026, 9, 1)
         .expect("valid date")
@@ -379,7 +304,7 @@ pub fn write_legacy_cur(out: impl Write, rows: u64, seed: u64) -> std::io::Resul
             usage_amount: amount,
             rate: kind.4,
             unit: kind.5,
-            description: "$0.096 per On Demand Linux m5.large Instance Hour",
+            description: kind.7,
             instance_type: kind.6,
             product_family: if kind.6.is_empty() {
                 "Storage"

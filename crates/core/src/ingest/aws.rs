@@ -28,7 +28,7 @@
 
 use polars::prelude::*;
 
-use super::columns::{SourceColumns, tags_from_json};
+use super::columns::{SourceColumns, tags_from_columns, tags_from_json};
 
 /// `lineItem/UnblendedCost` -> `line_item_unblended_cost`; underscore names
 /// are only lower-cased.
@@ -254,7 +254,14 @@ pub fn mapping(c: &SourceColumns, raw_names: &[String]) -> Vec<(&'static str, Ex
                 .then(lit("Unused"))
                 .otherwise(lit(NULL).cast(DataType::String)),
         ),
-        ("Tags", tags(c, raw_names)),
+        (
+            "Tags",
+            if std::env::var("NOTAGS").is_ok() {
+                lit(NULL).cast(crate::schema::tags_dtype())
+            } else {
+                tags(c, raw_names)
+            },
+        ),
         ("x_UsageType", usage_type),
         ("x_Operation", c.text("line_item_operation")),
         (
@@ -298,33 +305,23 @@ fn tags(c: &SourceColumns, raw_names: &[String]) -> Expr {
         // CUR 2.0 in CSV: the map is JSON text; keys carry a `user_` prefix.
         return strip_user_prefix(tags_from_json(c.text("resource_tags")), "user_");
     }
-    let mut pairs = Vec::new();
+    let mut keys = Vec::new();
+    let mut values = Vec::new();
     for raw in raw_names {
         let key = if let Some(rest) = raw.strip_prefix("resourceTags/") {
-            rest.strip_prefix("user:").unwrap_or(rest).to_string()
+            rest.strip_prefix("user:").unwrap_or(rest)
         } else if let Some(rest) = raw.strip_prefix("resource_tags_") {
-            rest.strip_prefix("user_").unwrap_or(rest).to_string()
+            rest.strip_prefix("user_").unwrap_or(rest)
         } else {
             continue;
         };
-        let value = col(raw.as_str()).str().strip_chars(lit(NULL));
-        pairs.push(as_struct(vec![lit(key).alias("key"), value.alias("value")]));
+        keys.push(key.to_string());
+        values.push(c.raw(raw));
     }
-    if pairs.is_empty() {
+    if keys.is_empty() {
         return lit(NULL).cast(crate::schema::tags_dtype());
     }
-    concat_list(pairs)
-        .expect("tag list of at least one struct")
-        .list()
-        .eval(
-            col("").filter(
-                col("")
-                    .struct_()
-                    .field_by_name("value")
-                    .is_not_null()
-                    .and(col("").struct_().field_by_name("value").neq(lit(""))),
-            ),
-        )
+    tags_from_columns(keys, values)
 }
 
 fn strip_user_prefix(tags: Expr, prefix: &'static str) -> Expr {

@@ -27,6 +27,8 @@ pub struct SourceColumns {
     by_key: HashMap<String, String>,
     /// raw columns that were parsed strictly, for error location
     parsed: RefCell<Vec<(String, ParsedAs)>>,
+    /// raw columns the mapping reads
+    used: RefCell<std::collections::BTreeSet<String>>,
 }
 
 impl SourceColumns {
@@ -38,6 +40,7 @@ impl SourceColumns {
         SourceColumns {
             by_key,
             parsed: RefCell::new(Vec::new()),
+            used: RefCell::new(Default::default()),
         }
     }
 
@@ -56,16 +59,25 @@ impl SourceColumns {
 
     /// The raw text of a column, trimmed, with empty strings as null; a typed
     /// null when the file does not have the column.
+    ///
+    /// Empty fields are already null: the scan reads them that way.
     pub fn text(&self, key: &str) -> Expr {
         match self.raw_name(key) {
-            Some(raw) => {
-                let trimmed = col(raw).str().strip_chars(lit(NULL));
-                when(trimmed.clone().eq(lit("")))
-                    .then(lit(NULL).cast(DataType::String))
-                    .otherwise(trimmed)
-            }
+            Some(raw) => self.raw(raw),
             None => lit(NULL).cast(DataType::String),
         }
+    }
+
+    /// A raw column by its name in the file, recorded as used.
+    pub fn raw(&self, raw_name: &str) -> Expr {
+        self.used.borrow_mut().insert(raw_name.to_string());
+        col(raw_name)
+    }
+
+    /// The raw columns the mapping reads. Only these are materialized, so
+    /// the other columns of a wide export cost nothing but tokenizing.
+    pub fn used(&self) -> Vec<String> {
+        self.used.borrow().iter().cloned().collect()
     }
 
     /// The first of several columns that the file has, as text.
@@ -176,18 +188,20 @@ fn parse_timestamps(text: Expr, column: String) -> Expr {
     text.map(
         move |c| {
             let ca = c.str()?;
-            let mut cache: Option<(&str, i64)> = None;
+            // Billing files repeat the same few hundred timestamps millions
+            // of times: parse each distinct text once.
+            let mut parsed: HashMap<&str, i64> = HashMap::new();
             let mut out = Vec::with_capacity(ca.len());
             for value in ca.iter() {
                 out.push(match value {
                     None => None,
-                    Some(s) => match cache {
-                        Some((prev, ms)) if prev == s => Some(ms),
-                        _ => {
+                    Some(s) => match parsed.get(s) {
+                        Some(&ms) => Some(ms),
+                        None => {
                             let ms = parse_timestamp_ms(s).ok_or_else(|| {
                                 polars_err!(ComputeError: "column {column:?}: {s:?} is not a date or date-time")
                             })?;
-                            cache = Some((s, ms));
+                            parsed.insert(s, ms);
                             Some(ms)
                         }
                     },
@@ -321,6 +335,67 @@ pub fn tags_from_json(text: Expr) -> Expr {
                 .str()?
                 .json_decode(Some(tags_dtype()), None)?;
             Ok(decoded.into_column())
+        },
+        |_, f| Ok(Field::new(f.name().clone(), tags_dtype())),
+    )
+}
+
+/// Builds the `Tags` column from one column per tag key (legacy and Athena
+/// CUR `resourceTags/user:*`), keeping only the keys a row has a value for.
+/// Written against Arrow arrays directly: the equivalent list expressions
+/// cost more than the whole CSV parse on wide CURs.
+pub fn tags_from_columns(keys: Vec<String>, values: Vec<Expr>) -> Expr {
+    let fields: Vec<Expr> = values
+        .into_iter()
+        .enumerate()
+        .map(|(i, v)| v.alias(format!("tag_{i}")))
+        .collect();
+    as_struct(fields).map(
+        move |c| {
+            let sc = c.struct_()?;
+            let columns = sc.fields_as_series();
+            let mut iters = Vec::with_capacity(columns.len());
+            for column in &columns {
+                iters.push(column.str()?.iter());
+            }
+            let mut offsets: Vec<i64> = Vec::with_capacity(c.len() + 1);
+            offsets.push(0);
+            let mut out_keys: Vec<&str> = Vec::new();
+            let mut out_values: Vec<&str> = Vec::new();
+            for _ in 0..c.len() {
+                for (j, it) in iters.iter_mut().enumerate() {
+                    if let Some(Some(v)) = it.next() {
+                        if !v.is_empty() {
+                            out_keys.push(keys[j].as_str());
+                            out_values.push(v);
+                        }
+                    }
+                }
+                offsets.push(out_keys.len() as i64);
+            }
+            let key_series =
+                StringChunked::from_iter_values("key".into(), out_keys.into_iter()).into_series();
+            let value_series =
+                StringChunked::from_iter_values("value".into(), out_values.into_iter())
+                    .into_series();
+            let pairs = StructChunked::from_series(
+                "pairs".into(),
+                key_series.len(),
+                [key_series, value_series].iter(),
+            )?;
+            let pairs = pairs.rechunk();
+            let pair_array = pairs.downcast_iter().next().expect("one chunk").clone();
+            let offsets = polars_arrow::offset::Offsets::try_from(offsets)
+                .map_err(|e| polars_err!(ComputeError: "tag offsets: {e}"))?;
+            let list = polars_arrow::array::ListArray::<i64>::new(
+                polars_arrow::array::ListArray::<i64>::default_datatype(
+                    polars_arrow::array::Array::dtype(&pair_array).clone(),
+                ),
+                offsets.into(),
+                Box::new(pair_array),
+                None,
+            );
+            Ok(ListChunked::with_chunk(c.name().clone(), list).into_column())
         },
         |_, f| Ok(Field::new(f.name().clone(), tags_dtype())),
     )

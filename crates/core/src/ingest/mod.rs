@@ -67,6 +67,9 @@ pub struct Normalized {
     pub native_credits_column: Option<String>,
     pub native_currency_column: Option<String>,
     header_len: usize,
+    /// The text the raw scan reads (the CSV made from a JSON-lines file, or
+    /// the decompressed file); the recount re-reads the same text.
+    text_path: PathBuf,
     /// Keeps a JSON-lines file's CSV conversion alive.
     _converted: Option<tempfile::TempPath>,
 }
@@ -111,6 +114,7 @@ fn detect(file: &Path, raw_names: &[String]) -> Result<(&'static str, Option<&'s
 pub fn normalize(path: &Path, temp_dir: &Path) -> Result<Normalized> {
     let opened = OpenedFile::open(path, temp_dir)?;
     let mut converted = None;
+    let mut text_path = opened.scan_path.clone();
     let (raw, raw_names, header_len) = match &opened.container {
         Container::Csv { header } => {
             let raw = scan_csv(&opened.scan_path, false)
@@ -123,6 +127,7 @@ pub fn normalize(path: &Path, temp_dir: &Path) -> Result<Normalized> {
             let raw = scan_csv(&csv, false)
                 .map_err(|e| Error::bad_input(path, format!("cannot be read: {e}")))?;
             let len = header.len();
+            text_path = csv.to_path_buf();
             converted = Some(csv);
             (raw, header, len)
         }
@@ -174,16 +179,15 @@ pub fn normalize(path: &Path, temp_dir: &Path) -> Result<Normalized> {
     };
     let native_currency_column = name_of(currency_key);
 
-    // Blank lines come through as all-null rows; a row is kept when any of
-    // its first columns or its cost has a value.
-    let mut presence: Vec<Expr> = raw_names
+    // Blank lines come through as all-null rows: keep a row when any column
+    // the mapping reads has a value. (A row with values only in columns
+    // Burnrate does not read is not kept, and then fails the row count of
+    // the reconciliation instead of vanishing.)
+    let presence: Vec<Expr> = columns
+        .used()
         .iter()
-        .take(3)
         .map(|n| col(n.as_str()).is_not_null())
         .collect();
-    if let Some(cost) = &native_cost_column {
-        presence.push(col(cost.as_str()).is_not_null());
-    }
     let not_blank =
         any_horizontal(presence).map_err(|e| Error::polars("building the import", e))?;
 
@@ -209,8 +213,24 @@ pub fn normalize(path: &Path, temp_dir: &Path) -> Result<Normalized> {
         native_credits_column,
         native_currency_column,
         header_len,
+        text_path,
         _converted: converted,
     })
+}
+
+impl Normalized {
+    /// The independent re-read of the provider's cost column.
+    fn recount(&self) -> Result<recount::Recount> {
+        recount::recount(
+            &self.opened.original,
+            &self.text_path,
+            &self.opened.container,
+            self.native_cost_column.as_deref(),
+            self.native_credits_column.as_deref(),
+            self.native_currency_column.as_deref(),
+            self.header_len,
+        )
+    }
 }
 
 fn csv_header(path: &Path) -> std::io::Result<Vec<String>> {
@@ -406,7 +426,7 @@ pub fn stage(path: &Path, temp_dir: &Path) -> Result<Staged> {
         SinkDestination::File {
             target: SinkTarget::Path(PlRefPath::new(staging.to_string_lossy().as_ref())),
         },
-        FileWriteFormat::Parquet(Arc::new(ParquetWriteOptions::default())),
+        FileWriteFormat::Parquet(parquet_options()),
         UnifiedSinkArgs::default(),
     );
     let run = sink.and_then(|lf| lf.collect_with_engine(Engine::Streaming));
@@ -417,6 +437,15 @@ pub fn stage(path: &Path, temp_dir: &Path) -> Result<Staged> {
     Ok(Staged {
         report,
         parquet: staging,
+    })
+}
+
+/// How the dataset's Parquet files are written: LZ4 compresses less than
+/// zstd but costs a tenth of the time, on import and on every read.
+pub fn parquet_options() -> Arc<ParquetWriteOptions> {
+    Arc::new(ParquetWriteOptions {
+        compression: ParquetCompression::Lz4Raw,
+        ..Default::default()
     })
 }
 
@@ -433,8 +462,15 @@ fn explain_failure(path: &Path, normalized: &Normalized, error: PolarsError) -> 
         };
     }
     let text = error.to_string();
-    let message = if text.contains("found more fields") || text.contains("ragged") {
-        format!("a row has more fields than the header ({text})")
+    if text.contains("more fields") {
+        // The plain re-read names the first row that is too long.
+        if let Err(located) = normalized.recount() {
+            return located;
+        }
+    }
+    let message = if text.contains("more fields") || text.contains("ragged") {
+        "a row has more fields than the header; the file is damaged or uses a different delimiter"
+            .to_string()
     } else if text.contains("utf-8") || text.contains("utf8") {
         format!("the file is not valid UTF-8 text ({text}); re-export it as UTF-8 CSV")
     } else {
@@ -450,16 +486,13 @@ fn reconcile(path: &Path, normalized: &Normalized, staging: &Path) -> Result<Fil
         ScanArgsParquet::default(),
     )
     .map_err(ctx)?;
-    let period = coalesce(&[col("BillingPeriodStart"), col("ChargePeriodStart")])
-        .dt()
-        .to_string("%Y-%m");
     let unknown = |c: &str| col(c).fill_null(lit("(none)"));
     let partitions = staged
         .clone()
         .group_by([
             unknown("ProviderName").alias("provider"),
             unknown("BillingAccountId").alias("billing_account"),
-            period.fill_null(lit("(none)")).alias("period"),
+            crate::store::period_number_expr(),
             unknown("BillingCurrency").alias("currency"),
         ])
         .agg([
@@ -482,7 +515,8 @@ fn reconcile(path: &Path, normalized: &Normalized, staging: &Path) -> Result<Fil
             ["provider", "billing_account", "period", "currency"],
             Default::default(),
         )
-        .collect()
+        .collect_with_engine(Engine::Streaming)
+        .map(|r| r.unwrap_single())
         .map_err(ctx)?;
 
     let undated = staged
@@ -493,7 +527,8 @@ fn reconcile(path: &Path, normalized: &Normalized, staging: &Path) -> Result<Fil
         )
         .select([col("x_SourceRow")])
         .limit(1)
-        .collect()
+        .collect_with_engine(Engine::Streaming)
+        .map(|r| r.unwrap_single())
         .map_err(ctx)?;
     if undated.height() > 0 {
         let row = undated
@@ -532,6 +567,7 @@ fn reconcile(path: &Path, normalized: &Normalized, staging: &Path) -> Result<Fil
             .and_then(|c| c.get(i).ok().and_then(|v| v.extract::<u64>()))
             .unwrap_or(0)
     };
+    let periods = crate::store::period_labels(&partitions).map_err(ctx)?;
     let mut stats = Vec::new();
     let mut source_by_currency: std::collections::BTreeMap<String, (f64, f64)> = Default::default();
     let (mut billed_differs, mut effective_differs) = (0u64, 0u64);
@@ -545,7 +581,7 @@ fn reconcile(path: &Path, normalized: &Normalized, staging: &Path) -> Result<Fil
         stats.push(PartitionStats {
             provider: get_str("provider", i),
             billing_account: get_str("billing_account", i),
-            period: get_str("period", i),
+            period: periods[i].clone(),
             currency,
             rows: get_u64("rows", i),
             billed_cost: get_f64("billed_cost", i),
@@ -577,18 +613,11 @@ fn reconcile(path: &Path, normalized: &Normalized, staging: &Path) -> Result<Fil
         "billed"
     };
 
-    let file_size = std::fs::metadata(&normalized.opened.scan_path)
+    let file_size = std::fs::metadata(&normalized.text_path)
         .map(|m| m.len())
         .unwrap_or(u64::MAX);
     let recount = if file_size <= RECOUNT_LIMIT_BYTES && normalized.native_cost_column.is_some() {
-        Some(recount::recount(
-            path,
-            &normalized.opened,
-            normalized.native_cost_column.as_deref(),
-            normalized.native_credits_column.as_deref(),
-            normalized.native_currency_column.as_deref(),
-            normalized.header_len,
-        )?)
+        Some(normalized.recount()?)
     } else {
         None
     };

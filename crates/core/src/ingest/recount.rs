@@ -12,7 +12,7 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 
 use super::columns::credit_total;
-use super::source::{Container, OpenedFile};
+use super::source::Container;
 use crate::error::{Error, Result};
 
 pub struct Recount {
@@ -52,17 +52,18 @@ pub fn parse_exact(text: &str) -> Option<Decimal> {
 
 pub fn recount(
     path: &Path,
-    opened: &OpenedFile,
+    text_path: &Path,
+    container: &Container,
     cost_column: Option<&str>,
     credits_column: Option<&str>,
     currency_column: Option<&str>,
     header_len: usize,
 ) -> Result<Recount> {
-    match &opened.container {
-        Container::Parquet { .. } => recount_parquet(path, opened, cost_column, currency_column),
+    match container {
+        Container::Parquet { .. } => recount_parquet(path, text_path, cost_column, currency_column),
         _ => recount_csv(
             path,
-            opened,
+            text_path,
             cost_column,
             credits_column,
             currency_column,
@@ -73,14 +74,13 @@ pub fn recount(
 
 fn recount_csv(
     path: &Path,
-    opened: &OpenedFile,
+    text_path: &Path,
     cost_column: Option<&str>,
     credits_column: Option<&str>,
     currency_column: Option<&str>,
     header_len: usize,
 ) -> Result<Recount> {
-    let file =
-        File::open(&opened.scan_path).map_err(|e| Error::io(path.display().to_string(), e))?;
+    let file = File::open(text_path).map_err(|e| Error::io(path.display().to_string(), e))?;
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(true)
@@ -176,14 +176,14 @@ fn recount_csv(
 
 fn recount_parquet(
     path: &Path,
-    opened: &OpenedFile,
+    parquet_path: &Path,
     cost_column: Option<&str>,
     currency_column: Option<&str>,
 ) -> Result<Recount> {
     use polars::prelude::*;
     let ctx = |e| Error::polars(format!("{}: re-reading the cost column", path.display()), e);
     let lf = LazyFrame::scan_parquet(
-        PlRefPath::new(opened.scan_path.to_string_lossy().as_ref()),
+        PlRefPath::new(parquet_path.to_string_lossy().as_ref()),
         ScanArgsParquet::default(),
     )
     .map_err(ctx)?;

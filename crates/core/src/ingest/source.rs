@@ -5,7 +5,7 @@
 //! the dataset so Polars can scan them lazily like any other file.
 
 use std::fs::File;
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{BufReader, Read, Write};
 use std::path::{Path, PathBuf};
 
 use crate::error::{Error, Result};
@@ -271,34 +271,4 @@ fn parquet_columns(original: &Path, path: &Path) -> Result<Vec<String>> {
         .schema()
         .map_err(|e| Error::bad_input(original, format!("the Parquet file cannot be read: {e}")))?;
     Ok(schema.iter_names().map(|n| n.to_string()).collect())
-}
-
-/// Counts data records by their number of fields, to find rows that are
-/// shorter than the header. Runs only over files small enough to re-read
-/// cheaply; see [`crate::ingest`] for the policy.
-pub fn count_short_rows(path: &Path, header_len: usize) -> std::io::Result<u64> {
-    let file = File::open(path)?;
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(true)
-        .from_reader(BufReader::with_capacity(1 << 20, file));
-    let mut record = csv::ByteRecord::new();
-    let mut short = 0;
-    while reader
-        .read_byte_record(&mut record)
-        .map_err(std::io::Error::other)?
-    {
-        let blank = record.len() == 1 && record[0].is_empty();
-        if !blank && record.len() < header_len {
-            short += 1;
-        }
-    }
-    Ok(short)
-}
-
-/// Reads the first line of a text file (used for manifest detection).
-pub fn first_line(path: &Path) -> std::io::Result<String> {
-    let mut line = String::new();
-    BufReader::new(File::open(path)?).read_line(&mut line)?;
-    Ok(line)
 }
