@@ -79,6 +79,7 @@ fn close(a: f64, b: f64) -> bool {
 #[test]
 fn every_format_imports_and_reconciles() {
     // (fixture, format, version, rows, currency, billed, effective)
+    #[allow(clippy::type_complexity)] // a table of cases
     let cases: &[(&str, &str, Option<&str>, u64, &str, f64, f64)] = &[
         (
             "aws_cur_legacy.csv",

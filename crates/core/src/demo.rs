@@ -494,6 +494,7 @@ fn write_azure_month(mut out: impl Write, year: i32, month: u32) -> std::io::Res
         ("5a1d0000-0000-4000-8000-000000000002", "contoso-dev"),
     ];
     // (sub, rg, resource, provider type, meter category, subcategory, meter, product, unit, qty/day, price, tags)
+    #[allow(clippy::type_complexity)] // a table, read row by row below
     let resources: [(
         usize,
         &str,

@@ -266,6 +266,7 @@ pub fn write_legacy_cur(out: impl Write, rows: u64, seed: u64) -> std::io::Resul
     let teams = ["payments", "search", "platform", "data", "web"];
     // (product code, product name, usage type, operation, rate, unit, instance type, description)
     #[rustfmt::skip]
+    #[allow(clippy::type_complexity)] // a table, read row by row below
     let kinds: [(&str, &str, &str, &str, f64, &str, &str, &str); 6] = [
         ("AmazonEC2", "Amazon Elastic Compute Cloud", "BoxUsage:m5.large", "RunInstances", 0.096, "Hrs", "m5.large", "Linux m5.large hour"),
         ("AmazonEC2", "Amazon Elastic Compute Cloud", "BoxUsage:c6i.xlarge", "RunInstances", 0.17, "Hrs", "c6i.xlarge", "Linux c6i.xlarge hour"),

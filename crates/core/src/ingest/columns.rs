@@ -325,10 +325,8 @@ pub fn tags_from_json(text: Expr) -> Expr {
     text.map(
         |c| {
             let ca = c.str()?;
-            let normalized: StringChunked = ca
-                .iter()
-                .map(|v| v.map(|s| tags_to_canonical_json(s)))
-                .collect();
+            let normalized: StringChunked =
+                ca.iter().map(|v| v.map(tags_to_canonical_json)).collect();
             let decoded = normalized
                 .with_name(c.name().clone())
                 .into_series()
@@ -364,11 +362,11 @@ pub fn tags_from_columns(keys: Vec<String>, values: Vec<Expr>) -> Expr {
             let mut out_values: Vec<&str> = Vec::new();
             for _ in 0..c.len() {
                 for (j, it) in iters.iter_mut().enumerate() {
-                    if let Some(Some(v)) = it.next() {
-                        if !v.is_empty() {
-                            out_keys.push(keys[j].as_str());
-                            out_values.push(v);
-                        }
+                    if let Some(Some(v)) = it.next()
+                        && !v.is_empty()
+                    {
+                        out_keys.push(keys[j].as_str());
+                        out_values.push(v);
                     }
                 }
                 offsets.push(out_keys.len() as i64);

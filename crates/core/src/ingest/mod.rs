@@ -42,12 +42,12 @@ cost details (actual or amortized), GCP billing export (CSV or JSON lines), FOCU
 /// `EnglishName`; other headers are returned trimmed.
 pub fn english_header(raw: &str) -> &str {
     let raw = raw.trim().trim_start_matches('\u{feff}');
-    if let Some(open) = raw.rfind(" (") {
-        if let Some(inner) = raw[open + 2..].strip_suffix(')') {
-            if !inner.is_empty() && inner.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                return inner;
-            }
-        }
+    if let Some(open) = raw.rfind(" (")
+        && let Some(inner) = raw[open + 2..].strip_suffix(')')
+        && !inner.is_empty()
+        && inner.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+    {
+        return inner;
     }
     raw
 }
@@ -571,7 +571,7 @@ fn reconcile(path: &Path, normalized: &Normalized, staging: &Path) -> Result<Fil
     let mut stats = Vec::new();
     let mut source_by_currency: std::collections::BTreeMap<String, (f64, f64)> = Default::default();
     let (mut billed_differs, mut effective_differs) = (0u64, 0u64);
-    for i in 0..partitions.height() {
+    for (i, period) in periods.into_iter().enumerate() {
         let currency = get_str("currency", i);
         let s = source_by_currency.entry(currency.clone()).or_default();
         s.0 += get_f64("source_cost", i);
@@ -581,7 +581,7 @@ fn reconcile(path: &Path, normalized: &Normalized, staging: &Path) -> Result<Fil
         stats.push(PartitionStats {
             provider: get_str("provider", i),
             billing_account: get_str("billing_account", i),
-            period: periods[i].clone(),
+            period,
             currency,
             rows: get_u64("rows", i),
             billed_cost: get_f64("billed_cost", i),
