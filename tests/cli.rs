@@ -596,3 +596,77 @@ fn the_demo_dataset_loads_and_reconciles() {
     names.dedup();
     assert_eq!(names, ["2026-08", "2026-09", "2026-10"]);
 }
+
+/// Writes a frame as Parquet for the tests below.
+fn write_parquet(mut df: polars::prelude::DataFrame, path: &Path) {
+    use polars::prelude::*;
+    let file = std::fs::File::create(path).unwrap();
+    ParquetWriter::new(file).finish(&mut df).unwrap();
+}
+
+fn read_csv(path: &Path, infer_types: bool) -> polars::prelude::DataFrame {
+    use polars::prelude::*;
+    CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(if infer_types { Some(100) } else { Some(0) })
+        .try_into_reader_with_file_path(Some(path.to_path_buf()))
+        .unwrap()
+        .finish()
+        .unwrap()
+}
+
+#[test]
+fn parquet_exports_import_like_their_csv() {
+    use polars::prelude::*;
+    let env = Env::new();
+    // Athena-style CUR Parquet with typed columns (costs as doubles).
+    let athena = env.dir.path().join("athena.parquet");
+    write_parquet(read_csv(&fixture("aws_cur_athena.csv"), true), &athena);
+    let result = env.import_json(&athena);
+    assert_eq!(
+        result[0]["reports"][0]["format"], "aws-cur-athena",
+        "{result}"
+    );
+    assert!(close(env.totals("USD").0, 100.7275));
+
+    // CUR 2.0 Parquet: resource_tags is a map (a list of key/value structs).
+    let env = Env::new();
+    let cur2 = df!(
+        "bill_payer_account_id" => ["998877665544", "998877665544"],
+        "bill_payer_account_name" => ["Acme Payer", "Acme Payer"],
+        "bill_billing_period_start_date" => ["2025-01-01T00:00:00Z", "2025-01-01T00:00:00Z"],
+        "line_item_usage_start_date" => ["2025-01-05T00:00:00Z", "2025-01-06T00:00:00Z"],
+        "line_item_line_item_type" => ["Usage", "Usage"],
+        "line_item_product_code" => ["AmazonEC2", "AmazonS3"],
+        "line_item_currency_code" => ["USD", "USD"],
+        "line_item_unblended_cost" => [0.192f64, 2.5],
+    )
+    .unwrap()
+    .lazy()
+    .with_column(
+        concat_list([as_struct(vec![
+            lit("user_team").alias("key"),
+            lit("web").alias("value"),
+        ])])
+        .unwrap()
+        .alias("resource_tags"),
+    )
+    .collect()
+    .unwrap();
+    let path = env.dir.path().join("cur2.parquet");
+    write_parquet(cur2, &path);
+    let result = env.import_json(&path);
+    assert_eq!(result[0]["reports"][0]["format"], "aws-cur2", "{result}");
+    assert!(close(env.totals("USD").0, 2.692));
+    let by_team = env.ok(&["summary", "--by", "tag:team", "--format", "csv"]);
+    assert!(by_team.contains("web,2.692000"), "{by_team}");
+
+    // FOCUS Parquet.
+    let env = Env::new();
+    let focus = env.dir.path().join("focus.parquet");
+    write_parquet(read_csv(&fixture("focus_1_2.csv"), false), &focus);
+    let result = env.import_json(&focus);
+    assert_eq!(result[0]["reports"][0]["format"], "focus", "{result}");
+    assert_eq!(env.totals("USD").0, 5.0);
+    assert_eq!(env.totals("USD").1, 1.0);
+}

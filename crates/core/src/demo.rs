@@ -634,3 +634,39 @@ fn write_azure_month(mut out: impl Write, year: i32, month: u32) -> std::io::Res
     }
     out.flush()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use polars::prelude::*;
+
+    #[test]
+    fn every_injected_waste_resource_is_in_the_demo_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = write_demo_files(&dir.path().join("demo")).unwrap();
+        let staged: Vec<_> = files
+            .iter()
+            .map(|f| crate::ingest::stage(f, dir.path()).expect("demo file stages"))
+            .collect();
+        let paths: Vec<PathBuf> = staged.iter().map(|s| s.parquet.to_path_buf()).collect();
+        let resources = crate::store::scan_files(&paths)
+            .unwrap()
+            .select([col("ResourceName").unique()])
+            .collect()
+            .unwrap();
+        let names: Vec<&str> = resources
+            .column("ResourceName")
+            .unwrap()
+            .str()
+            .unwrap()
+            .iter()
+            .flatten()
+            .collect();
+        for (what, id) in INJECTED_WASTE.iter().filter(|(_, id)| *id != "(service)") {
+            assert!(
+                names.contains(id),
+                "{what}: {id} missing from the demo data"
+            );
+        }
+    }
+}

@@ -131,10 +131,6 @@ pub fn schema() -> Schema {
         .collect()
 }
 
-pub fn kind_of(name: &str) -> Option<Kind> {
-    COLUMNS.iter().find(|(n, _)| *n == name).map(|(_, k)| *k)
-}
-
 /// Expressions that select every canonical column in order, filling any the
 /// adapter did not produce with typed nulls and casting the rest to the
 /// canonical type.

@@ -187,10 +187,6 @@ impl Dataset {
         })
     }
 
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
     pub fn temp_dir(&self) -> PathBuf {
         self.dir.join("tmp")
     }

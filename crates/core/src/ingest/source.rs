@@ -96,9 +96,14 @@ fn read_up_to(reader: &mut impl Read, buf: &mut [u8]) -> std::io::Result<usize> 
     Ok(filled)
 }
 
-fn decompress_gzip(path: &Path, temp_dir: &Path) -> Result<tempfile::TempPath> {
-    let input = File::open(path).map_err(|e| Error::io(path.display().to_string(), e))?;
-    let mut decoder = flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 20, input));
+/// Streams `reader` into a new temporary file in `temp_dir`; `damaged` turns
+/// a read error into the message the user sees.
+fn copy_into_temp(
+    path: &Path,
+    mut reader: impl Read,
+    temp_dir: &Path,
+    damaged: impl FnOnce(std::io::Error) -> String,
+) -> Result<tempfile::TempPath> {
     let mut out = tempfile::Builder::new()
         .prefix("decompressed-")
         .suffix(".tmp")
@@ -109,16 +114,20 @@ fn decompress_gzip(path: &Path, temp_dir: &Path) -> Result<tempfile::TempPath> {
                 e,
             )
         })?;
-    std::io::copy(&mut decoder, out.as_file_mut()).map_err(|e| {
-        Error::bad_input(
-            path,
-            format!("the gzip stream is damaged or truncated ({e}); download the file again"),
-        )
-    })?;
+    std::io::copy(&mut reader, out.as_file_mut())
+        .map_err(|e| Error::bad_input(path, damaged(e)))?;
     out.as_file_mut()
         .flush()
         .map_err(|e| Error::io("writing decompressed data", e))?;
     Ok(out.into_temp_path())
+}
+
+fn decompress_gzip(path: &Path, temp_dir: &Path) -> Result<tempfile::TempPath> {
+    let input = File::open(path).map_err(|e| Error::io(path.display().to_string(), e))?;
+    let decoder = flate2::read::MultiGzDecoder::new(BufReader::with_capacity(1 << 20, input));
+    copy_into_temp(path, decoder, temp_dir, |e| {
+        format!("the gzip stream is damaged or truncated ({e}); download the file again")
+    })
 }
 
 fn extract_single_zip_member(path: &Path, temp_dir: &Path) -> Result<tempfile::TempPath> {
@@ -138,26 +147,12 @@ fn extract_single_zip_member(path: &Path, temp_dir: &Path) -> Result<tempfile::T
             ),
         ));
     };
-    let mut entry = archive
+    let entry = archive
         .by_index(member)
         .map_err(|e| Error::bad_input(path, format!("the zip archive cannot be read: {e}")))?;
-    let mut out = tempfile::Builder::new()
-        .prefix("unzipped-")
-        .suffix(".tmp")
-        .tempfile_in(temp_dir)
-        .map_err(|e| {
-            Error::io(
-                format!("creating a temporary file in {}", temp_dir.display()),
-                e,
-            )
-        })?;
-    std::io::copy(&mut entry, out.as_file_mut()).map_err(|e| {
-        Error::bad_input(
-            path,
-            format!("the zip member is damaged or truncated ({e})"),
-        )
-    })?;
-    Ok(out.into_temp_path())
+    copy_into_temp(path, entry, temp_dir, |e| {
+        format!("the zip member is damaged or truncated ({e})")
+    })
 }
 
 /// Decides between CSV, NDJSON and Parquet from the content, and checks that
