@@ -91,11 +91,27 @@ impl Dimension {
             Dimension::Region => text("RegionId"),
             Dimension::Resource => text("ResourceId"),
             Dimension::ChargeCategory => text("ChargeCategory"),
-            Dimension::Month => col("ChargePeriodStart").dt().to_string("%Y-%m"),
-            Dimension::Day => col("ChargePeriodStart").dt().to_string("%Y-%m-%d"),
+            // Grouped as dates and formatted after aggregating: formatting
+            // millions of timestamps costs more than the whole group-by.
+            Dimension::Month => col("ChargePeriodStart")
+                .dt()
+                .truncate(lit("1mo"))
+                .cast(DataType::Date),
+            Dimension::Day => col("ChargePeriodStart").cast(DataType::Date),
             Dimension::Tag(key) => tag_value(key).fill_null(lit(UNTAGGED)),
         };
         e.alias(self.label())
+    }
+
+    /// Turns the grouped key into its printed label (dates into text).
+    fn label_expr(&self) -> Expr {
+        let key = col(self.label());
+        match self {
+            Dimension::Month => key.dt().to_string("%Y-%m").fill_null(lit(NONE)),
+            Dimension::Day => key.dt().to_string("%Y-%m-%d").fill_null(lit(NONE)),
+            _ => key,
+        }
+        .alias(self.label())
     }
 }
 
@@ -190,7 +206,7 @@ pub fn summarize(frame: LazyFrame, request: &SummaryRequest) -> Result<DataFrame
         order.push(col(label.as_str()));
         descending.push(false);
     }
-    let mut columns: Vec<Expr> = labels.iter().map(|l| col(l.as_str())).collect();
+    let mut columns: Vec<Expr> = request.by.iter().map(Dimension::label_expr).collect();
     columns.extend([
         col("billed_cost"),
         col("effective_cost"),
@@ -211,7 +227,8 @@ pub fn summarize(frame: LazyFrame, request: &SummaryRequest) -> Result<DataFrame
                 .with_maintain_order(true),
         )
         .select(columns)
-        .collect()
+        .collect_with_engine(Engine::Streaming)
+        .map(|r| r.unwrap_single())
         .map_err(|e| Error::polars("computing the summary", e))
 }
 
