@@ -30,37 +30,12 @@ use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
+pub use crate::ingest::Slice;
 use crate::ingest::{self, FileReport, cur_manifest};
 use crate::schema;
 
 const MANIFEST: &str = "manifest.json";
 const MANIFEST_VERSION: u32 = 1;
-
-/// One slice of a source: the unit an import replaces.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct Slice {
-    pub provider: String,
-    pub billing_account: String,
-    pub sub_account: String,
-    /// `YYYY-MM`
-    pub period: String,
-    pub currency: String,
-    pub rows: u64,
-    pub billed_cost: f64,
-    pub effective_cost: f64,
-    pub list_cost: f64,
-}
-
-impl Slice {
-    fn key(&self) -> (String, String, String, String) {
-        (
-            self.provider.clone(),
-            self.billing_account.clone(),
-            self.sub_account.clone(),
-            self.period.clone(),
-        )
-    }
-}
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct SourceRecord {
@@ -333,7 +308,7 @@ impl Dataset {
             let files: Vec<PathBuf> = staged.iter().map(|s| s.parquet.to_path_buf()).collect();
             write_parquet(scan_files(&files)?, &file_abs)?;
         }
-        let slices = slices_of(&file_abs)?;
+        let slices = merge_slices(reports.iter().flat_map(|r| r.slices.iter().cloned()));
         let rows = slices.iter().map(|s| s.rows).sum();
 
         let new_keys: BTreeSet<_> = slices.iter().map(Slice::key).collect();
@@ -465,11 +440,14 @@ pub fn period_number_expr() -> Expr {
         .alias("period")
 }
 
-/// `YYYYMM` as `YYYY-MM`; `(none)` for rows without a date.
+/// The period label of rows without any date.
+pub const NO_PERIOD: &str = "(none)";
+
+/// `YYYYMM` as `YYYY-MM`; [`NO_PERIOD`] for rows without a date.
 pub fn period_label(number: Option<i32>) -> String {
     match number {
         Some(n) => format!("{:04}-{:02}", n / 100, n % 100),
-        None => "(none)".to_string(),
+        None => NO_PERIOD.to_string(),
     }
 }
 
@@ -501,81 +479,23 @@ fn write_parquet(frame: LazyFrame, target: &Path) -> Result<()> {
         .map_err(|e| Error::polars(format!("writing {}", target.display()), e))
 }
 
-/// The slices of a canonical Parquet file, with their totals.
-fn slices_of(file: &Path) -> Result<Vec<Slice>> {
-    let ctx = |e| Error::polars(format!("reading {}", file.display()), e);
-    let none = |c: &str| col(c).fill_null(lit("(none)"));
-    let df = scan_files(&[file.to_path_buf()])?
-        .group_by([
-            none("ProviderName").alias("provider"),
-            none("BillingAccountId").alias("billing_account"),
-            none("SubAccountId").alias("sub_account"),
-            period_number_expr(),
-            none("BillingCurrency").alias("currency"),
-        ])
-        .agg([
-            len().cast(DataType::UInt64).alias("rows"),
-            col("BilledCost").sum().alias("billed"),
-            col("EffectiveCost").sum().alias("effective"),
-            col("ListCost").sum().alias("list"),
-        ])
-        .sort(
-            [
-                "provider",
-                "billing_account",
-                "sub_account",
-                "period",
-                "currency",
-            ],
-            Default::default(),
-        )
-        .collect_with_engine(Engine::Streaming)
-        .map(|r| r.unwrap_single())
-        .map_err(ctx)?;
-    let text = |name: &str| -> Result<Vec<String>> {
-        Ok(df
-            .column(name)
-            .and_then(|c| c.str().cloned())
-            .map_err(ctx)?
-            .iter()
-            .map(|v| v.unwrap_or("").to_string())
-            .collect())
-    };
-    let number = |name: &str| -> Result<Vec<f64>> {
-        Ok(df
-            .column(name)
-            .and_then(|c| c.f64().cloned())
-            .map_err(ctx)?
-            .iter()
-            .map(|v| v.unwrap_or(0.0))
-            .collect())
-    };
-    let rows: Vec<u64> = df
-        .column("rows")
-        .and_then(|c| c.u64().cloned())
-        .map_err(ctx)?
-        .iter()
-        .map(|v| v.unwrap_or(0))
-        .collect();
-    let (provider, account, sub, period, currency) = (
-        text("provider")?,
-        text("billing_account")?,
-        text("sub_account")?,
-        period_labels(&df).map_err(ctx)?,
-        text("currency")?,
-    );
-    let (billed, effective, list) = (number("billed")?, number("effective")?, number("list")?);
-    Ok((0..df.height())
-        .map(|i| Slice {
-            provider: provider[i].clone(),
-            billing_account: account[i].clone(),
-            sub_account: sub[i].clone(),
-            period: period[i].clone(),
-            currency: currency[i].clone(),
-            rows: rows[i],
-            billed_cost: billed[i],
-            effective_cost: effective[i],
-            list_cost: list[i],
-        })
-        .collect())
+/// Adds up the slices of a source's parts (a CUR delivery in several files
+/// repeats the same slices).
+fn merge_slices(slices: impl Iterator<Item = Slice>) -> Vec<Slice> {
+    let mut merged: Vec<Slice> = Vec::new();
+    for slice in slices {
+        match merged
+            .iter_mut()
+            .find(|m| m.key() == slice.key() && m.currency == slice.currency)
+        {
+            Some(m) => {
+                m.rows += slice.rows;
+                m.billed_cost += slice.billed_cost;
+                m.effective_cost += slice.effective_cost;
+                m.list_cost += slice.list_cost;
+            }
+            None => merged.push(slice),
+        }
+    }
+    merged
 }

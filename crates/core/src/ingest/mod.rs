@@ -339,11 +339,14 @@ fn map_list_to_json(expr: Expr) -> Expr {
     )
 }
 
-/// Totals of one (provider, billing account, billing period, currency) slice.
+/// Totals of one slice of a file in one currency. A slice is one (provider,
+/// billing account, sub account, billing period): the unit an import
+/// replaces in the dataset.
 #[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq)]
-pub struct PartitionStats {
+pub struct Slice {
     pub provider: String,
     pub billing_account: String,
+    pub sub_account: String,
     /// `YYYY-MM`
     pub period: String,
     pub currency: String,
@@ -353,11 +356,12 @@ pub struct PartitionStats {
     pub list_cost: f64,
 }
 
-impl PartitionStats {
-    pub fn key(&self) -> (String, String, String) {
+impl Slice {
+    pub fn key(&self) -> (String, String, String, String) {
         (
             self.provider.clone(),
             self.billing_account.clone(),
+            self.sub_account.clone(),
             self.period.clone(),
         )
     }
@@ -393,7 +397,7 @@ pub struct FileReport {
     pub native_check: String,
     pub periods: Vec<String>,
     pub currencies: Vec<CurrencyCheck>,
-    pub partitions: Vec<PartitionStats>,
+    pub slices: Vec<Slice>,
     pub notes: Vec<String>,
 }
 
@@ -492,6 +496,7 @@ fn reconcile(path: &Path, normalized: &Normalized, staging: &Path) -> Result<Fil
         .group_by([
             unknown("ProviderName").alias("provider"),
             unknown("BillingAccountId").alias("billing_account"),
+            unknown("SubAccountId").alias("sub_account"),
             crate::store::period_number_expr(),
             unknown("BillingCurrency").alias("currency"),
         ])
@@ -512,39 +517,18 @@ fn reconcile(path: &Path, normalized: &Normalized, staging: &Path) -> Result<Fil
                 .alias("effective_differs"),
         ])
         .sort(
-            ["provider", "billing_account", "period", "currency"],
+            [
+                "provider",
+                "billing_account",
+                "sub_account",
+                "period",
+                "currency",
+            ],
             Default::default(),
         )
         .collect_with_engine(Engine::Streaming)
         .map(|r| r.unwrap_single())
         .map_err(ctx)?;
-
-    let undated = staged
-        .filter(
-            col("BillingPeriodStart")
-                .is_null()
-                .and(col("ChargePeriodStart").is_null()),
-        )
-        .select([col("x_SourceRow")])
-        .limit(1)
-        .collect_with_engine(Engine::Streaming)
-        .map(|r| r.unwrap_single())
-        .map_err(ctx)?;
-    if undated.height() > 0 {
-        let row = undated
-            .column("x_SourceRow")
-            .ok()
-            .and_then(|c| c.get(0).ok())
-            .and_then(|v| v.extract::<u64>());
-        return Err(Error::BadValue {
-            file: path.to_path_buf(),
-            row: row.unwrap_or(0),
-            column: "(charge date)".into(),
-            message:
-                "the row has no charge date and no billing period, so it cannot be placed in time"
-                    .into(),
-        });
-    }
 
     let get_str = |name: &str, i: usize| -> String {
         partitions
@@ -578,9 +562,10 @@ fn reconcile(path: &Path, normalized: &Normalized, staging: &Path) -> Result<Fil
         s.1 += get_f64("source_credits", i);
         billed_differs += get_u64("billed_differs", i);
         effective_differs += get_u64("effective_differs", i);
-        stats.push(PartitionStats {
+        stats.push(Slice {
             provider: get_str("provider", i),
             billing_account: get_str("billing_account", i),
+            sub_account: get_str("sub_account", i),
             period,
             currency,
             rows: get_u64("rows", i),
@@ -590,6 +575,9 @@ fn reconcile(path: &Path, normalized: &Normalized, staging: &Path) -> Result<Fil
         });
     }
     let rows: u64 = stats.iter().map(|p| p.rows).sum();
+    if stats.iter().any(|p| p.period == crate::store::NO_PERIOD) {
+        return Err(undated_row_error(path, staged));
+    }
 
     // Which measure the provider's own total is. Azure rows either keep the
     // row cost in both measures, or move it to one of them; a file whose
@@ -716,9 +704,31 @@ fn reconcile(path: &Path, normalized: &Normalized, staging: &Path) -> Result<Fil
         native_check: native_check.to_string(),
         periods,
         currencies: checks,
-        partitions: stats,
+        slices: stats,
         notes,
     })
+}
+
+/// Names the first row that has neither a charge date nor a billing period.
+fn undated_row_error(path: &Path, staged: LazyFrame) -> Error {
+    let row = staged
+        .filter(
+            col("BillingPeriodStart")
+                .is_null()
+                .and(col("ChargePeriodStart").is_null()),
+        )
+        .select([col("x_SourceRow")])
+        .limit(1)
+        .collect()
+        .ok()
+        .and_then(|df| df.column("x_SourceRow").ok()?.get(0).ok()?.extract::<u64>());
+    Error::BadValue {
+        file: path.to_path_buf(),
+        row: row.unwrap_or(0),
+        column: "(charge date)".into(),
+        message: "the row has no charge date and no billing period, so it cannot be placed in time"
+            .into(),
+    }
 }
 
 /// Two totals agree to the cent when they differ by less than half a cent.
