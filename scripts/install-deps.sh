@@ -22,3 +22,17 @@ if ! command -v cargo >/dev/null 2>&1; then
   # shellcheck disable=SC1091
   . "$HOME/.cargo/env"
 fi
+
+# The toolchain is pinned in rust-toolchain.toml. Where rustup's `stable` is
+# that same release but not installed under its number, link it instead of
+# downloading it again.
+pinned=$(sed -n 's/^channel = "\(.*\)"/\1/p' rust-toolchain.toml 2>/dev/null || true)
+if [ -n "$pinned" ] && command -v rustup >/dev/null 2>&1 \
+   && ! rustup toolchain list | grep -q "^$pinned"; then
+  stable_dir="$(rustup show home)/toolchains/stable-$(rustc +stable -vV | sed -n 's/^host: //p')"
+  if "$stable_dir/bin/rustc" --version 2>/dev/null | grep -q "^rustc $pinned "; then
+    rustup toolchain link "$pinned" "$stable_dir"
+  else
+    rustup toolchain install "$pinned" --profile minimal --component rustfmt,clippy
+  fi
+fi
