@@ -407,8 +407,16 @@ impl Dataset {
     }
 }
 
+/// A slice key as one string, laid out like [`slice_key_expr`]: the period
+/// as its number (`202403`), so rows need no date formatting.
 fn key_string(key: &(String, String, String, String)) -> String {
-    format!("{}\u{1f}{}\u{1f}{}\u{1f}{}", key.0, key.1, key.2, key.3)
+    format!(
+        "{}\u{1f}{}\u{1f}{}\u{1f}{}",
+        key.0,
+        key.1,
+        key.2,
+        key.3.replace('-', "")
+    )
 }
 
 /// The slice key of each row, as one string (same layout as [`key_string`]).
@@ -418,18 +426,13 @@ fn slice_key_expr() -> Expr {
             col("ProviderName").fill_null(lit("(none)")),
             col("BillingAccountId").fill_null(lit("(none)")),
             col("SubAccountId").fill_null(lit("(none)")),
-            period_expr().fill_null(lit("(none)")),
+            period_number_expr()
+                .cast(DataType::String)
+                .fill_null(lit(NO_PERIOD)),
         ],
         "\u{1f}",
         false,
     )
-}
-
-/// The billing period (`YYYY-MM`) of each row.
-pub fn period_expr() -> Expr {
-    coalesce(&[col("BillingPeriodStart"), col("ChargePeriodStart")])
-        .dt()
-        .to_string("%Y-%m")
 }
 
 /// The billing period of each row as the number `YYYYMM`: grouping by it is

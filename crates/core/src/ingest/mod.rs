@@ -121,7 +121,7 @@ pub fn normalize(path: &Path, temp_dir: &Path) -> Result<Normalized> {
                 .map_err(|e| Error::bad_input(path, format!("cannot be read as CSV: {e}")))?;
             (raw, header.clone(), header.len())
         }
-        Container::NdJson { .. } => {
+        Container::NdJson => {
             let csv = jsonl::json_lines_to_csv(path, &opened.scan_path, temp_dir)?;
             let header = csv_header(&csv).map_err(|e| Error::io(path.display().to_string(), e))?;
             let raw = scan_csv(&csv, false)

@@ -25,8 +25,8 @@ pub enum Compression {
 pub enum Container {
     /// Comma-separated text with a header row (raw header names as written).
     Csv { header: Vec<String> },
-    /// Newline-delimited JSON objects (keys of the first object).
-    NdJson { keys: Vec<String> },
+    /// Newline-delimited JSON objects.
+    NdJson,
     /// Apache Parquet (column names from its schema).
     Parquet { columns: Vec<String> },
 }
@@ -205,13 +205,9 @@ fn sniff_container(original: &Path, scan_path: &Path) -> Result<Container> {
     }
     let first_line = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
     if first_line.trim_start().starts_with('{') {
-        let first: serde_json::Value = serde_json::from_str(first_line)
+        let _: serde_json::Value = serde_json::from_str(first_line)
             .map_err(|e| Error::bad_input(original, format!("line 1 is not a JSON object: {e}")))?;
-        let keys = first
-            .as_object()
-            .map(|o| o.keys().cloned().collect())
-            .unwrap_or_default();
-        return Ok(Container::NdJson { keys });
+        return Ok(Container::NdJson);
     }
     let header = read_csv_header(text.as_bytes())
         .map_err(|e| Error::bad_input(original, format!("the header row cannot be read: {e}")))?;
