@@ -2,13 +2,16 @@
 //! arguments, prints results and maps errors to exit codes (0 success,
 //! 1 error, 2 usage error).
 
+mod analysis;
 mod output;
+mod schedules;
 
 use std::io::{IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
+use burnrate_core::config::Config;
 use burnrate_core::ingest::FileReport;
 use burnrate_core::store::{Dataset, ImportOutcome};
 use burnrate_core::summary::{self, CostMeasure, Dimension, SummaryRequest};
@@ -26,6 +29,11 @@ struct Cli {
     /// Where the local dataset lives (default: the platform data dir).
     #[arg(long, global = true, env = "BURNRATE_DATA_DIR", value_name = "DIR")]
     data_dir: Option<PathBuf>,
+
+    /// The config file: tag rules, allocation, currency, schedules
+    /// (default: config.toml in the platform config dir).
+    #[arg(long, global = true, env = "BURNRATE_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
 
     #[command(subcommand)]
     command: Command,
@@ -76,6 +84,118 @@ enum Command {
         /// Query these files directly, without the local dataset.
         #[arg(long, num_args = 1.., value_name = "PATH")]
         files: Vec<String>,
+    },
+    /// Cost per day, week or month, with the change from the previous period.
+    Trend {
+        /// A dimension to split by (as in summary).
+        #[arg(long)]
+        by: Option<String>,
+        #[arg(long, default_value = "month")]
+        period: String,
+        #[arg(long, default_value = "effective")]
+        cost: String,
+        #[arg(long)]
+        from: Option<NaiveDate>,
+        #[arg(long)]
+        to: Option<NaiveDate>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Largest increases and decreases: the last DAYS days against the DAYS before.
+    Movers {
+        #[arg(long, default_value = "service")]
+        by: String,
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+        #[arg(long, default_value = "effective")]
+        cost: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Forecast of this month's end and the next three months, with a 95%
+    /// interval and the backtest error (MAPE).
+    Forecast {
+        #[arg(long)]
+        by: Option<String>,
+        #[arg(long, default_value = "effective")]
+        cost: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Unusual days of cost per service and per account.
+    Anomalies {
+        /// First day to report (default: the last 30 days of data).
+        #[arg(long)]
+        since: Option<NaiveDate>,
+        /// Robust z-score threshold (default from the config file, 4).
+        #[arg(long)]
+        threshold: Option<f64>,
+        #[arg(long, default_value = "effective")]
+        cost: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Untagged cost per tag key, or the top untagged resources for one key.
+    Untagged {
+        /// Show the top resources without this tag.
+        #[arg(long)]
+        key: Option<String>,
+        #[arg(long, default_value_t = 20)]
+        top: usize,
+        #[arg(long, default_value = "effective")]
+        cost: String,
+        #[arg(long)]
+        from: Option<NaiveDate>,
+        #[arg(long)]
+        to: Option<NaiveDate>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Cost per value of an allocation key, with shared cost spread by the
+    /// config file's shared_costs rules.
+    Allocate {
+        /// An allocation key from the config file, or a tag key.
+        #[arg(long, default_value = "team")]
+        key: String,
+        #[arg(long, default_value = "effective")]
+        cost: String,
+        #[arg(long)]
+        from: Option<NaiveDate>,
+        #[arg(long)]
+        to: Option<NaiveDate>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// List the SQL reports (built-in and the user's), checking each.
+    Reports {
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Run one SQL report.
+    Report {
+        name: String,
+        #[arg(long)]
+        from: Option<NaiveDate>,
+        #[arg(long)]
+        to: Option<NaiveDate>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// Write the output here (atomically) instead of to stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Also draw the report's chart (.png or .svg).
+        #[arg(long)]
+        chart: Option<PathBuf>,
+        /// Run over these files instead of the local dataset.
+        #[arg(long, num_args = 1.., value_name = "PATH")]
+        files: Vec<String>,
+    },
+    /// Scheduled CSV exports.
+    Schedule {
+        #[command(subcommand)]
+        action: schedules::ScheduleAction,
     },
     /// Load the built-in demo dataset (three months of AWS and Azure).
     Demo,
@@ -128,7 +248,7 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
     })
 }
 
-fn data_dir(option: Option<PathBuf>) -> Result<PathBuf> {
+pub(crate) fn data_dir(option: Option<PathBuf>) -> Result<PathBuf> {
     match option {
         Some(dir) => Ok(dir),
         None => dirs::data_dir()
@@ -137,9 +257,43 @@ fn data_dir(option: Option<PathBuf>) -> Result<PathBuf> {
     }
 }
 
+fn config_path(option: Option<PathBuf>) -> Result<(PathBuf, bool)> {
+    match option {
+        Some(path) => Ok((path, true)),
+        None => dirs::config_dir()
+            .map(|d| (d.join("burnrate").join("config.toml"), false))
+            .context("no platform config directory; pass --config or set BURNRATE_CONFIG"),
+    }
+}
+
+fn load_config(option: Option<PathBuf>) -> Result<Config> {
+    let (path, required) = config_path(option)?;
+    Ok(Config::load(&path, required)?)
+}
+
 fn run(cli: Cli) -> Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
+    if let Command::Schedule { action } = cli.command {
+        let (config_file, required) = config_path(cli.config)?;
+        return schedules::run(action, &config_file, required, cli.data_dir, &mut out);
+    }
+    let config = load_config(cli.config.clone())?;
+    let analysis = analysis::Context {
+        data_dir: cli.data_dir.clone(),
+        config: &config,
+    };
+    match cli.command {
+        Command::Trend { .. }
+        | Command::Movers { .. }
+        | Command::Forecast { .. }
+        | Command::Anomalies { .. }
+        | Command::Untagged { .. }
+        | Command::Allocate { .. }
+        | Command::Reports { .. }
+        | Command::Report { .. } => return analysis.run(cli.command, &mut out),
+        _ => {}
+    }
     match cli.command {
         Command::Import { paths, format } => {
             let dataset = Dataset::open(&data_dir(cli.data_dir)?)?;
@@ -178,22 +332,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let request = SummaryRequest {
                 by: by
                     .iter()
-                    .map(|d| Dimension::parse(d))
+                    .map(|d| Dimension::parse(d, &config))
                     .collect::<Result<_, _>>()?,
                 from,
                 to,
                 sort_by: CostMeasure::parse(&cost)?,
             };
-            let df = with_frame(cli.data_dir, &files, |frame| {
-                Ok(summary::summarize(frame, &request)?)
+            let df = analysis.with_billing(&files, |frame| {
+                Ok(summary::summarize(frame, &config, &request)?)
             })?;
             write_frame(&mut out, &df, format)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Query { sql, format, files } => {
-            let df = with_frame(cli.data_dir, &files, |frame| {
-                Ok(summary::query(frame, &sql)?)
-            })?;
+            let df = analysis.with_billing(&files, |frame| Ok(summary::query(frame, &sql)?))?;
             write_frame(&mut out, &df, format)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -219,6 +371,15 @@ fn run(cli: Cli) -> Result<ExitCode> {
             writeln!(out, "try: burnrate summary --by provider,service")?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Trend { .. }
+        | Command::Movers { .. }
+        | Command::Forecast { .. }
+        | Command::Anomalies { .. }
+        | Command::Untagged { .. }
+        | Command::Allocate { .. }
+        | Command::Reports { .. }
+        | Command::Report { .. }
+        | Command::Schedule { .. } => unreachable!("dispatched above"),
         Command::Dev {
             action: DevAction::GenCur { rows, out: path },
         } => {
@@ -233,7 +394,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
 
 /// Runs `f` over the dataset, or over the given files staged in a temporary
 /// directory (offline analysis that leaves the dataset alone).
-fn with_frame<T>(
+pub(crate) fn with_frame<T>(
     data_dir_option: Option<PathBuf>,
     files: &[String],
     f: impl FnOnce(polars::prelude::LazyFrame) -> Result<T>,

@@ -5,6 +5,7 @@
 
 use std::io::Write;
 
+use burnrate_core::report::{cell, write_csv};
 use polars::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -14,50 +15,12 @@ pub enum Format {
     Json,
 }
 
-fn cell(column: &Column, row: usize, decimals: usize) -> Option<String> {
-    let value = column.get(row).ok()?;
-    Some(match value {
-        AnyValue::Null => return None,
-        AnyValue::Float64(v) => format!("{:.*}", decimals, v),
-        AnyValue::Float32(v) => format!("{:.*}", decimals, v),
-        AnyValue::String(s) => s.to_string(),
-        AnyValue::StringOwned(s) => s.to_string(),
-        other => {
-            let text = other.to_string();
-            text.trim_matches('"').to_string()
-        }
-    })
-}
-
 pub fn write_frame(out: &mut dyn Write, df: &DataFrame, format: Format) -> std::io::Result<()> {
     match format {
         Format::Csv => write_csv(out, df),
         Format::Json => write_json(out, df),
         Format::Table => write_table(out, df),
     }
-}
-
-fn write_csv(out: &mut dyn Write, df: &DataFrame) -> std::io::Result<()> {
-    let mut writer = csv::WriterBuilder::new()
-        .terminator(csv::Terminator::CRLF)
-        .from_writer(out);
-    let names: Vec<String> = df
-        .get_column_names()
-        .iter()
-        .map(|n| n.to_string())
-        .collect();
-    writer.write_record(&names).map_err(std::io::Error::other)?;
-    for row in 0..df.height() {
-        let record: Vec<String> = df
-            .columns()
-            .iter()
-            .map(|c| cell(c, row, 6).unwrap_or_default())
-            .collect();
-        writer
-            .write_record(&record)
-            .map_err(std::io::Error::other)?;
-    }
-    writer.flush()
 }
 
 fn write_json(out: &mut dyn Write, df: &DataFrame) -> std::io::Result<()> {

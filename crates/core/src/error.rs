@@ -31,20 +31,30 @@ pub enum Error {
     #[error("{0}")]
     Usage(String),
 
+    #[error("{file}: {message}")]
+    Config { file: PathBuf, message: String },
+
+    #[error("report {name} ({file}): {message}")]
+    Report {
+        name: String,
+        file: String,
+        message: String,
+    },
+
     #[error("data directory {dir}: {message}")]
     Dataset { dir: PathBuf, message: String },
 
+    // The cause is part of the message (not a `#[source]`), so a message
+    // reads the same in the CLI's error chain and in the app's {code, message}.
     #[error("{context}: {source}")]
     Io {
         context: String,
-        #[source]
         source: std::io::Error,
     },
 
     #[error("{context}: {source}")]
     Polars {
         context: String,
-        #[source]
         source: polars::prelude::PolarsError,
     },
 }
@@ -78,6 +88,8 @@ impl Error {
             Error::UnknownFormat { .. } => "unknown_format",
             Error::Reconciliation { .. } => "reconciliation",
             Error::Usage(_) => "usage",
+            Error::Config { .. } => "config",
+            Error::Report { .. } => "report",
             Error::Dataset { .. } => "dataset",
             Error::Io { .. } => "io",
             Error::Polars { .. } => "query",

@@ -9,14 +9,30 @@
 //! - [`ingest`]: format detection, adapters, staging and reconciliation
 //! - [`store`]: the local dataset (manifest, atomic commits, restatement)
 //! - [`summary`]: cost by dimension, and SQL over `billing`
+//! - [`config`]: the user's config file; [`rules`]: tag rules and
+//!   allocation keys; [`fx`]: currency conversion
+//! - [`allocation`]: untagged cost and shared-cost splits
+//! - [`trend`], [`forecast`], [`anomaly`]: cost over time
+//! - [`report`]: the SQL report library (`queries/`); [`chart`]: static
+//!   charts; [`schedule`]: scheduled CSV exports
 //! - [`demo`]: the built-in demo dataset; [`synth`]: large synthetic CURs
 
+pub mod allocation;
+pub mod anomaly;
+pub mod chart;
+pub mod config;
 pub mod demo;
 pub mod error;
+pub mod forecast;
+pub mod fx;
 pub mod ingest;
+pub mod report;
+pub mod rules;
+pub mod schedule;
 pub mod schema;
 pub mod store;
 pub mod summary;
 pub mod synth;
+pub mod trend;
 
 pub use error::{Error, Result};

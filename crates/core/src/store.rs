@@ -338,7 +338,8 @@ impl Dataset {
                         lit(Series::new(
                             "keys".into(),
                             new_keys.iter().map(key_string).collect::<Vec<_>>(),
-                        )),
+                        ))
+                        .implode(false),
                         false,
                     )
                     .not(),

@@ -7,7 +7,9 @@ use chrono::NaiveDate;
 use polars::prelude::*;
 use polars::sql::SQLContext;
 
+use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::rules::tag_value;
 
 /// A dimension a summary can group by.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -22,8 +24,10 @@ pub enum Dimension {
     ChargeCategory,
     Month,
     Day,
-    /// A tag key, matched case-insensitively.
+    /// A tag key, matched case-insensitively and through the tag rules.
     Tag(String),
+    /// A derived allocation key from the config file (`[[allocation]]`).
+    Allocation(String),
 }
 
 /// Group label for rows without the requested tag.
@@ -32,10 +36,29 @@ pub const UNTAGGED: &str = "(untagged)";
 pub const NONE: &str = "(none)";
 
 impl Dimension {
-    pub const NAMES: &'static str = "provider, account, subaccount, service, service_category, region, resource, charge_category, month, day, tag:KEY";
+    pub const NAMES: &'static str = "provider, account, subaccount, service, service_category, region, resource, charge_category, month, day, tag:KEY, alloc:KEY";
 
-    pub fn parse(text: &str) -> Result<Self> {
+    /// Parses a dimension name; `alloc:KEY` must name a key in `config`.
+    pub fn parse(text: &str, config: &Config) -> Result<Self> {
         let t = text.trim();
+        if let Some(key) = t.strip_prefix("alloc:") {
+            return match config.allocation_key(key) {
+                Some(k) => Ok(Dimension::Allocation(k.name.clone())),
+                None => Err(Error::Usage(format!(
+                    "no allocation key {key:?} in the config file; configured: {}",
+                    if config.allocation.is_empty() {
+                        "none".to_string()
+                    } else {
+                        config
+                            .allocation
+                            .iter()
+                            .map(|k| k.name.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    }
+                ))),
+            };
+        }
         if let Some(key) = t.strip_prefix("tag:") {
             if key.is_empty() {
                 return Err(Error::Usage("tag: needs a key, as in tag:team".into()));
@@ -76,11 +99,13 @@ impl Dimension {
             Dimension::Month => "month".into(),
             Dimension::Day => "day".into(),
             Dimension::Tag(key) => format!("tag:{key}"),
+            Dimension::Allocation(key) => format!("alloc:{key}"),
         }
     }
 
-    /// The grouping expression over canonical columns.
-    pub fn expr(&self) -> Expr {
+    /// The grouping expression over canonical columns, with the tag rules
+    /// and allocation keys of `config`.
+    pub fn expr(&self, config: &Config) -> Expr {
         let text = |c: &str| col(c).fill_null(lit(NONE));
         let e = match self {
             Dimension::Provider => text("ProviderName"),
@@ -98,7 +123,11 @@ impl Dimension {
                 .truncate(lit("1mo"))
                 .cast(DataType::Date),
             Dimension::Day => col("ChargePeriodStart").cast(DataType::Date),
-            Dimension::Tag(key) => tag_value(key).fill_null(lit(UNTAGGED)),
+            Dimension::Tag(key) => tag_value(config, key).fill_null(lit(UNTAGGED)),
+            Dimension::Allocation(key) => match config.allocation_key(key) {
+                Some(k) => crate::rules::allocation_value(config, k),
+                None => lit(NONE),
+            },
         };
         e.alias(self.label())
     }
@@ -113,28 +142,6 @@ impl Dimension {
         }
         .alias(self.label())
     }
-}
-
-/// The value of tag `key` on each row (keys compared case-insensitively;
-/// the first match wins), or null.
-pub fn tag_value(key: &str) -> Expr {
-    let wanted = key.to_lowercase();
-    col("Tags")
-        .list()
-        .eval(
-            col("").filter(
-                col("")
-                    .struct_()
-                    .field_by_name("key")
-                    .str()
-                    .to_lowercase()
-                    .eq(lit(wanted)),
-            ),
-        )
-        .list()
-        .first()
-        .struct_()
-        .field_by_name("value")
 }
 
 /// Which cost measure a figure is.
@@ -192,8 +199,8 @@ pub fn filter_dates(frame: LazyFrame, from: Option<NaiveDate>, to: Option<NaiveD
 
 /// Billed, effective and list cost by the requested dimensions and currency,
 /// largest first.
-pub fn summarize(frame: LazyFrame, request: &SummaryRequest) -> Result<DataFrame> {
-    let mut keys: Vec<Expr> = request.by.iter().map(Dimension::expr).collect();
+pub fn summarize(frame: LazyFrame, config: &Config, request: &SummaryRequest) -> Result<DataFrame> {
+    let mut keys: Vec<Expr> = request.by.iter().map(|d| d.expr(config)).collect();
     keys.push(
         col("BillingCurrency")
             .fill_null(lit(NONE))

@@ -1,0 +1,211 @@
+//! The analysis commands: trend, movers, forecast, anomalies, untagged,
+//! allocate, reports and report. Each loads the `billing` table (dataset or
+//! files, currency conversion, allocation keys), calls the core library and
+//! prints a frame.
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use anyhow::Result;
+use burnrate_core::config::Config;
+use burnrate_core::report::{Library, write_atomically};
+use burnrate_core::summary::{CostMeasure, Dimension};
+use burnrate_core::{allocation, anomaly, forecast, rules, trend};
+use polars::prelude::*;
+
+use crate::Command;
+use crate::output::write_frame;
+
+pub struct Context<'a> {
+    pub data_dir: Option<PathBuf>,
+    pub config: &'a Config,
+}
+
+impl Context<'_> {
+    /// Runs `f` over the `billing` table of the dataset (or of `files`),
+    /// telling the user on stderr when figures were converted.
+    pub fn with_billing<T>(
+        &self,
+        files: &[String],
+        f: impl FnOnce(LazyFrame) -> Result<T>,
+    ) -> Result<T> {
+        crate::with_frame(self.data_dir.clone(), files, |frame| {
+            let billing = rules::billing(frame, self.config)?;
+            if let Some(note) = &billing.currency_note {
+                eprintln!("note: {note}");
+            }
+            f(billing.frame)
+        })
+    }
+
+    fn dimension(&self, text: &str) -> Result<Dimension> {
+        Ok(Dimension::parse(text, self.config)?)
+    }
+
+    pub fn run(&self, command: Command, out: &mut dyn Write) -> Result<ExitCode> {
+        let config = self.config;
+        match command {
+            Command::Trend {
+                by,
+                period,
+                cost,
+                from,
+                to,
+                format,
+            } => {
+                let by = by.map(|b| self.dimension(&b)).transpose()?;
+                let period = trend::Period::parse(&period)?;
+                let measure = CostMeasure::parse(&cost)?;
+                let df = self.with_billing(&[], |frame| {
+                    let frame = burnrate_core::summary::filter_dates(frame, from, to);
+                    Ok(trend::series(frame, config, by.as_ref(), period, measure)?)
+                })?;
+                write_frame(out, &df, format)?;
+            }
+            Command::Movers {
+                by,
+                days,
+                top,
+                cost,
+                format,
+            } => {
+                let by = self.dimension(&by)?;
+                let measure = CostMeasure::parse(&cost)?;
+                if days == 0 {
+                    anyhow::bail!(burnrate_core::Error::Usage(
+                        "--days must be at least 1".into()
+                    ));
+                }
+                let df = self.with_billing(&[], |frame| {
+                    Ok(trend::movers(frame, config, &by, measure, days, top)?)
+                })?;
+                write_frame(out, &df, format)?;
+            }
+            Command::Forecast { by, cost, format } => {
+                let dim = by.as_deref().map(|b| self.dimension(b)).transpose()?;
+                let measure = CostMeasure::parse(&cost)?;
+                let rows = self.with_billing(&[], |frame| {
+                    Ok(forecast::forecast(frame, config, dim.as_ref(), measure)?)
+                })?;
+                let label = dim.map(|d| d.label()).unwrap_or_else(|| "series".into());
+                write_frame(
+                    out,
+                    &forecast::forecast_frame(&label, &rows, measure)?,
+                    format,
+                )?;
+            }
+            Command::Anomalies {
+                since,
+                threshold,
+                cost,
+                format,
+            } => {
+                let measure = CostMeasure::parse(&cost)?;
+                let mut config = config.clone();
+                if let Some(t) = threshold {
+                    config.anomalies.threshold = t;
+                }
+                let rows = self.with_billing(&[], |frame| {
+                    Ok(anomaly::detect(frame, &config, measure, since)?)
+                })?;
+                write_frame(out, &anomaly::anomaly_frame(&rows)?, format)?;
+            }
+            Command::Untagged {
+                key,
+                top,
+                cost,
+                from,
+                to,
+                format,
+            } => {
+                let measure = CostMeasure::parse(&cost)?;
+                let df = self.with_billing(&[], |frame| {
+                    let frame = burnrate_core::summary::filter_dates(frame, from, to);
+                    Ok(match &key {
+                        Some(key) => {
+                            allocation::untagged_resources(frame, config, key, measure, top)?
+                        }
+                        None => allocation::untagged_by_key(frame, config, measure)?,
+                    })
+                })?;
+                write_frame(out, &df, format)?;
+            }
+            Command::Allocate {
+                key,
+                cost,
+                from,
+                to,
+                format,
+            } => {
+                let measure = CostMeasure::parse(&cost)?;
+                let lines = self.with_billing(&[], |frame| {
+                    let frame = burnrate_core::summary::filter_dates(frame, from, to);
+                    Ok(allocation::allocate(frame, config, &key, measure)?)
+                })?;
+                write_frame(out, &allocation::allocation_frame(&key, &lines)?, format)?;
+            }
+            Command::Reports { format } => {
+                let library = Library::load(&config.reports_dir());
+                let schema_only = self.with_billing(&[], |frame| Ok(frame.limit(0)));
+                let mut names = Vec::new();
+                let mut titles = Vec::new();
+                let mut origins = Vec::new();
+                let mut status = Vec::new();
+                for def in library.reports.values() {
+                    names.push(def.name.clone());
+                    titles.push(def.title.clone());
+                    origins.push(def.origin.clone());
+                    status.push(match &schema_only {
+                        Ok(frame) => match def.check(frame.clone()) {
+                            Ok(()) => "ok".to_string(),
+                            Err(e) => e.to_string(),
+                        },
+                        Err(_) => "not checked (no dataset)".to_string(),
+                    });
+                }
+                for problem in &library.problems {
+                    names.push(String::new());
+                    titles.push(String::new());
+                    origins.push(String::new());
+                    status.push(problem.to_string());
+                }
+                let df = DataFrame::new_infer_height(vec![
+                    Column::new("name".into(), names),
+                    Column::new("title".into(), titles),
+                    Column::new("status".into(), status),
+                    Column::new("file".into(), origins),
+                ])?;
+                write_frame(out, &df, format)?;
+                if !library.problems.is_empty() {
+                    return Ok(ExitCode::from(1));
+                }
+            }
+            Command::Report {
+                name,
+                from,
+                to,
+                format,
+                out: file,
+                chart,
+                files,
+            } => {
+                let library = Library::load(&config.reports_dir());
+                let def = library.get(&name)?;
+                let df = self.with_billing(&files, |frame| Ok(def.run(frame, from, to)?))?;
+                if let Some(chart) = chart {
+                    let spec = def.chart.as_ref().ok_or_else(|| {
+                        burnrate_core::Error::Usage(format!("report {name} declares no chart"))
+                    })?;
+                    burnrate_core::chart::render(&df, spec, &def.title, &chart)?;
+                }
+                match file {
+                    Some(path) => write_atomically(&path, |w| write_frame(w, &df, format))?,
+                    None => write_frame(out, &df, format)?,
+                }
+            }
+            _ => unreachable!("not an analysis command"),
+        }
+        Ok(ExitCode::SUCCESS)
+    }
+}

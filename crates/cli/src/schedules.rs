@@ -1,0 +1,365 @@
+//! `burnrate schedule`: list, add, remove, run, run-due and daemon.
+//!
+//! Schedules live in the config file (added and removed with `toml_edit`,
+//! so the user's comments survive); the run log lives in the data dir. A
+//! file lock in the data dir keeps a cron-started `run-due` and a running
+//! daemon from running the same schedule twice.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use anyhow::{Context, Result};
+use burnrate_core::Error;
+use burnrate_core::config::Config;
+use burnrate_core::report::Library;
+use burnrate_core::schedule::{self, RunLog, RunRecord, ScheduleConfig, Window};
+use burnrate_core::store::Dataset;
+use chrono::{DateTime, Utc};
+use clap::Subcommand;
+use polars::prelude::*;
+
+use crate::output::{Format, write_frame};
+
+#[derive(Subcommand)]
+pub enum ScheduleAction {
+    /// Schedules with their next and last runs.
+    List {
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Add a schedule to the config file.
+    Add {
+        name: String,
+        /// Report to export (repeat for several).
+        #[arg(long = "report", required = true)]
+        reports: Vec<String>,
+        /// Five-field cron expression, e.g. "0 6 1 * *".
+        #[arg(long)]
+        cron: String,
+        #[arg(long, default_value = "UTC")]
+        timezone: String,
+        /// last_full_month, month_to_date, yesterday, last_7_days, last_30_days or all.
+        #[arg(long, default_value = "last_full_month")]
+        window: String,
+        #[arg(long)]
+        output_dir: PathBuf,
+        /// Placeholders: {report} {schedule} {date} {from} {to}.
+        #[arg(long, default_value = "{report}-{date}.csv")]
+        file_name: String,
+        /// Also draw each report's chart: png or svg.
+        #[arg(long)]
+        chart: Option<String>,
+        /// Keep only this many past files per report.
+        #[arg(long)]
+        keep: Option<usize>,
+    },
+    /// Remove a schedule from the config file.
+    Remove { name: String },
+    /// Run one schedule now.
+    Run { name: String },
+    /// Run every schedule that has become due since its last run (for cron
+    /// or a systemd timer); a missed run is caught up once.
+    RunDue,
+    /// Keep running and fire schedules on time.
+    Daemon,
+}
+
+pub fn run(
+    action: ScheduleAction,
+    config_file: &Path,
+    config_required: bool,
+    data_dir_option: Option<PathBuf>,
+    out: &mut dyn Write,
+) -> Result<ExitCode> {
+    let config = Config::load(config_file, config_required)?;
+    let data_dir = crate::data_dir(data_dir_option)?;
+    let log = RunLog::new(&data_dir);
+    match action {
+        ScheduleAction::List { format } => {
+            let now = Utc::now();
+            let mut rows: Vec<[String; 6]> = Vec::new();
+            for s in &config.schedules {
+                let last = log.last_run(&s.name)?;
+                rows.push([
+                    s.name.clone(),
+                    format!("{} ({})", s.cron, s.timezone),
+                    s.reports.join(" "),
+                    s.next_fire(now).map(|t| t.to_rfc3339()).unwrap_or_default(),
+                    last.as_ref()
+                        .map(|r| r.started.to_rfc3339())
+                        .unwrap_or_else(|| "never".into()),
+                    last.map(describe).unwrap_or_default(),
+                ]);
+            }
+            let column = |i: usize, name: &str| {
+                Column::new(
+                    name.into(),
+                    rows.iter().map(|r| r[i].clone()).collect::<Vec<_>>(),
+                )
+            };
+            let df = DataFrame::new_infer_height(vec![
+                column(0, "name"),
+                column(1, "cron"),
+                column(2, "reports"),
+                column(3, "next_run"),
+                column(4, "last_run"),
+                column(5, "last_outcome"),
+            ])?;
+            write_frame(out, &df, format)?;
+        }
+        ScheduleAction::Add {
+            name,
+            reports,
+            cron,
+            timezone,
+            window,
+            output_dir,
+            file_name,
+            chart,
+            keep,
+        } => {
+            let schedule = ScheduleConfig {
+                name,
+                reports,
+                cron,
+                timezone,
+                window: Window::parse(&window)?,
+                output_dir,
+                file_name,
+                chart,
+                keep,
+                created: Some(Utc::now()),
+            };
+            schedule.validate().map_err(Error::Usage)?;
+            let library = Library::load(&config.reports_dir());
+            for report in &schedule.reports {
+                library.get(report)?;
+            }
+            add_to_file(config_file, &config, &schedule)?;
+            writeln!(
+                out,
+                "added schedule {} to {}",
+                schedule.name,
+                config_file.display()
+            )?;
+            if let Some(next) = schedule.next_fire(Utc::now()) {
+                writeln!(out, "next run: {}", next.to_rfc3339())?;
+            }
+        }
+        ScheduleAction::Remove { name } => {
+            remove_from_file(config_file, &name)?;
+            writeln!(out, "removed schedule {name}")?;
+        }
+        ScheduleAction::Run { name } => {
+            let schedule = config
+                .schedules
+                .iter()
+                .find(|s| s.name == name)
+                .ok_or_else(|| {
+                    Error::Usage(format!("no schedule {name:?} in {}", config_file.display()))
+                })?;
+            let now = Utc::now();
+            let _lock = lock(&data_dir)?;
+            let record = run_one(&config, &data_dir, schedule, now, now);
+            log.append(&record)?;
+            print_record(out, &record)?;
+            return Ok(exit_code(&[record]));
+        }
+        ScheduleAction::RunDue => {
+            let records = run_due(&config, &data_dir, &log, Utc::now())?;
+            for record in &records {
+                print_record(out, record)?;
+            }
+            if records.is_empty() {
+                writeln!(out, "nothing due")?;
+            }
+            return Ok(exit_code(&records));
+        }
+        ScheduleAction::Daemon => {
+            let runtime = tokio::runtime::Builder::new_current_thread()
+                .enable_time()
+                .enable_io()
+                .build()
+                .context("starting the scheduler")?;
+            runtime.block_on(daemon(config_file, config_required, &data_dir))?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn exit_code(records: &[RunRecord]) -> ExitCode {
+    if records.iter().all(|r| r.ok) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+fn describe(record: RunRecord) -> String {
+    if record.ok {
+        format!("ok ({} files)", record.outputs.len())
+    } else {
+        let reasons: Vec<String> = record
+            .failures
+            .iter()
+            .map(|(report, why)| format!("{report}: {why}"))
+            .collect();
+        format!("FAILED, retried at the next run: {}", reasons.join("; "))
+    }
+}
+
+fn print_record(out: &mut dyn Write, record: &RunRecord) -> Result<()> {
+    writeln!(
+        out,
+        "schedule {} (due {}): {}",
+        record.schedule,
+        record.due.to_rfc3339(),
+        describe(record.clone())
+    )?;
+    for file in &record.outputs {
+        writeln!(out, "  wrote {}", file.display())?;
+    }
+    Ok(())
+}
+
+fn lock(data_dir: &Path) -> Result<std::fs::File> {
+    std::fs::create_dir_all(data_dir).with_context(|| data_dir.display().to_string())?;
+    let path = data_dir.join("schedule.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .with_context(|| path.display().to_string())?;
+    file.lock()
+        .with_context(|| format!("locking {}", path.display()))?;
+    Ok(file)
+}
+
+fn run_one(
+    config: &Config,
+    data_dir: &Path,
+    schedule: &ScheduleConfig,
+    due: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> RunRecord {
+    let library = Library::load(&config.reports_dir());
+    let billing = || -> burnrate_core::Result<LazyFrame> {
+        let dataset = Dataset::open(data_dir)?;
+        let frame = dataset.snapshot()?.scan()?;
+        Ok(burnrate_core::rules::billing(frame, config)?.frame)
+    };
+    schedule::run(
+        schedule,
+        due,
+        now,
+        &library,
+        &config.resolve(&schedule.output_dir),
+        &billing,
+    )
+}
+
+fn run_due(
+    config: &Config,
+    data_dir: &Path,
+    log: &RunLog,
+    now: DateTime<Utc>,
+) -> Result<Vec<RunRecord>> {
+    let _lock = lock(data_dir)?;
+    let mut records = Vec::new();
+    for (schedule, due) in schedule::due(&config.schedules, log, now)? {
+        let record = run_one(config, data_dir, &schedule, due, Utc::now());
+        log.append(&record)?;
+        records.push(record);
+    }
+    Ok(records)
+}
+
+async fn daemon(config_file: &Path, required: bool, data_dir: &Path) -> Result<()> {
+    eprintln!(
+        "burnrate scheduler running (config {}); Ctrl-C stops it",
+        config_file.display()
+    );
+    let log = RunLog::new(data_dir);
+    loop {
+        // Re-read the config each round so edits apply without a restart.
+        let config = Config::load(config_file, required)?;
+        for record in run_due(&config, data_dir, &log, Utc::now())? {
+            let mut stderr = std::io::stderr();
+            print_record(&mut stderr, &record)?;
+        }
+        let now = Utc::now();
+        let next = config
+            .schedules
+            .iter()
+            .filter_map(|s| s.next_fire(now))
+            .min();
+        // Wake at the next fire time, but at least once a minute, so clock
+        // changes and suspends cannot make the daemon oversleep.
+        let wait = next
+            .map(|t| (t - now).to_std().unwrap_or_default())
+            .unwrap_or(std::time::Duration::from_secs(60))
+            .min(std::time::Duration::from_secs(60));
+        tokio::select! {
+            _ = tokio::time::sleep(wait) => {}
+            _ = tokio::signal::ctrl_c() => return Ok(()),
+        }
+    }
+}
+
+fn read_document(path: &Path) -> Result<toml_edit::DocumentMut> {
+    let text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(e) => return Err(e).with_context(|| path.display().to_string()),
+    };
+    text.parse::<toml_edit::DocumentMut>()
+        .with_context(|| format!("{} is not valid TOML", path.display()))
+}
+
+fn write_document(path: &Path, document: &toml_edit::DocumentMut) -> Result<()> {
+    let text = document.to_string();
+    // Refuse to write a file Burnrate could not read back.
+    toml::from_str::<Config>(&text)
+        .with_context(|| format!("the edited {} would not load", path.display()))?;
+    burnrate_core::report::write_atomically(path, |w| w.write_all(text.as_bytes()))?;
+    Ok(())
+}
+
+fn add_to_file(path: &Path, config: &Config, schedule: &ScheduleConfig) -> Result<()> {
+    if config.schedules.iter().any(|s| s.name == schedule.name) {
+        anyhow::bail!(Error::Usage(format!(
+            "a schedule named {} already exists",
+            schedule.name
+        )));
+    }
+    let mut document = read_document(path)?;
+    let entry: toml_edit::DocumentMut = toml::to_string(schedule)?.parse()?;
+    let tables = document
+        .entry("schedules")
+        .or_insert(toml_edit::Item::ArrayOfTables(
+            toml_edit::ArrayOfTables::new(),
+        ))
+        .as_array_of_tables_mut()
+        .context("`schedules` in the config file is not a list of tables")?;
+    tables.push(entry.as_table().clone());
+    write_document(path, &document)
+}
+
+fn remove_from_file(path: &Path, name: &str) -> Result<()> {
+    let mut document = read_document(path)?;
+    let tables = document
+        .get_mut("schedules")
+        .and_then(|s| s.as_array_of_tables_mut())
+        .ok_or_else(|| Error::Usage(format!("no schedule {name:?} in {}", path.display())))?;
+    let before = tables.len();
+    tables.retain(|t| t.get("name").and_then(|n| n.as_str()) != Some(name));
+    if tables.len() == before {
+        anyhow::bail!(Error::Usage(format!(
+            "no schedule {name:?} in {}",
+            path.display()
+        )));
+    }
+    write_document(path, &document)
+}

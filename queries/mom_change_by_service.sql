@@ -1,0 +1,34 @@
+-- name: mom_change_by_service
+-- title: Month-over-month change by service
+-- description: Effective cost per service per month next to the previous month, with the change in money and percent.
+-- columns: month, service, effective_cost, previous_month_cost, change, change_pct, currency
+-- chart: bar x=service y=change
+WITH monthly AS (
+  SELECT
+    date_trunc('month', ChargePeriodStart) AS month_start,
+    COALESCE(ServiceName, '(none)') AS service,
+    BillingCurrency AS currency,
+    SUM(EffectiveCost) AS effective_cost
+  FROM billing
+  GROUP BY 1, 2, 3
+),
+paired AS (
+  SELECT
+    month_start,
+    service,
+    currency,
+    effective_cost,
+    LAG(effective_cost) OVER (PARTITION BY service, currency ORDER BY month_start) AS previous_month_cost
+  FROM monthly
+)
+SELECT
+  strftime(month_start, '%Y-%m') AS month,
+  service,
+  effective_cost,
+  previous_month_cost,
+  effective_cost - previous_month_cost AS change,
+  CASE WHEN previous_month_cost <> 0
+    THEN (effective_cost - previous_month_cost) / ABS(previous_month_cost) * 100 END AS change_pct,
+  currency
+FROM paired
+ORDER BY month, change DESC, service
