@@ -5,7 +5,7 @@
 -- chart: bar x=service y=change
 WITH monthly AS (
   SELECT
-    date_trunc('month', ChargePeriodStart) AS month_start,
+    strftime(ChargePeriodStart, '%Y-%m') AS month,
     COALESCE(ServiceName, '(none)') AS service,
     BillingCurrency AS currency,
     SUM(EffectiveCost) AS effective_cost
@@ -14,15 +14,15 @@ WITH monthly AS (
 ),
 paired AS (
   SELECT
-    month_start,
+    month,
     service,
     currency,
     effective_cost,
-    LAG(effective_cost) OVER (PARTITION BY service, currency ORDER BY month_start) AS previous_month_cost
+    LAG(effective_cost) OVER (PARTITION BY service, currency ORDER BY month) AS previous_month_cost
   FROM monthly
 )
 SELECT
-  strftime(month_start, '%Y-%m') AS month,
+  month,
   service,
   effective_cost,
   previous_month_cost,

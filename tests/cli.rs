@@ -18,9 +18,10 @@ struct Env {
 
 impl Env {
     fn new() -> Self {
-        Env {
-            dir: tempfile::tempdir().expect("temp dir"),
-        }
+        let dir = tempfile::tempdir().expect("temp dir");
+        // An empty config file keeps the user's own config out of the tests.
+        std::fs::write(dir.path().join("config.toml"), "").expect("config file");
+        Env { dir }
     }
 
     fn data_dir(&self) -> PathBuf {
@@ -31,6 +32,7 @@ impl Env {
         Command::new(env!("CARGO_BIN_EXE_burnrate"))
             .args(args)
             .env("BURNRATE_DATA_DIR", self.data_dir())
+            .env("BURNRATE_CONFIG", self.dir.path().join("config.toml"))
             .output()
             .expect("burnrate runs")
     }

@@ -278,7 +278,17 @@ fn run(cli: Cli) -> Result<ExitCode> {
         let (config_file, required) = config_path(cli.config)?;
         return schedules::run(action, &config_file, required, cli.data_dir, &mut out);
     }
-    let config = load_config(cli.config.clone())?;
+    // Import, sources and demo do not read the config file: a broken config
+    // must not stop anyone from loading data.
+    let needs_config = !matches!(
+        cli.command,
+        Command::Import { .. } | Command::Sources { .. } | Command::Demo | Command::Dev { .. }
+    );
+    let config = if needs_config {
+        load_config(cli.config.clone())?
+    } else {
+        Config::default()
+    };
     let analysis = analysis::Context {
         data_dir: cli.data_dir.clone(),
         config: &config,

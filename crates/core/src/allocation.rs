@@ -382,6 +382,72 @@ mod tests {
         }
     }
 
+    fn frame(rows: &[(u8, u8, f64, bool)]) -> LazyFrame {
+        // (account, service, cost, in EUR)
+        df!(
+            "SubAccountId" => rows.iter().map(|r| format!("acct{}", r.0)).collect::<Vec<_>>(),
+            "ServiceName" => rows.iter().map(|r| format!("svc{}", r.1)).collect::<Vec<_>>(),
+            "ServiceCategory" => rows.iter().map(|r| if r.1 == 0 { "Networking" } else { "Compute" }).collect::<Vec<_>>(),
+            "BilledCost" => rows.iter().map(|r| r.2).collect::<Vec<_>>(),
+            "BillingCurrency" => rows.iter().map(|r| if r.3 { "EUR" } else { "USD" }).collect::<Vec<_>>(),
+        )
+        .unwrap()
+        .lazy()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn allocating_a_dataset_keeps_every_currency_total(
+            rows in proptest::collection::vec((0u8..4, 0u8..4, -50.0f64..5000.0, any::<bool>()), 1..40),
+            method in 0..3u8,
+        ) {
+            use crate::config::{AllocationKey, AllocationSource, SharedMatch};
+            let method = [SplitMethod::Proportional, SplitMethod::Even, SplitMethod::Fixed][method as usize];
+            let config = Config {
+                allocation: vec![AllocationKey {
+                    name: "team".into(),
+                    from: vec![AllocationSource::Account(BTreeMap::from([
+                        ("acct0".into(), "red".into()),
+                        ("acct1".into(), "blue".into()),
+                    ]))],
+                    fallback: "(unallocated)".into(),
+                }],
+                shared_costs: vec![
+                    SharedCostRule {
+                        name: "svc3".into(),
+                        key: "team".into(),
+                        matches: SharedMatch { services: vec!["svc3".into()], ..SharedMatch::default() },
+                        method,
+                        shares: BTreeMap::from([("red".into(), 0.4), ("green".into(), 0.6)]),
+                    },
+                    SharedCostRule {
+                        name: "untagged networking".into(),
+                        key: "team".into(),
+                        matches: SharedMatch {
+                            service_categories: vec!["Networking".into()],
+                            only_unallocated: true,
+                            ..SharedMatch::default()
+                        },
+                        method: SplitMethod::Even,
+                        shares: BTreeMap::new(),
+                    },
+                ],
+                ..Config::default()
+            };
+            let lines = allocate(frame(&rows), &config, "team", CostMeasure::Billed).unwrap();
+            for (currency, eur) in [("USD", false), ("EUR", true)] {
+                let input: f64 = rows.iter().filter(|r| r.3 == eur).map(|r| r.2).sum();
+                let output: f64 = lines
+                    .iter()
+                    .filter(|l| l.currency == currency)
+                    .map(|l| l.direct_cost + l.shared_cost)
+                    .sum();
+                prop_assert!((input - output).abs() < 0.005, "{currency}: {input} vs {output}");
+            }
+        }
+    }
+
     #[test]
     fn proportional_even_and_fixed() {
         let recipients = vec![("a".to_string(), 300.0), ("b".to_string(), 100.0)];

@@ -79,6 +79,8 @@ pub fn money(value: f64, currency: &str) -> String {
         format!("{:.1}M", value / 1e6)
     } else if magnitude >= 1e3 {
         format!("{:.1}k", value / 1e3)
+    } else if magnitude >= 100.0 {
+        format!("{value:.0}")
     } else {
         format!("{value:.2}")
     };
@@ -129,16 +131,34 @@ fn number_column(df: &DataFrame, name: &str) -> Result<Vec<f64>> {
         .collect())
 }
 
-fn the_currency(df: &DataFrame) -> String {
-    let Ok(values) = text_column(df, "currency") else {
-        return String::new();
+/// Money in different currencies is never drawn on one axis: with several
+/// currencies the chart shows the one with the largest total and says so.
+/// Returns the rows to draw, the currency, and a note for the title.
+fn one_currency(df: &DataFrame, spec: &ChartSpec) -> Result<(DataFrame, String, Option<String>)> {
+    let Ok(currencies) = text_column(df, "currency") else {
+        return Ok((df.clone(), String::new(), None));
     };
-    let mut distinct: Vec<&String> = values.iter().collect();
-    distinct.sort();
-    distinct.dedup();
-    match distinct.as_slice() {
-        [one] => one.to_string(),
-        _ => String::new(),
+    let values = number_column(df, &spec.y)?;
+    let mut totals: Vec<(String, f64)> = Vec::new();
+    for (c, v) in currencies.iter().zip(&values) {
+        match totals.iter_mut().find(|(n, _)| n == c) {
+            Some(t) => t.1 += v.abs(),
+            None => totals.push((c.clone(), v.abs())),
+        }
+    }
+    totals.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    match totals.as_slice() {
+        [] => Ok((df.clone(), String::new(), None)),
+        [(only, _)] => Ok((df.clone(), only.clone(), None)),
+        [(first, _), rest @ ..] => {
+            let mask: BooleanChunked = currencies.iter().map(|c| c == first).collect();
+            let rows = df
+                .filter(&mask)
+                .map_err(|e| Error::polars("selecting one currency for the chart", e))?;
+            let others: Vec<&str> = rest.iter().map(|(c, _)| c.as_str()).collect();
+            let note = format!("{first} only; {} in the table", others.join(", "));
+            Ok((rows, first.clone(), Some(note)))
+        }
     }
 }
 
@@ -155,8 +175,12 @@ pub fn render(df: &DataFrame, spec: &ChartSpec, title: &str, path: &Path) -> Res
             path.display()
         )));
     }
-    let currency = the_currency(df);
-    let data = ChartData::from_frame(df, spec)?;
+    let (rows, currency, note) = one_currency(df, spec)?;
+    let title = match note {
+        Some(note) => format!("{title} ({note})"),
+        None => title.to_string(),
+    };
+    let data = ChartData::from_frame(&rows, spec)?;
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
@@ -172,10 +196,10 @@ pub fn render(df: &DataFrame, spec: &ChartSpec, title: &str, path: &Path) -> Res
     let size = (1200, 700);
     let drawn = if extension == "png" {
         let root = BitMapBackend::new(&temp, size).into_drawing_area();
-        draw(root, &data, spec, title, &currency).map_err(|e| e.to_string())
+        draw(root, &data, spec, &title, &currency).map_err(|e| e.to_string())
     } else {
         let root = SVGBackend::new(&temp, size).into_drawing_area();
-        draw(root, &data, spec, title, &currency).map_err(|e| e.to_string())
+        draw(root, &data, spec, &title, &currency).map_err(|e| e.to_string())
     };
     drawn.map_err(|e| Error::Usage(format!("drawing {}: {e}", path.display())))?;
     temp.persist(path)
@@ -370,6 +394,7 @@ fn draw_series<DB: DrawingBackend>(
     let mut chart = ChartBuilder::on(root)
         .caption(title, ("sans-serif", 26))
         .margin(20)
+        .margin_right(50)
         .x_label_area_size(60)
         .y_label_area_size(90)
         .build_cartesian_2d(0f64..(n.max(2) - 1) as f64, (low.min(0.0))..(high + pad))?;
@@ -445,6 +470,7 @@ mod tests {
         assert_eq!(money(12345.0, "USD"), "$12.3k");
         assert_eq!(money(-2_500_000.0, "EUR"), "-€2.5M");
         assert_eq!(money(45.0, "CHF"), "45.00 CHF");
+        assert_eq!(money(500.0, "USD"), "$500");
     }
 
     #[test]
@@ -476,6 +502,19 @@ mod tests {
                 }
             }
         }
+        // Two currencies: only the larger is drawn, and the title says so.
+        let mixed = df!(
+            "service" => ["EC2", "SQL"],
+            "effective_cost" => [100.0, 50.0],
+            "currency" => ["USD", "EUR"],
+        )
+        .unwrap();
+        let path = dir.path().join("mixed.svg");
+        let spec = ChartSpec::parse("bar x=service y=effective_cost").unwrap();
+        render(&mixed, &spec, "Cost", &path).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("USD only; EUR in the table"));
+        assert!(!text.contains(">SQL<"));
         assert!(ChartSpec::parse("pie x=a y=b").is_err());
         assert!(ChartSpec::parse("stacked x=a y=b").is_err());
     }

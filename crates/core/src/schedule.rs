@@ -11,7 +11,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Timelike, Utc};
 use chrono_tz::Tz;
 use croner::Cron;
 use polars::prelude::LazyFrame;
@@ -151,10 +151,13 @@ impl ScheduleConfig {
     pub fn last_fire(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
         let cron = self.cron().ok()?;
         let tz = self.tz().ok()?;
+        // Cron works in whole seconds; croner would carry `now`'s fraction
+        // into the fire time, and every call would find a "new" fire.
         let fire = cron
             .find_previous_occurrence(&now.with_timezone(&tz), true)
             .ok()?
-            .with_timezone(&Utc);
+            .with_timezone(&Utc)
+            .with_nanosecond(0)?;
         match self.created {
             Some(created) if fire < created => None,
             _ => Some(fire),
@@ -167,7 +170,7 @@ impl ScheduleConfig {
         let tz = self.tz().ok()?;
         cron.find_next_occurrence(&now.with_timezone(&tz), false)
             .ok()
-            .map(|t| t.with_timezone(&Utc))
+            .and_then(|t| t.with_timezone(&Utc).with_nanosecond(0))
     }
 
     /// The run's local date (for windows and file names).
@@ -449,6 +452,9 @@ mod tests {
         assert_eq!(pending[0].1, at(2027, 1, 1, 6, 0));
         log.append(&record(&s, pending[0].1)).unwrap();
         assert!(due(list, &log, late).unwrap().is_empty());
+        // A clock with a fraction of a second finds the same fire time.
+        let fractional = late + Duration::milliseconds(1234);
+        assert!(due(list, &log, fractional).unwrap().is_empty());
     }
 
     #[test]
