@@ -14,4 +14,4 @@ SELECT
 FROM billing
 WHERE ListCost IS NOT NULL AND ChargeCategory = 'Usage'
 GROUP BY 1, BillingCurrency
-ORDER BY savings DESC, service
+ORDER BY ROUND(savings, 2) DESC, service

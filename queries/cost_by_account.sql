@@ -13,4 +13,4 @@ SELECT
   BillingCurrency AS currency
 FROM billing
 GROUP BY 1, 2, BillingCurrency
-ORDER BY effective_cost DESC, sub_account
+ORDER BY ROUND(effective_cost, 2) DESC, sub_account

@@ -11,4 +11,4 @@ SELECT
   BillingCurrency AS currency
 FROM billing
 GROUP BY 1, 2, BillingCurrency
-ORDER BY effective_cost DESC, provider, region
+ORDER BY ROUND(effective_cost, 2) DESC, provider, region

@@ -3,13 +3,22 @@
 -- description: Effective cost per service per month next to the previous month, with the change in money and percent.
 -- columns: month, service, effective_cost, previous_month_cost, change, change_pct, currency
 -- chart: bar x=service y=change
-WITH monthly AS (
+WITH daily AS (
   SELECT
-    strftime(ChargePeriodStart, '%Y-%m') AS month,
+    CAST(ChargePeriodStart AS DATE) AS day,
     COALESCE(ServiceName, '(none)') AS service,
     BillingCurrency AS currency,
     SUM(EffectiveCost) AS effective_cost
   FROM billing
+  GROUP BY 1, 2, 3
+),
+monthly AS (
+  SELECT
+    strftime(day, '%Y-%m') AS month,
+    service,
+    currency,
+    SUM(effective_cost) AS effective_cost
+  FROM daily
   GROUP BY 1, 2, 3
 ),
 paired AS (
@@ -31,4 +40,4 @@ SELECT
     THEN (effective_cost - previous_month_cost) / ABS(previous_month_cost) * 100 END AS change_pct,
   currency
 FROM paired
-ORDER BY month, change DESC, service
+ORDER BY month, ROUND(change, 2) DESC, service

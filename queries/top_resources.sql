@@ -15,5 +15,5 @@ SELECT
 FROM billing
 WHERE ResourceId IS NOT NULL
 GROUP BY ResourceId, BillingCurrency
-ORDER BY effective_cost DESC, resource_id
+ORDER BY ROUND(effective_cost, 2) DESC, resource_id
 LIMIT 50

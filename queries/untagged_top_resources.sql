@@ -13,5 +13,5 @@ SELECT
 FROM billing
 WHERE x_Allocation_team = '(unallocated)' AND ResourceId IS NOT NULL
 GROUP BY ResourceId, BillingCurrency
-ORDER BY effective_cost DESC, resource_id
+ORDER BY ROUND(effective_cost, 2) DESC, resource_id
 LIMIT 50

@@ -18,6 +18,29 @@ echo "== summary --by service, 5 runs (whole process)"
 for _ in 1 2 3 4 5; do
   /usr/bin/time -f "summary: %e s wall, %M KiB max RSS" $bin summary --by service --data-dir "$data" >/dev/null
 done
+echo "== analysis commands over the stored rows (whole process, best of 3)"
+config=$(mktemp)
+bench() {
+  local best=""
+  for _ in 1 2 3; do
+    local t
+    t=$( { /usr/bin/time -f "%e %M" $bin "$@" --data-dir "$data" --config "$config" >/dev/null; } 2>&1 | tail -1)
+    if [ -z "$best" ] || [ "$(echo "$t" | cut -d' ' -f1 | tr -d .)" -lt "$(echo "$best" | cut -d' ' -f1 | tr -d .)" ]; then best="$t"; fi
+  done
+  echo "$* : $(echo "$best" | cut -d' ' -f1) s wall, $(echo "$best" | cut -d' ' -f2) KiB max RSS"
+}
+for report in $($bin reports --format csv --data-dir "$data" --config "$config" | tail -n +2 | cut -d, -f1); do
+  bench report "$report"
+done
+bench forecast
+bench forecast --by service
+bench anomalies
+bench trend --period day --by service
+bench movers --by resource
+bench untagged
+bench allocate --key team
+bench summary --by tag:team
+rm -f "$config"
 if python3 -c "import duckdb" 2>/dev/null; then
   echo "== baseline: DuckDB plain CSV -> Parquet of the same file"
   /usr/bin/time -f "duckdb: %e s wall, %M KiB max RSS" python3 -c "

@@ -13,3 +13,9 @@ echo "== cost by provider and service (billed, effective = amortized, list)"
 echo
 echo "== cost by team tag (keys compared case-insensitively)"
 ./target/debug/burnrate summary --by tag:team
+echo
+echo "== forecast (effective cost; 95% interval; backtest error)"
+./target/debug/burnrate forecast
+echo
+echo "== anomalies since the demo's first month"
+./target/debug/burnrate anomalies --since 2026-08-01

@@ -50,8 +50,7 @@ impl Context<'_> {
                 by,
                 period,
                 cost,
-                from,
-                to,
+                dates: crate::DateRange { from, to },
                 format,
             } => {
                 let by = by.map(|b| self.dimension(&b)).transpose()?;
@@ -115,8 +114,7 @@ impl Context<'_> {
                 key,
                 top,
                 cost,
-                from,
-                to,
+                dates: crate::DateRange { from, to },
                 format,
             } => {
                 let measure = CostMeasure::parse(&cost)?;
@@ -134,8 +132,7 @@ impl Context<'_> {
             Command::Allocate {
                 key,
                 cost,
-                from,
-                to,
+                dates: crate::DateRange { from, to },
                 format,
             } => {
                 let measure = CostMeasure::parse(&cost)?;
@@ -183,8 +180,7 @@ impl Context<'_> {
             }
             Command::Report {
                 name,
-                from,
-                to,
+                dates: crate::DateRange { from, to },
                 format,
                 out: file,
                 chart,

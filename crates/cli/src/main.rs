@@ -39,8 +39,19 @@ struct Cli {
     command: Command,
 }
 
+/// `--from` / `--to`, shared by every command that reads a date range.
+#[derive(clap::Args, Clone, Copy)]
+pub(crate) struct DateRange {
+    /// First day included (YYYY-MM-DD).
+    #[arg(long)]
+    pub from: Option<NaiveDate>,
+    /// First day excluded (YYYY-MM-DD).
+    #[arg(long)]
+    pub to: Option<NaiveDate>,
+}
+
 #[derive(Subcommand)]
-enum Command {
+pub(crate) enum Command {
     /// Import billing files, folders or globs into the local dataset.
     Import {
         #[arg(required = true, value_name = "PATH")]
@@ -61,12 +72,8 @@ enum Command {
         /// service_category, region, resource, charge_category, month, day, tag:KEY
         #[arg(long, value_delimiter = ',', default_value = "provider")]
         by: Vec<String>,
-        /// First day included (YYYY-MM-DD).
-        #[arg(long)]
-        from: Option<NaiveDate>,
-        /// First day excluded (YYYY-MM-DD).
-        #[arg(long)]
-        to: Option<NaiveDate>,
+        #[command(flatten)]
+        dates: DateRange,
         /// The measure rows are sorted by: billed, effective or list.
         #[arg(long, default_value = "billed")]
         cost: String,
@@ -94,10 +101,8 @@ enum Command {
         period: String,
         #[arg(long, default_value = "effective")]
         cost: String,
-        #[arg(long)]
-        from: Option<NaiveDate>,
-        #[arg(long)]
-        to: Option<NaiveDate>,
+        #[command(flatten)]
+        dates: DateRange,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
@@ -146,10 +151,8 @@ enum Command {
         top: usize,
         #[arg(long, default_value = "effective")]
         cost: String,
-        #[arg(long)]
-        from: Option<NaiveDate>,
-        #[arg(long)]
-        to: Option<NaiveDate>,
+        #[command(flatten)]
+        dates: DateRange,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
@@ -161,10 +164,8 @@ enum Command {
         key: String,
         #[arg(long, default_value = "effective")]
         cost: String,
-        #[arg(long)]
-        from: Option<NaiveDate>,
-        #[arg(long)]
-        to: Option<NaiveDate>,
+        #[command(flatten)]
+        dates: DateRange,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
@@ -176,10 +177,8 @@ enum Command {
     /// Run one SQL report.
     Report {
         name: String,
-        #[arg(long)]
-        from: Option<NaiveDate>,
-        #[arg(long)]
-        to: Option<NaiveDate>,
+        #[command(flatten)]
+        dates: DateRange,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
         /// Write the output here (atomically) instead of to stdout.
@@ -333,8 +332,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Summary {
             by,
-            from,
-            to,
+            dates: DateRange { from, to },
             cost,
             format,
             files,

@@ -181,18 +181,8 @@ pub fn render(df: &DataFrame, spec: &ChartSpec, title: &str, path: &Path) -> Res
         None => title.to_string(),
     };
     let data = ChartData::from_frame(&rows, spec)?;
-    let dir = path
-        .parent()
-        .filter(|p| !p.as_os_str().is_empty())
-        .unwrap_or(Path::new("."));
-    std::fs::create_dir_all(dir)
-        .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
-    let temp = tempfile::Builder::new()
-        .prefix(".burnrate-chart-")
-        .suffix(&format!(".{extension}"))
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(format!("writing into {}", dir.display()), e))?
-        .into_temp_path();
+    // The backend picks the format from the extension: keep it.
+    let temp = crate::report::temp_file_beside(path, &format!(".{extension}"))?.into_temp_path();
     let size = (1200, 700);
     let drawn = if extension == "png" {
         let root = BitMapBackend::new(&temp, size).into_drawing_area();

@@ -128,7 +128,7 @@ impl ReportDef {
         ctx.register("billing", crate::summary::filter_dates(billing, from, to));
         let df = ctx
             .execute(&self.sql)
-            .and_then(|lf| lf.collect_with_engine(Engine::Auto))
+            .and_then(|lf| lf.collect_with_engine(Engine::Streaming))
             .map(|r| r.unwrap_single())
             .map_err(|e| self.error(e.to_string()))?;
         self.check_columns(
@@ -203,15 +203,22 @@ impl Library {
     }
 }
 
+/// `v` with `decimals` decimals, never "-0.00" (float noise such as
+/// -1e-14 from subtracting equal sums, or an empty sum's -0.0).
+fn fixed(v: f64, decimals: usize) -> String {
+    let scale = 10f64.powi(decimals as i32);
+    let rounded = (v * scale).round() / scale + 0.0;
+    format!("{rounded:.decimals$}")
+}
+
 /// One cell as text: money-like floats with six decimals (no float noise,
 /// no thousands separators, a plain decimal point), dates in ISO form.
 pub fn cell(column: &Column, row: usize, decimals: usize) -> Option<String> {
     let value = column.get(row).ok()?;
     Some(match value {
         AnyValue::Null => return None,
-        // `+ 0.0` turns -0.0 (an empty float sum) into 0.0.
-        AnyValue::Float64(v) => format!("{:.*}", decimals, v + 0.0),
-        AnyValue::Float32(v) => format!("{:.*}", decimals, v + 0.0),
+        AnyValue::Float64(v) => fixed(v, decimals),
+        AnyValue::Float32(v) => fixed(v as f64, decimals),
         AnyValue::String(s) => s.to_string(),
         AnyValue::StringOwned(s) => s.to_string(),
         AnyValue::Date(_) | AnyValue::Datetime(..) | AnyValue::DatetimeOwned(..) => {
@@ -245,22 +252,29 @@ pub fn write_csv(out: &mut dyn Write, df: &DataFrame) -> std::io::Result<()> {
     writer.flush()
 }
 
-/// Writes `bytes` to `path` through a temporary file in the same folder and
-/// a rename, so a reader never sees half a file.
-pub fn write_atomically(
-    path: &Path,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<()> {
+/// A hidden temporary file in `path`'s folder (created if missing), ending
+/// in `suffix`: renamed over `path` once complete, it makes writes atomic.
+pub fn temp_file_beside(path: &Path, suffix: &str) -> Result<tempfile::NamedTempFile> {
     let dir = path
         .parent()
         .filter(|p| !p.as_os_str().is_empty())
         .unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)
         .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
-    let mut temp = tempfile::Builder::new()
+    tempfile::Builder::new()
         .prefix(".burnrate-")
+        .suffix(suffix)
         .tempfile_in(dir)
-        .map_err(|e| Error::io(format!("writing into {}", dir.display()), e))?;
+        .map_err(|e| Error::io(format!("writing into {}", dir.display()), e))
+}
+
+/// Writes `bytes` to `path` through a temporary file in the same folder and
+/// a rename, so a reader never sees half a file.
+pub fn write_atomically(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<()> {
+    let mut temp = temp_file_beside(path, "")?;
     {
         let mut buffered = std::io::BufWriter::new(temp.as_file_mut());
         write(&mut buffered)
@@ -291,6 +305,26 @@ mod tests {
                 def.name
             );
         }
+    }
+
+    #[test]
+    fn a_failed_write_leaves_the_previous_file_and_no_debris() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("out.csv");
+        write_atomically(&path, |w| w.write_all(b"old\r\n")).unwrap();
+        let failed = write_atomically(&path, |w| {
+            w.write_all(b"half a fi")?;
+            Err(std::io::Error::other("disk full"))
+        });
+        assert!(failed.is_err());
+        assert_eq!(std::fs::read(&path).unwrap(), b"old\r\n");
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, vec![std::ffi::OsString::from("out.csv")]);
+        write_atomically(&path, |w| w.write_all(b"new\r\n")).unwrap();
+        assert_eq!(std::fs::read(&path).unwrap(), b"new\r\n");
     }
 
     #[test]
