@@ -508,3 +508,110 @@ output_dir = "{}"
                 .contains("missing_report")
     );
 }
+
+#[test]
+fn recommend_finds_the_demo_waste_with_its_dollars_and_nothing_else() {
+    let env = Env::with_demo();
+    let findings = env.json(&["recommend"]);
+    let savings = |resource: &str, kind: &str| -> f64 {
+        let f = findings
+            .iter()
+            .find(|f| f["resource_id"] == resource && f["kind"] == kind)
+            .unwrap_or_else(|| panic!("no {kind} finding for {resource}"));
+        assert!(!f["evidence"]["sources"].as_array().unwrap().is_empty());
+        assert_eq!(f["evidence"]["window"], "2026-10-02..2026-10-31");
+        f["estimated_monthly_savings"].as_f64().unwrap()
+    };
+    // The last 30 days of data, scaled to a 30.4375-day month.
+    let month = 30.4375;
+    let near = |a: f64, b: f64| (a - b).abs() < 0.01;
+    assert!(near(
+        savings("eipalloc-0demoidle00000001", "idle_ip"),
+        0.005 * 24.0 * month
+    ));
+    assert!(near(
+        savings("eipalloc-0demoidle00000002", "idle_ip"),
+        0.005 * 24.0 * month
+    ));
+    assert!(near(
+        savings("nat-0demoidle0000001", "idle_nat_gateway"),
+        0.045 * 24.0 * month
+    ));
+    for (volume, gb) in [
+        ("vol-0demogp2000000001", 500.0),
+        ("vol-0demogp2000000002", 200.0),
+        ("vol-0demogp2000000003", 1000.0),
+    ] {
+        let monthly_cost = gb * 24.0 / 730.0 * 0.10 * month;
+        assert!(
+            near(savings(volume, "gp2_to_gp3"), monthly_cost * 0.2),
+            "{volume}"
+        );
+    }
+    // Catalog: m4.xlarge 0.20 -> m6i.xlarge 0.192; t2.medium 0.0464 -> t3.medium
+    // 0.0416; c4.large 0.10 -> c6i.large 0.085.
+    for (instance, rate, ratio) in [
+        ("i-0demom4xl00000001", 0.20, 1.0 - 0.192 / 0.20),
+        ("i-0demot2md00000001", 0.0464, 1.0 - 0.0416 / 0.0464),
+        ("i-0democ4lg00000001", 0.10, 1.0 - 0.085 / 0.10),
+    ] {
+        let monthly_cost = rate * 24.0 * month;
+        assert!(
+            near(
+                savings(instance, "previous_generation"),
+                monthly_cost * ratio
+            ),
+            "{instance}"
+        );
+    }
+    let orphan = findings
+        .iter()
+        .find(|f| f["kind"] == "orphaned_azure_resource")
+        .unwrap();
+    assert!(
+        orphan["resource_id"]
+            .as_str()
+            .unwrap()
+            .ends_with("/pip-orphaned")
+    );
+    // Nothing else, except low-confidence Graviton suggestions for x86 instances.
+    let injected: Vec<&str> = vec![
+        "eipalloc-0demoidle00000001",
+        "eipalloc-0demoidle00000002",
+        "nat-0demoidle0000001",
+        "vol-0demogp2000000001",
+        "vol-0demogp2000000002",
+        "vol-0demogp2000000003",
+        "i-0demom4xl00000001",
+        "i-0demot2md00000001",
+        "i-0democ4lg00000001",
+    ];
+    for f in &findings {
+        let resource = f["resource_id"].as_str().unwrap();
+        match f["kind"].as_str().unwrap() {
+            "graviton" => assert_eq!(f["confidence"], "low"),
+            "orphaned_azure_resource" => assert!(resource.ends_with("/pip-orphaned")),
+            kind => assert!(injected.contains(&resource), "spurious {kind} finding: {f}"),
+        }
+    }
+    // Sorted by savings; filters; CSV columns.
+    let values: Vec<f64> = findings
+        .iter()
+        .map(|f| f["estimated_monthly_savings"].as_f64().unwrap())
+        .collect();
+    assert!(values.windows(2).all(|w| w[0] >= w[1]));
+    assert_eq!(env.json(&["recommend", "--kind", "idle_ip"]).len(), 2);
+    assert!(
+        env.json(&["recommend", "--min-savings", "10"])
+            .iter()
+            .all(|f| f["estimated_monthly_savings"].as_f64().unwrap() >= 10.0)
+    );
+    let csv = env.ok(&["recommend", "--format", "csv"]);
+    assert!(csv.starts_with(
+        "id,kind,provider,account,region,service,resource_id,monthly_cost,estimated_monthly_savings,confidence,action,"
+    ));
+    assert_eq!(
+        env.run(&["recommend", "--kind", "nonsense"]).status.code(),
+        Some(2)
+    );
+}

@@ -11,7 +11,7 @@ use anyhow::Result;
 use burnrate_core::config::Config;
 use burnrate_core::report::{Library, write_atomically};
 use burnrate_core::summary::{CostMeasure, Dimension};
-use burnrate_core::{allocation, anomaly, forecast, rules, trend};
+use burnrate_core::{allocation, anomaly, forecast, optimize, rules, trend};
 use polars::prelude::*;
 
 use crate::Command;
@@ -141,6 +141,38 @@ impl Context<'_> {
                     Ok(allocation::allocate(frame, config, &key, measure)?)
                 })?;
                 write_frame(out, &allocation::allocation_frame(&key, &lines)?, format)?;
+            }
+            Command::Recommend {
+                kind,
+                min_savings,
+                window,
+                format,
+            } => {
+                if let Some(kind) = &kind
+                    && !optimize::KINDS.contains(&kind.as_str())
+                {
+                    anyhow::bail!(burnrate_core::Error::Usage(format!(
+                        "unknown kind {kind:?}; use one of {}",
+                        optimize::KINDS.join(", ")
+                    )));
+                }
+                let mut settings = config.optimize.clone();
+                if let Some(days) = window {
+                    settings.window_days = days;
+                }
+                let (mut findings, _) =
+                    self.with_billing(&[], |frame| Ok(optimize::recommend(frame, &settings)?))?;
+                findings.retain(|f| {
+                    kind.as_deref().is_none_or(|k| f.kind == k)
+                        && f.estimated_monthly_savings >= min_savings
+                });
+                if format == crate::output::Format::Json {
+                    // Nested evidence for scripts and the app.
+                    serde_json::to_writer_pretty(&mut *out, &findings)?;
+                    writeln!(out)?;
+                } else {
+                    write_frame(out, &optimize::findings_frame(&findings)?, format)?;
+                }
             }
             Command::Reports { format } => {
                 let library = Library::load(&config.reports_dir());

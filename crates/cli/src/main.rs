@@ -169,6 +169,22 @@ pub(crate) enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
+    /// Optimization findings ranked by estimated monthly savings.
+    Recommend {
+        /// Only this kind (idle_ip, idle_nat_gateway, idle_load_balancer,
+        /// gp2_to_gp3, previous_generation, graviton, old_snapshot,
+        /// extended_support, orphaned_azure_resource).
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only findings saving at least this much per month.
+        #[arg(long, default_value_t = 0.0)]
+        min_savings: f64,
+        /// Days of data to look at (default from the config file, 30).
+        #[arg(long)]
+        window: Option<u32>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
     /// List the SQL reports (built-in and the user's), checking each.
     Reports {
         #[arg(long, value_enum, default_value = "table")]
@@ -299,6 +315,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         | Command::Anomalies { .. }
         | Command::Untagged { .. }
         | Command::Allocate { .. }
+        | Command::Recommend { .. }
         | Command::Reports { .. }
         | Command::Report { .. } => return analysis.run(cli.command, &mut out),
         _ => {}
@@ -385,6 +402,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         | Command::Anomalies { .. }
         | Command::Untagged { .. }
         | Command::Allocate { .. }
+        | Command::Recommend { .. }
         | Command::Reports { .. }
         | Command::Report { .. }
         | Command::Schedule { .. } => unreachable!("dispatched above"),

@@ -25,6 +25,8 @@ pub struct Config {
     pub shared_costs: Vec<SharedCostRule>,
     pub anomalies: AnomalySettings,
     pub forecast: ForecastSettings,
+    /// Thresholds and windows of the optimization checks.
+    pub optimize: crate::optimize::OptimizeSettings,
     /// Folder of user reports (`.sql`); default `reports/` beside the file.
     pub reports_dir: Option<PathBuf>,
     pub schedules: Vec<crate::schedule::ScheduleConfig>,

@@ -12,6 +12,8 @@
 //! - [`config`]: the user's config file; [`rules`]: tag rules and
 //!   allocation keys; [`fx`]: currency conversion
 //! - [`allocation`]: untagged cost and shared-cost splits
+//! - [`optimize`] ranks findings (idle resources, family changes, ...) by
+//!   savings, with evidence
 //! - [`trend`], [`forecast`], [`anomaly`]: cost over time
 //! - [`report`]: the SQL report library (`queries/`); [`chart`]: static
 //!   charts; [`schedule`]: scheduled CSV exports
@@ -26,6 +28,7 @@ pub mod error;
 pub mod forecast;
 pub mod fx;
 pub mod ingest;
+pub mod optimize;
 pub mod report;
 pub mod rules;
 pub mod schedule;

@@ -1,0 +1,966 @@
+//! Optimization findings from billing data alone: what to change and what it
+//! is worth, with the billing lines that prove it.
+//!
+//! One pass over the dataset aggregates every (resource, usage type) over
+//! the window (the last `window_days` days of data) and over all history
+//! (first seen); the checks below then run on those small records. Costs
+//! are effective (amortized) cost; a monthly figure is the window's cost
+//! scaled to 30.44 days. Every check, its rule, default threshold and how
+//! its saving is computed is listed in the README ("Recommendations").
+
+use std::collections::BTreeMap;
+
+use chrono::{Duration, NaiveDate};
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+
+/// Average days per month (365.25 / 12).
+const DAYS_PER_MONTH: f64 = 30.4375;
+
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct OptimizeSettings {
+    /// Days of data (ending at the last day in the dataset) a check looks at.
+    pub window_days: u32,
+    /// A NAT gateway processing at most this many GB in the window is idle.
+    pub nat_idle_gb: f64,
+    /// Snapshots first billed more than this many days before the end of
+    /// the data are old.
+    pub snapshot_age_days: i64,
+    /// gp3 is this much cheaper than gp2 per GB-month.
+    pub gp3_discount: f64,
+    /// Suggest ARM (Graviton) equivalents of x86 instances (low confidence).
+    pub graviton: bool,
+}
+
+impl Default for OptimizeSettings {
+    fn default() -> Self {
+        OptimizeSettings {
+            window_days: 30,
+            nat_idle_gb: 1.0,
+            snapshot_age_days: 90,
+            gp3_discount: 0.20,
+            graviton: true,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Confidence {
+    Low,
+    Medium,
+    High,
+}
+
+impl Confidence {
+    pub fn label(self) -> &'static str {
+        match self {
+            Confidence::Low => "low",
+            Confidence::Medium => "medium",
+            Confidence::High => "high",
+        }
+    }
+}
+
+/// Why a finding was made.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    /// The rule that fired, with its threshold.
+    pub rule: String,
+    /// The days looked at, `FROM..TO` (inclusive).
+    pub window: String,
+    /// The figures the rule compared.
+    pub figures: String,
+    /// Billing lines, `file:row` (a few per usage type).
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// Stable across runs: a hash of kind, provider, account and resource.
+    pub id: String,
+    pub kind: &'static str,
+    pub provider: String,
+    pub account: String,
+    pub region: String,
+    pub service: String,
+    pub resource_id: String,
+    /// Effective cost of the resource (the usage the finding is about), per month.
+    pub monthly_cost: f64,
+    pub estimated_monthly_savings: f64,
+    pub confidence: Confidence,
+    pub action: String,
+    pub currency: String,
+    pub evidence: Evidence,
+}
+
+/// The kinds of finding, for `--kind` and the docs.
+pub const KINDS: &[&str] = &[
+    "idle_ip",
+    "idle_nat_gateway",
+    "idle_load_balancer",
+    "gp2_to_gp3",
+    "previous_generation",
+    "graviton",
+    "old_snapshot",
+    "extended_support",
+    "orphaned_azure_resource",
+];
+
+/// One resource's use of one usage type.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Usage {
+    pub resource_id: String,
+    pub usage_type: String,
+    pub instance_type: String,
+    pub provider: String,
+    pub account: String,
+    pub region: String,
+    pub service: String,
+    pub resource_group: String,
+    pub resource_type: String,
+    pub currency: String,
+    /// Effective cost in the window.
+    pub cost: f64,
+    /// Consumed quantity in the window (hours, GB, GB-months...).
+    pub quantity: f64,
+    /// First day the resource was billed, over all history.
+    pub first_seen: Option<NaiveDate>,
+    pub sources: Vec<String>,
+}
+
+/// The window and the scale from window cost to monthly cost.
+#[derive(Debug, Clone, Copy)]
+pub struct Window {
+    pub first: NaiveDate,
+    pub last: NaiveDate,
+}
+
+impl Window {
+    fn days(&self) -> f64 {
+        ((self.last - self.first).num_days() + 1) as f64
+    }
+
+    fn monthly(&self, cost: f64) -> f64 {
+        cost * DAYS_PER_MONTH / self.days()
+    }
+
+    fn label(&self) -> String {
+        format!("{}..{}", self.first, self.last)
+    }
+}
+
+fn text(df: &DataFrame, name: &str, row: usize) -> String {
+    df.column(name)
+        .ok()
+        .and_then(|c| c.get(row).ok())
+        .and_then(|v| v.get_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+fn number(df: &DataFrame, name: &str, row: usize) -> f64 {
+    df.column(name)
+        .ok()
+        .and_then(|c| c.get(row).ok())
+        .and_then(|v| v.extract::<f64>())
+        .unwrap_or(0.0)
+}
+
+/// Aggregates the dataset into usage records for the window ending at the
+/// last day of data.
+pub fn usage_records(
+    frame: LazyFrame,
+    settings: &OptimizeSettings,
+) -> Result<(Vec<Usage>, Window)> {
+    let last = frame
+        .clone()
+        .select([col("ChargePeriodStart")
+            .max()
+            .cast(DataType::Date)
+            .alias("last")])
+        .collect()
+        .map_err(|e| Error::polars("finding the last day of data", e))?;
+    let last = match last.column("last").ok().and_then(|c| c.get(0).ok()) {
+        Some(AnyValue::Date(days)) => {
+            NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch") + Duration::days(days as i64)
+        }
+        _ => {
+            return Err(Error::Usage(
+                "the dataset is empty: nothing to recommend".into(),
+            ));
+        }
+    };
+    let window = Window {
+        first: last - Duration::days(settings.window_days.max(1) as i64 - 1),
+        last,
+    };
+    let start = window.first.and_hms_opt(0, 0, 0).expect("midnight");
+    let in_window = col("ChargePeriodStart").gt_eq(lit(start));
+    let source = concat_str(
+        [
+            col("x_SourceFile"),
+            col("x_SourceRow").cast(DataType::String),
+        ],
+        ":",
+        true,
+    );
+    let df = frame
+        .filter(col("ResourceId").is_not_null())
+        .group_by([
+            col("ResourceId"),
+            col("x_UsageType").fill_null(lit("")),
+            col("ProviderName").fill_null(lit("")),
+            col("SubAccountId").fill_null(lit("")),
+            col("BillingCurrency").fill_null(lit("")),
+        ])
+        .agg([
+            col("EffectiveCost")
+                .filter(in_window.clone())
+                .sum()
+                .alias("cost"),
+            col("ConsumedQuantity")
+                .filter(in_window.clone())
+                .sum()
+                .alias("quantity"),
+            in_window.clone().any(true).alias("in_window"),
+            col("ChargePeriodStart")
+                .min()
+                .cast(DataType::Date)
+                .alias("first_seen"),
+            col("x_InstanceType")
+                .drop_nulls()
+                .first()
+                .alias("instance_type"),
+            col("RegionId").drop_nulls().first().alias("region"),
+            col("ServiceName").drop_nulls().first().alias("service"),
+            col("x_ResourceGroup")
+                .drop_nulls()
+                .first()
+                .alias("resource_group"),
+            col("ResourceType")
+                .drop_nulls()
+                .first()
+                .alias("resource_type"),
+            source
+                .filter(in_window)
+                .head(Some(3))
+                .str()
+                .join(" ", true)
+                .alias("sources"),
+        ])
+        .filter(col("in_window"))
+        .collect_with_engine(Engine::Streaming)
+        .map(|r| r.unwrap_single())
+        .map_err(|e| Error::polars("aggregating usage for recommendations", e))?;
+    let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
+    let mut records = Vec::with_capacity(df.height());
+    for row in 0..df.height() {
+        let first_seen = match df.column("first_seen").ok().and_then(|c| c.get(row).ok()) {
+            Some(AnyValue::Date(days)) => Some(epoch + Duration::days(days as i64)),
+            _ => None,
+        };
+        records.push(Usage {
+            resource_id: text(&df, "ResourceId", row),
+            usage_type: text(&df, "x_UsageType", row),
+            instance_type: text(&df, "instance_type", row),
+            provider: text(&df, "ProviderName", row),
+            account: text(&df, "SubAccountId", row),
+            region: text(&df, "region", row),
+            service: text(&df, "service", row),
+            resource_group: text(&df, "resource_group", row),
+            resource_type: text(&df, "resource_type", row),
+            currency: text(&df, "BillingCurrency", row),
+            cost: number(&df, "cost", row),
+            quantity: number(&df, "quantity", row),
+            first_seen,
+            sources: text(&df, "sources", row)
+                .split(' ')
+                .filter(|s| !s.is_empty())
+                .map(str::to_string)
+                .collect(),
+        });
+    }
+    records.sort_by(|a, b| (&a.resource_id, &a.usage_type).cmp(&(&b.resource_id, &b.usage_type)));
+    Ok((records, window))
+}
+
+/// A row of the instance catalog (`data/instance-catalog.csv`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct CatalogEntry {
+    pub instance_type: String,
+    pub family: String,
+    pub previous_generation: bool,
+    pub vcpu: f64,
+    pub memory_gib: f64,
+    pub arm: bool,
+    pub hourly_usd: f64,
+}
+
+pub fn catalog() -> BTreeMap<String, CatalogEntry> {
+    let mut entries = BTreeMap::new();
+    let mut reader =
+        csv::Reader::from_reader(include_str!("../data/instance-catalog.csv").as_bytes());
+    for record in reader.records().flatten() {
+        let number = |i: usize| {
+            record
+                .get(i)
+                .and_then(|v| v.parse::<f64>().ok())
+                .unwrap_or(0.0)
+        };
+        let entry = CatalogEntry {
+            instance_type: record.get(1).unwrap_or("").to_string(),
+            family: record.get(2).unwrap_or("").to_string(),
+            previous_generation: record.get(3) == Some("previous"),
+            vcpu: number(4),
+            memory_gib: number(5),
+            arm: record.get(6) == Some("arm64"),
+            hourly_usd: number(8),
+        };
+        entries.insert(entry.instance_type.clone(), entry);
+    }
+    entries
+}
+
+/// Previous-generation family -> its current equivalent at the same size.
+const CURRENT_FAMILY: &[(&str, &str)] = &[
+    ("t2", "t3"),
+    ("m3", "m6i"),
+    ("m4", "m6i"),
+    ("c3", "c6i"),
+    ("c4", "c6i"),
+    ("r3", "r6i"),
+    ("r4", "r6i"),
+    ("i2", "i3"),
+];
+
+/// x86 family -> the ARM (Graviton) family with the same vCPU and memory.
+const ARM_FAMILY: &[(&str, &str)] = &[
+    ("t3", "t4g"),
+    ("m5", "m7g"),
+    ("m6i", "m7g"),
+    ("c5", "c7g"),
+    ("c6i", "c7g"),
+    ("r5", "r7g"),
+    ("r6i", "r7g"),
+];
+
+/// When a size is missing from the catalog: the saving assumed, at low
+/// confidence.
+const UNKNOWN_PRICE_SAVING: f64 = 0.10;
+
+fn finding_id(kind: &str, u: &Usage) -> String {
+    let key = format!("{kind}|{}|{}|{}", u.provider, u.account, u.resource_id);
+    blake3::hash(key.as_bytes()).to_hex()[..12].to_string()
+}
+
+struct Draft<'a> {
+    kind: &'static str,
+    usage: &'a Usage,
+    cost: f64,
+    savings: f64,
+    confidence: Confidence,
+    action: String,
+    rule: String,
+    figures: String,
+    sources: Vec<String>,
+}
+
+impl Draft<'_> {
+    fn finish(self, window: &Window) -> Finding {
+        Finding {
+            id: finding_id(self.kind, self.usage),
+            kind: self.kind,
+            provider: self.usage.provider.clone(),
+            account: self.usage.account.clone(),
+            region: self.usage.region.clone(),
+            service: self.usage.service.clone(),
+            resource_id: self.usage.resource_id.clone(),
+            monthly_cost: window.monthly(self.cost),
+            estimated_monthly_savings: window.monthly(self.savings),
+            confidence: self.confidence,
+            action: self.action,
+            currency: self.usage.currency.clone(),
+            evidence: Evidence {
+                rule: self.rule,
+                window: window.label(),
+                figures: self.figures,
+                sources: self.sources,
+            },
+        }
+    }
+}
+
+fn instance_type_of(u: &Usage) -> Option<String> {
+    if !u.instance_type.is_empty() {
+        return Some(u.instance_type.clone());
+    }
+    u.usage_type
+        .split_once("BoxUsage:")
+        .map(|(_, t)| t.to_string())
+        .filter(|t| !t.is_empty())
+}
+
+fn is_box_usage(u: &Usage) -> bool {
+    u.usage_type.starts_with("BoxUsage") || u.usage_type.contains("-BoxUsage")
+}
+
+/// A family change at the same size, valued from the catalog.
+fn family_change(
+    current: &str,
+    family_map: &[(&str, &str)],
+    catalog: &BTreeMap<String, CatalogEntry>,
+) -> Option<(String, f64, bool, String)> {
+    let (family, size) = current.split_once('.')?;
+    let target_family = family_map.iter().find(|(f, _)| *f == family)?.1;
+    let target = format!("{target_family}.{size}");
+    let priced = match (catalog.get(current), catalog.get(&target)) {
+        (Some(a), Some(b)) if a.hourly_usd > 0.0 => Some((a.hourly_usd, b.hourly_usd)),
+        _ => None,
+    };
+    let (ratio, known, figures) = match priced {
+        Some((old, new)) => (
+            (1.0 - new / old).max(0.0),
+            true,
+            format!("catalog: {current} ${old}/h, {target} ${new}/h (us-east-1 on-demand)"),
+        ),
+        None => (
+            UNKNOWN_PRICE_SAVING,
+            false,
+            format!(
+                "{current} or {target} not in the catalog: assumed {:.0}% saving",
+                UNKNOWN_PRICE_SAVING * 100.0
+            ),
+        ),
+    };
+    Some((target, ratio, known, figures))
+}
+
+/// The lower-cased Azure resource type: the ResourceType column, else the
+/// `/providers/NAMESPACE/TYPE/` part of the resource id (EA exports have no
+/// resource type column).
+fn azure_resource_type(u: &Usage) -> String {
+    if !u.resource_type.is_empty() {
+        return u.resource_type.to_lowercase();
+    }
+    let id = u.resource_id.to_lowercase();
+    let Some((_, rest)) = id.rsplit_once("/providers/") else {
+        return String::new();
+    };
+    let mut parts = rest.split('/');
+    match (parts.next(), parts.next()) {
+        (Some(namespace), Some(kind)) => format!("{namespace}/{kind}"),
+        _ => String::new(),
+    }
+}
+
+/// Runs every check over the usage records.
+pub fn findings(records: &[Usage], window: &Window, settings: &OptimizeSettings) -> Vec<Finding> {
+    let catalog = catalog();
+    let mut out = Vec::new();
+    let mut by_resource: BTreeMap<(&str, &str, &str), Vec<&Usage>> = BTreeMap::new();
+    for u in records {
+        by_resource
+            .entry((
+                u.provider.as_str(),
+                u.account.as_str(),
+                u.resource_id.as_str(),
+            ))
+            .or_default()
+            .push(u);
+    }
+    for usages in by_resource.values() {
+        for u in usages {
+            let ut = u.usage_type.as_str();
+            if ut.ends_with("ElasticIP:IdleAddress") || ut.ends_with("PublicIPv4:IdleAddress") {
+                out.push(Draft {
+                    kind: "idle_ip",
+                    usage: u,
+                    cost: u.cost,
+                    savings: u.cost,
+                    confidence: Confidence::High,
+                    action: format!("Release the unattached public IP address {}", u.resource_id),
+                    rule: format!(
+                        "usage type {ut} (billed only while the address is not attached)"
+                    ),
+                    figures: format!("{:.1} idle hours, {:.2} {}", u.quantity, u.cost, u.currency),
+                    sources: u.sources.clone(),
+                });
+            } else if ut.contains("VolumeUsage.gp2") {
+                let savings = u.cost * settings.gp3_discount;
+                out.push(Draft {
+                    kind: "gp2_to_gp3",
+                    usage: u,
+                    cost: u.cost,
+                    savings,
+                    confidence: Confidence::High,
+                    action: format!(
+                        "Change volume {} from gp2 to gp3 (online, no downtime)",
+                        u.resource_id
+                    ),
+                    rule: format!(
+                        "gp2 volume; gp3 costs {:.0}% less per GB-month with a 3,000 IOPS baseline",
+                        settings.gp3_discount * 100.0
+                    ),
+                    figures: format!("{:.2} GB-months, {:.2} {}", u.quantity, u.cost, u.currency),
+                    sources: u.sources.clone(),
+                });
+            } else if ut.contains("SnapshotUsage") {
+                if let Some(first) = u.first_seen {
+                    let age = (window.last - first).num_days();
+                    if age > settings.snapshot_age_days {
+                        out.push(Draft {
+                            kind: "old_snapshot",
+                            usage: u,
+                            cost: u.cost,
+                            savings: u.cost,
+                            confidence: Confidence::Medium,
+                            action: format!("Delete snapshot {} unless a retention policy needs it", u.resource_id),
+                            rule: format!("snapshot first billed more than {} days before the end of the data, still billed", settings.snapshot_age_days),
+                            figures: format!("first seen {first} ({age} days), {:.2} {} in the window", u.cost, u.currency),
+                            sources: u.sources.clone(),
+                        });
+                    }
+                }
+            } else if ut.contains("ExtendedSupport") {
+                out.push(Draft {
+                    kind: "extended_support",
+                    usage: u,
+                    cost: u.cost,
+                    savings: u.cost,
+                    confidence: Confidence::High,
+                    action: format!("Upgrade {} to a version in standard support to stop extended-support charges", u.resource_id),
+                    rule: format!("usage type {ut} (charged for engine or Kubernetes versions past standard support)"),
+                    figures: format!("{:.2} {} of extended-support charges", u.cost, u.currency),
+                    sources: u.sources.clone(),
+                });
+            } else if is_box_usage(u) {
+                let Some(current) = instance_type_of(u) else {
+                    continue;
+                };
+                if let Some((target, ratio, known, figures)) =
+                    family_change(&current, CURRENT_FAMILY, &catalog)
+                {
+                    out.push(Draft {
+                        kind: "previous_generation",
+                        usage: u,
+                        cost: u.cost,
+                        savings: u.cost * ratio,
+                        confidence: if known { Confidence::High } else { Confidence::Low },
+                        action: format!("Move {} from previous-generation {current} to {target}", u.resource_id),
+                        rule: "instance family is a previous generation; same size in the current family".into(),
+                        figures: format!("{figures}; {:.1} hours, {:.2} {}", u.quantity, u.cost, u.currency),
+                        sources: u.sources.clone(),
+                    });
+                } else if settings.graviton
+                    && let Some((target, ratio, _, figures)) =
+                        family_change(&current, ARM_FAMILY, &catalog)
+                {
+                    out.push(Draft {
+                        kind: "graviton",
+                        usage: u,
+                        cost: u.cost,
+                        savings: u.cost * ratio,
+                        confidence: Confidence::Low,
+                        action: format!(
+                            "Consider {target} (ARM/Graviton) for {} if its software runs on arm64",
+                            u.resource_id
+                        ),
+                        rule: "x86 instance with an ARM equivalent of the same vCPU and memory"
+                            .into(),
+                        figures: format!(
+                            "{figures}; {:.1} hours, {:.2} {}",
+                            u.quantity, u.cost, u.currency
+                        ),
+                        sources: u.sources.clone(),
+                    });
+                }
+            }
+        }
+        // Checks that need all of a resource's usage types.
+        let hours: Vec<&&Usage> = usages
+            .iter()
+            .filter(|u| u.usage_type.contains("NatGateway-Hours"))
+            .collect();
+        if let Some(first) = hours.first() {
+            let bytes_gb: f64 = usages
+                .iter()
+                .filter(|u| u.usage_type.contains("NatGateway-Bytes"))
+                .map(|u| u.quantity)
+                .sum();
+            let cost: f64 = usages.iter().map(|u| u.cost).sum();
+            if bytes_gb <= settings.nat_idle_gb {
+                out.push(Draft {
+                    kind: "idle_nat_gateway",
+                    usage: first,
+                    cost,
+                    savings: cost,
+                    confidence: Confidence::High,
+                    action: format!(
+                        "Delete NAT gateway {} (it processed no traffic)",
+                        first.resource_id
+                    ),
+                    rule: format!(
+                        "NAT gateway hours billed with at most {} GB processed in the window",
+                        settings.nat_idle_gb
+                    ),
+                    figures: format!(
+                        "{:.1} hours, {bytes_gb:.3} GB processed, {cost:.2} {}",
+                        first.quantity, first.currency
+                    ),
+                    sources: usages.iter().flat_map(|u| u.sources.clone()).collect(),
+                });
+            }
+        }
+        let lb_hours: Vec<&&Usage> = usages
+            .iter()
+            .filter(|u| u.usage_type.contains("LoadBalancerUsage"))
+            .collect();
+        if let Some(first) = lb_hours.first() {
+            let traffic: f64 = usages
+                .iter()
+                .filter(|u| {
+                    u.usage_type.contains("LCUUsage")
+                        || u.usage_type.contains("DataProcessing-Bytes")
+                        || u.usage_type.contains("LCU-Hrs")
+                })
+                .map(|u| u.quantity)
+                .sum();
+            let cost: f64 = usages.iter().map(|u| u.cost).sum();
+            if traffic <= 0.0 {
+                out.push(Draft {
+                    kind: "idle_load_balancer",
+                    usage: first,
+                    cost,
+                    savings: cost,
+                    confidence: Confidence::Medium,
+                    action: format!("Delete load balancer {} (no capacity units or data processed)", first.resource_id),
+                    rule: "load balancer hours billed with no LCU or processed-bytes usage in the window".into(),
+                    figures: format!("{:.1} hours, 0 LCU/bytes, {cost:.2} {}", first.quantity, first.currency),
+                    sources: usages.iter().flat_map(|u| u.sources.clone()).collect(),
+                });
+            }
+        }
+    }
+    // Azure: public IPs and disks in a resource group with no VM billed.
+    let mut groups_with_vm = std::collections::BTreeSet::new();
+    for u in records {
+        if azure_resource_type(u) == "microsoft.compute/virtualmachines" {
+            groups_with_vm.insert((u.account.to_lowercase(), u.resource_group.to_lowercase()));
+        }
+    }
+    for u in records {
+        let kind = azure_resource_type(u);
+        let what = if kind == "microsoft.network/publicipaddresses" {
+            "public IP address"
+        } else if kind == "microsoft.compute/disks" {
+            "managed disk"
+        } else {
+            continue;
+        };
+        if u.resource_group.is_empty()
+            || groups_with_vm.contains(&(u.account.to_lowercase(), u.resource_group.to_lowercase()))
+        {
+            continue;
+        }
+        out.push(Draft {
+            kind: "orphaned_azure_resource",
+            usage: u,
+            cost: u.cost,
+            savings: u.cost,
+            confidence: Confidence::Low,
+            action: format!(
+                "Check and delete the {what} {} if nothing uses it",
+                u.resource_id
+            ),
+            rule: format!(
+                "{what} billed in resource group {} where no virtual machine is billed",
+                u.resource_group
+            ),
+            figures: format!("{:.2} {} in the window", u.cost, u.currency),
+            sources: u.sources.clone(),
+        });
+    }
+    let mut findings: Vec<Finding> = out.into_iter().map(|d| d.finish(window)).collect();
+    findings.sort_by(|a, b| {
+        b.estimated_monthly_savings
+            .total_cmp(&a.estimated_monthly_savings)
+            .then_with(|| a.id.cmp(&b.id))
+    });
+    findings
+}
+
+/// All findings for the dataset.
+pub fn recommend(frame: LazyFrame, settings: &OptimizeSettings) -> Result<(Vec<Finding>, Window)> {
+    let (records, window) = usage_records(frame, settings)?;
+    Ok((findings(&records, &window, settings), window))
+}
+
+pub fn findings_frame(findings: &[Finding]) -> Result<DataFrame> {
+    let text = |f: fn(&Finding) -> String| findings.iter().map(f).collect::<Vec<_>>();
+    DataFrame::new_infer_height(vec![
+        Column::new("id".into(), text(|f| f.id.clone())),
+        Column::new("kind".into(), text(|f| f.kind.to_string())),
+        Column::new("provider".into(), text(|f| f.provider.clone())),
+        Column::new("account".into(), text(|f| f.account.clone())),
+        Column::new("region".into(), text(|f| f.region.clone())),
+        Column::new("service".into(), text(|f| f.service.clone())),
+        Column::new("resource_id".into(), text(|f| f.resource_id.clone())),
+        Column::new(
+            "monthly_cost".into(),
+            findings.iter().map(|f| f.monthly_cost).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "estimated_monthly_savings".into(),
+            findings
+                .iter()
+                .map(|f| f.estimated_monthly_savings)
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "confidence".into(),
+            text(|f| f.confidence.label().to_string()),
+        ),
+        Column::new("action".into(), text(|f| f.action.clone())),
+        Column::new("currency".into(), text(|f| f.currency.clone())),
+        Column::new("rule".into(), text(|f| f.evidence.rule.clone())),
+        Column::new("window".into(), text(|f| f.evidence.window.clone())),
+        Column::new("figures".into(), text(|f| f.evidence.figures.clone())),
+        Column::new("sources".into(), text(|f| f.evidence.sources.join(" "))),
+    ])
+    .map_err(|e| Error::polars("building the findings table", e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn window() -> Window {
+        Window {
+            first: NaiveDate::from_ymd_opt(2026, 10, 2).unwrap(),
+            last: NaiveDate::from_ymd_opt(2026, 10, 31).unwrap(),
+        }
+    }
+
+    fn usage(resource: &str, usage_type: &str, cost: f64, quantity: f64) -> Usage {
+        Usage {
+            resource_id: resource.into(),
+            usage_type: usage_type.into(),
+            provider: "AWS".into(),
+            account: "222222222222".into(),
+            region: "us-east-1".into(),
+            currency: "USD".into(),
+            cost,
+            quantity,
+            first_seen: NaiveDate::from_ymd_opt(2026, 8, 1),
+            sources: vec!["cur.csv:2".into()],
+            ..Usage::default()
+        }
+    }
+
+    fn run(records: Vec<Usage>) -> Vec<Finding> {
+        findings(&records, &window(), &OptimizeSettings::default())
+    }
+
+    /// 30 days in the window: monthly = cost x 30.4375 / 30.
+    fn monthly(cost: f64) -> f64 {
+        cost * 30.4375 / 30.0
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 1e-9
+    }
+
+    #[test]
+    fn idle_ip_fires_and_an_attached_ip_does_not() {
+        let found = run(vec![
+            usage("eipalloc-1", "USE1-ElasticIP:IdleAddress", 3.6, 720.0),
+            usage("eipalloc-2", "USE1-ElasticIP:AdditionalAddress", 3.6, 720.0),
+            usage("eipalloc-3", "USE1-PublicIPv4:IdleAddress", 1.8, 360.0),
+        ]);
+        assert_eq!(found.len(), 2);
+        assert_eq!(found[0].kind, "idle_ip");
+        assert!(close(found[0].estimated_monthly_savings, monthly(3.6)));
+        assert_eq!(found[1].resource_id, "eipalloc-3");
+    }
+
+    #[test]
+    fn nat_gateway_idle_versus_moving_data() {
+        let found = run(vec![
+            usage("nat-idle", "USE1-NatGateway-Hours", 32.4, 720.0),
+            usage("nat-busy", "USE1-NatGateway-Hours", 32.4, 720.0),
+            usage("nat-busy", "USE1-NatGateway-Bytes", 2.25, 50.0),
+            usage("nat-trickle", "USE1-NatGateway-Hours", 32.4, 720.0),
+            usage("nat-trickle", "USE1-NatGateway-Bytes", 0.0225, 0.5),
+        ]);
+        let ids: Vec<&str> = found.iter().map(|f| f.resource_id.as_str()).collect();
+        // 0.5 GB is under the 1 GB threshold; 50 GB is not.
+        assert_eq!(ids, vec!["nat-trickle", "nat-idle"]);
+        let idle = found.iter().find(|f| f.resource_id == "nat-idle").unwrap();
+        assert!(close(idle.estimated_monthly_savings, monthly(32.4)));
+        let trickle = found
+            .iter()
+            .find(|f| f.resource_id == "nat-trickle")
+            .unwrap();
+        assert!(close(trickle.estimated_monthly_savings, monthly(32.4225)));
+    }
+
+    #[test]
+    fn load_balancer_without_traffic() {
+        let found = run(vec![
+            usage("arn:lb/idle", "USE1-LoadBalancerUsage", 16.2, 720.0),
+            usage("arn:lb/busy", "USE1-LoadBalancerUsage", 16.2, 720.0),
+            usage("arn:lb/busy", "USE1-LCUUsage", 4.0, 500.0),
+        ]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].kind, "idle_load_balancer");
+        assert!(close(found[0].estimated_monthly_savings, monthly(16.2)));
+    }
+
+    #[test]
+    fn gp2_volumes_save_twenty_percent() {
+        let found = run(vec![
+            usage("vol-gp2", "EBS:VolumeUsage.gp2", 50.0, 500.0),
+            usage("vol-gp3", "EBS:VolumeUsage.gp3", 40.0, 500.0),
+        ]);
+        assert_eq!(found.len(), 1);
+        assert!(close(found[0].estimated_monthly_savings, monthly(10.0)));
+    }
+
+    #[test]
+    fn instances_previous_generation_graviton_and_unknown_sizes() {
+        let mut m4 = usage("i-m4", "BoxUsage:m4.xlarge", 144.0, 720.0);
+        m4.instance_type = "m4.xlarge".into();
+        let t2 = usage("i-t2", "USE2-BoxUsage:t2.medium", 33.408, 720.0);
+        let m6i = usage("i-m6i", "BoxUsage:m6i.large", 69.12, 720.0);
+        let odd = usage("i-c4", "BoxUsage:c4.8xlarge", 100.0, 720.0);
+        let found = run(vec![m4, t2, m6i, odd]);
+        let get = |id: &str| found.iter().find(|f| f.resource_id == id).unwrap();
+        // m4.xlarge $0.20 -> m6i.xlarge $0.192: 4%.
+        assert_eq!(get("i-m4").kind, "previous_generation");
+        assert!(close(
+            get("i-m4").estimated_monthly_savings,
+            monthly(144.0 * 0.04)
+        ));
+        // t2.medium $0.0464 -> t3.medium $0.0416.
+        assert!(close(
+            get("i-t2").estimated_monthly_savings,
+            monthly(33.408 * (1.0 - 0.0416 / 0.0464))
+        ));
+        assert_eq!(get("i-t2").confidence, Confidence::High);
+        // m6i.large $0.096 -> m7g.large $0.0816: 15%, low confidence.
+        assert_eq!(get("i-m6i").kind, "graviton");
+        assert_eq!(get("i-m6i").confidence, Confidence::Low);
+        assert!(close(
+            get("i-m6i").estimated_monthly_savings,
+            monthly(69.12 * 0.15)
+        ));
+        // Not in the catalog: still found, low confidence, assumed 10%.
+        assert_eq!(get("i-c4").confidence, Confidence::Low);
+        assert!(close(get("i-c4").estimated_monthly_savings, monthly(10.0)));
+        assert_eq!(found.len(), 4, "one finding per instance");
+    }
+
+    #[test]
+    fn snapshots_older_than_ninety_days_only() {
+        let mut old = usage("snap-old", "EBS:SnapshotUsage", 5.0, 100.0);
+        old.first_seen = NaiveDate::from_ymd_opt(2026, 7, 31); // 92 days
+        let mut recent = usage("snap-80", "EBS:SnapshotUsage", 5.0, 100.0);
+        recent.first_seen = NaiveDate::from_ymd_opt(2026, 8, 12); // 80 days
+        let found = run(vec![old, recent]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].resource_id, "snap-old");
+        assert!(close(found[0].estimated_monthly_savings, monthly(5.0)));
+    }
+
+    #[test]
+    fn extended_support_charges() {
+        let found = run(vec![
+            usage(
+                "arn:rds:db:old",
+                "USE1-RDS:ExtendedSupport:Yr1-Yr2:MySQL5.7",
+                72.0,
+                1440.0,
+            ),
+            usage(
+                "arn:rds:db:new",
+                "USE1-InstanceUsage:db.m5.large",
+                120.0,
+                720.0,
+            ),
+        ]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].kind, "extended_support");
+        assert!(close(found[0].estimated_monthly_savings, monthly(72.0)));
+    }
+
+    #[test]
+    fn azure_ip_without_a_vm_in_its_resource_group() {
+        let azure = |id: &str, rg: &str, kind: &str, cost: f64| Usage {
+            provider: "Microsoft".into(),
+            account: "sub-1".into(),
+            resource_group: rg.into(),
+            resource_type: kind.into(),
+            ..usage(id, "", cost, 720.0)
+        };
+        let found = run(vec![
+            azure(
+                "/sub/rg-a/pip-alone",
+                "rg-a",
+                "Microsoft.Network/publicIPAddresses",
+                3.6,
+            ),
+            azure(
+                "/sub/rg-b/pip-vm",
+                "rg-b",
+                "Microsoft.Network/publicIPAddresses",
+                3.6,
+            ),
+            azure(
+                "/sub/rg-b/vm",
+                "rg-b",
+                "Microsoft.Compute/virtualMachines",
+                70.0,
+            ),
+        ]);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].resource_id, "/sub/rg-a/pip-alone");
+        assert_eq!(found[0].confidence, Confidence::Low);
+        // EA exports: no resource type column, the type is in the id.
+        let from_id = |id: &str, rg: &str| Usage {
+            provider: "Microsoft".into(),
+            account: "sub-1".into(),
+            resource_group: rg.into(),
+            ..usage(id, "", 3.0, 720.0)
+        };
+        let found = run(vec![
+            from_id(
+                "/subscriptions/s/resourceGroups/rg-c/providers/Microsoft.Network/publicIPAddresses/pip",
+                "rg-c",
+            ),
+            from_id(
+                "/subscriptions/s/resourceGroups/rg-d/providers/Microsoft.Compute/disks/d1",
+                "rg-d",
+            ),
+            from_id(
+                "/subscriptions/s/resourceGroups/rg-d/providers/Microsoft.Compute/virtualMachines/vm",
+                "rg-d",
+            ),
+        ]);
+        assert_eq!(found.len(), 1);
+        assert!(found[0].resource_id.ends_with("/pip"));
+    }
+
+    #[test]
+    fn ids_are_stable_and_distinct() {
+        let a = finding_id("idle_ip", &usage("eipalloc-1", "", 0.0, 0.0));
+        assert_eq!(
+            a,
+            finding_id("idle_ip", &usage("eipalloc-1", "x", 1.0, 0.0))
+        );
+        assert_ne!(a, finding_id("idle_ip", &usage("eipalloc-2", "", 0.0, 0.0)));
+        assert_eq!(a.len(), 12);
+    }
+}
