@@ -81,7 +81,8 @@ pub fn unallocated() -> String {
 pub enum AllocationSource {
     /// The value of a tag (after aliases and value rules).
     Tag(String),
-    /// A value per sub-account id (AWS linked account, Azure subscription).
+    /// A value per sub-account (AWS linked account, Azure subscription, GCP
+    /// project), keyed by its id or its name.
     Account(BTreeMap<String, String>),
     /// A value per service name.
     Service(BTreeMap<String, String>),

@@ -90,7 +90,11 @@ pub fn allocation_value(config: &Config, key: &AllocationKey) -> Expr {
         .iter()
         .map(|source| match source {
             AllocationSource::Tag(tag) => tag_value(config, tag),
-            AllocationSource::Account(map) => lookup(col("SubAccountId"), map),
+            // Keys may be account ids or account names.
+            AllocationSource::Account(map) => coalesce(&[
+                lookup(col("SubAccountId"), map),
+                lookup(col("SubAccountName"), map),
+            ]),
             AllocationSource::Service(map) => lookup(col("ServiceName"), map),
         })
         .collect();
@@ -191,7 +195,19 @@ mod tests {
                 .collect::<Vec<_>>(),
         );
         let services = Series::new("ServiceName".into(), vec!["svc"; rows.len()]);
-        DataFrame::new_infer_height(vec![tags.into(), accounts.into(), services.into()]).unwrap()
+        let names = Series::new(
+            "SubAccountName".into(),
+            (0..rows.len())
+                .map(|i| format!("Account {i}"))
+                .collect::<Vec<_>>(),
+        );
+        DataFrame::new_infer_height(vec![
+            tags.into(),
+            accounts.into(),
+            names.into(),
+            services.into(),
+        ])
+        .unwrap()
     }
 
     fn values(df: &DataFrame, e: Expr) -> Vec<Option<String>> {
@@ -230,7 +246,10 @@ mod tests {
             name: "team".into(),
             from: vec![
                 AllocationSource::Tag("team".into()),
-                AllocationSource::Account(BTreeMap::from([("acct2".into(), "web".into())])),
+                AllocationSource::Account(BTreeMap::from([
+                    ("acct2".into(), "web".into()),
+                    ("Account 3".into(), "by-name".into()),
+                ])),
             ],
             fallback: "(unallocated)".into(),
         });
@@ -240,7 +259,7 @@ mod tests {
                 Some("platform".into()),
                 Some("data".into()),
                 Some("web".into()),
-                Some("(unallocated)".into())
+                Some("by-name".into())
             ]
         );
     }
