@@ -615,3 +615,30 @@ fn recommend_finds_the_demo_waste_with_its_dollars_and_nothing_else() {
         Some(2)
     );
 }
+
+#[test]
+fn the_daemon_runs_what_is_due_and_keeps_running() {
+    let env = Env::with_demo();
+    let out_dir = env.path("daemon-out");
+    env.write_config(&format!(
+        "[[schedules]]\nname = \"hourly\"\nreports = [\"cost_by_region\"]\ncron = \"0 * * * *\"\nwindow = \"all\"\noutput_dir = \"{}\"\n",
+        out_dir.display()
+    ));
+    let mut daemon = Command::new(env!("CARGO_BIN_EXE_burnrate"))
+        .args(["schedule", "daemon"])
+        .env("BURNRATE_DATA_DIR", env.dir.path().join("data"))
+        .env("BURNRATE_CONFIG", env.config())
+        .spawn()
+        .expect("daemon starts");
+    // The hour's fire time has no recorded run: the daemon catches it up.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while schedule_files(&out_dir).is_empty() && std::time::Instant::now() < deadline {
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+    let still_running = daemon.try_wait().unwrap().is_none();
+    let _ = daemon.kill();
+    let _ = daemon.wait();
+    assert!(still_running, "the daemon keeps running after a run");
+    assert_eq!(schedule_files(&out_dir).len(), 1);
+    assert!(env.ok(&["schedule", "run-due"]).contains("nothing due"));
+}

@@ -177,7 +177,10 @@ pub fn run(
             return Ok(exit_code(&records));
         }
         ScheduleAction::Daemon => {
-            let runtime = tokio::runtime::Builder::new_current_thread()
+            // Multi-threaded: Polars uses the runtime it finds itself in and
+            // needs `block_in_place`, which a current-thread runtime forbids.
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
                 .enable_time()
                 .enable_io()
                 .build()
@@ -281,11 +284,19 @@ async fn daemon(config_file: &Path, required: bool, data_dir: &Path) -> Result<(
         "burnrate scheduler running (config {}); Ctrl-C stops it",
         config_file.display()
     );
-    let log = RunLog::new(data_dir);
     loop {
         // Re-read the config each round so edits apply without a restart.
         let config = Config::load(config_file, required)?;
-        for record in run_due(&config, data_dir, &log, Utc::now())? {
+        // Reports are heavy, blocking work: off the async threads.
+        let records = {
+            let (config, data_dir) = (config.clone(), data_dir.to_path_buf());
+            tokio::task::spawn_blocking(move || {
+                run_due(&config, &data_dir, &RunLog::new(&data_dir), Utc::now())
+            })
+            .await
+            .context("the scheduler's worker stopped")??
+        };
+        for record in records {
             let mut stderr = std::io::stderr();
             print_record(&mut stderr, &record)?;
         }

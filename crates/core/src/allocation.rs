@@ -386,6 +386,7 @@ mod tests {
         // (account, service, cost, in EUR)
         df!(
             "SubAccountId" => rows.iter().map(|r| format!("acct{}", r.0)).collect::<Vec<_>>(),
+            "SubAccountName" => rows.iter().map(|r| format!("Account {}", r.0)).collect::<Vec<_>>(),
             "ServiceName" => rows.iter().map(|r| format!("svc{}", r.1)).collect::<Vec<_>>(),
             "ServiceCategory" => rows.iter().map(|r| if r.1 == 0 { "Networking" } else { "Compute" }).collect::<Vec<_>>(),
             "BilledCost" => rows.iter().map(|r| r.2).collect::<Vec<_>>(),
