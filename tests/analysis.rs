@@ -642,3 +642,79 @@ fn the_daemon_runs_what_is_due_and_keeps_running() {
     assert_eq!(schedule_files(&out_dir).len(), 1);
     assert!(env.ok(&["schedule", "run-due"]).contains("nothing due"));
 }
+
+#[test]
+fn rightsizing_from_imported_metrics() {
+    let env = Env::with_demo();
+    // Hourly metrics for October: the c6i.xlarge API server runs at 10-25%
+    // CPU and 30% memory; the m6i.large shared box idles.
+    let mut csv = String::from("resource_id,timestamp,metric,value\n");
+    let mut idle_times = Vec::new();
+    let mut idle_values = Vec::new();
+    for day in 1..=31 {
+        for hour in 0..24 {
+            let t = format!("2026-10-{day:02}T{hour:02}:00:00Z");
+            let cpu = 10.0 + ((day * 24 + hour) % 16) as f64;
+            csv.push_str(&format!("i-0demoapi000000001,{t},cpu_percent,{cpu}\n"));
+            csv.push_str(&format!("i-0demoapi000000001,{t},memory_percent,30\n"));
+            csv.push_str(&format!(
+                "i-0demoapi000000001,{t},network_in_bytes,900000000\n"
+            ));
+            idle_times.push(format!("\"{t}\""));
+            idle_values.push("0.8".to_string());
+        }
+    }
+    std::fs::write(env.path("api.csv"), csv).unwrap();
+    std::fs::write(
+        env.path("cloudwatch.json"),
+        format!(
+            "{{\"MetricDataResults\":[{{\"Id\":\"m1\",\"Label\":\"i-0demoshr000000001 CPUUtilization\",\"Timestamps\":[{}],\"Values\":[{}],\"StatusCode\":\"Complete\"}}]}}",
+            idle_times.join(","),
+            idle_values.join(",")
+        ),
+    )
+    .unwrap();
+    let out = env.ok(&[
+        "metrics",
+        "import",
+        env.path("api.csv").to_str().unwrap(),
+        env.path("cloudwatch.json").to_str().unwrap(),
+    ]);
+    assert!(
+        out.contains("imported 2232 points") && out.contains("imported 744 points"),
+        "{out}"
+    );
+    assert!(
+        env.ok(&["metrics", "import", env.path("api.csv").to_str().unwrap()])
+            .contains("already imported")
+    );
+    let findings = env.json(&["recommend"]);
+    let of =
+        |id: &str| -> Vec<&Value> { findings.iter().filter(|f| f["resource_id"] == id).collect() };
+    let api = of("i-0demoapi000000001");
+    assert_eq!(api.len(), 1, "one finding per instance: {api:?}");
+    assert_eq!(api[0]["kind"], "rightsize");
+    assert_eq!(api[0]["confidence"], "high");
+    // c6i.xlarge $0.17 -> c6i.large $0.085: half of 0.17 x 24 x 30.4375.
+    let expected = 0.17 * 24.0 * 30.4375 / 2.0;
+    assert!((api[0]["estimated_monthly_savings"].as_f64().unwrap() - expected).abs() < 0.01);
+    assert!(
+        api[0]["evidence"]["figures"]
+            .as_str()
+            .unwrap()
+            .contains("p95")
+    );
+    let shared = of("i-0demoshr000000001");
+    assert_eq!(shared.len(), 1);
+    assert_eq!(shared[0]["kind"], "idle_instance");
+    assert_eq!(shared[0]["confidence"], "low", "no network metrics");
+    // A bad metrics file names the row and column; nothing is imported.
+    std::fs::write(
+        env.path("bad.csv"),
+        "resource_id,timestamp,metric,value\ni-1,2026-10-01T00:00:00Z,cpu_percent,lots\n",
+    )
+    .unwrap();
+    let out = env.run(&["metrics", "import", env.path("bad.csv").to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("row 1, column value"));
+}

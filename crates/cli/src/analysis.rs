@@ -160,8 +160,10 @@ impl Context<'_> {
                 if let Some(days) = window {
                     settings.window_days = days;
                 }
-                let (mut findings, _) =
-                    self.with_billing(&[], |frame| Ok(optimize::recommend(frame, &settings)?))?;
+                let data_dir = crate::data_dir(self.data_dir.clone())?;
+                let (mut findings, _) = self.with_billing(&[], |frame| {
+                    Ok(optimize::recommend(frame, &settings, Some(&data_dir))?)
+                })?;
                 findings.retain(|f| {
                     kind.as_deref().is_none_or(|k| f.kind == k)
                         && f.estimated_monthly_savings >= min_savings

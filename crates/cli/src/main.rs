@@ -185,6 +185,11 @@ pub(crate) enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
+    /// Utilization metrics for rightsizing.
+    Metrics {
+        #[command(subcommand)]
+        action: MetricsAction,
+    },
     /// List the SQL reports (built-in and the user's), checking each.
     Reports {
         #[arg(long, value_enum, default_value = "table")]
@@ -219,6 +224,16 @@ pub(crate) enum Command {
     Dev {
         #[command(subcommand)]
         action: DevAction,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum MetricsAction {
+    /// Import metrics files: the simple CSV (resource_id, timestamp, metric,
+    /// value), CloudWatch get-metric-data JSON or Azure Monitor metrics JSON.
+    Import {
+        #[arg(required = true, value_name = "FILE")]
+        paths: Vec<PathBuf>,
     },
 }
 
@@ -297,7 +312,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
     // must not stop anyone from loading data.
     let needs_config = !matches!(
         cli.command,
-        Command::Import { .. } | Command::Sources { .. } | Command::Demo | Command::Dev { .. }
+        Command::Import { .. }
+            | Command::Sources { .. }
+            | Command::Metrics { .. }
+            | Command::Demo
+            | Command::Dev { .. }
     );
     let config = if needs_config {
         load_config(cli.config.clone())?
@@ -372,6 +391,24 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Query { sql, format, files } => {
             let df = analysis.with_billing(&files, |frame| Ok(summary::query(frame, &sql)?))?;
             write_frame(&mut out, &df, format)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Metrics {
+            action: MetricsAction::Import { paths },
+        } => {
+            let dir = data_dir(cli.data_dir)?;
+            for path in &paths {
+                let (points, new) = burnrate_core::metrics::import(&dir, path)?;
+                if new {
+                    writeln!(out, "{}: imported {points} points", path.display())?;
+                } else {
+                    writeln!(
+                        out,
+                        "{}: already imported ({points} points)",
+                        path.display()
+                    )?;
+                }
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Demo => {

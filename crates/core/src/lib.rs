@@ -12,6 +12,7 @@
 //! - [`config`]: the user's config file; [`rules`]: tag rules and
 //!   allocation keys; [`fx`]: currency conversion
 //! - [`allocation`]: untagged cost and shared-cost splits
+//! - [`metrics`]: utilization metrics for rightsizing
 //! - [`optimize`] ranks findings (idle resources, family changes, ...) by
 //!   savings, with evidence
 //! - [`trend`], [`forecast`], [`anomaly`]: cost over time
@@ -28,6 +29,7 @@ pub mod error;
 pub mod forecast;
 pub mod fx;
 pub mod ingest;
+pub mod metrics;
 pub mod optimize;
 pub mod report;
 pub mod rules;

@@ -33,6 +33,17 @@ pub struct OptimizeSettings {
     pub gp3_discount: f64,
     /// Suggest ARM (Graviton) equivalents of x86 instances (low confidence).
     pub graviton: bool,
+    /// Rightsizing: an instance averaging less CPU than this (percent)...
+    pub idle_cpu_avg: f64,
+    /// ...and moving less than this many MB a day (in + out) is idle.
+    pub idle_network_mb_per_day: f64,
+    /// An instance whose CPU p95 and max stay under these is oversized.
+    pub oversized_cpu_p95: f64,
+    pub oversized_cpu_max: f64,
+    /// ...unless its memory p95 is above this (one size down halves memory).
+    pub oversized_memory_p95: f64,
+    /// Fewer days of metrics than this: no rightsizing finding.
+    pub min_metric_days: f64,
 }
 
 impl Default for OptimizeSettings {
@@ -43,6 +54,12 @@ impl Default for OptimizeSettings {
             snapshot_age_days: 90,
             gp3_discount: 0.20,
             graviton: true,
+            idle_cpu_avg: 5.0,
+            idle_network_mb_per_day: 50.0,
+            oversized_cpu_p95: 40.0,
+            oversized_cpu_max: 60.0,
+            oversized_memory_p95: 50.0,
+            min_metric_days: 3.0,
         }
     }
 }
@@ -99,6 +116,8 @@ pub struct Finding {
 
 /// The kinds of finding, for `--kind` and the docs.
 pub const KINDS: &[&str] = &[
+    "idle_instance",
+    "rightsize",
     "idle_ip",
     "idle_nat_gateway",
     "idle_load_balancer",
@@ -456,9 +475,144 @@ fn azure_resource_type(u: &Usage) -> String {
     }
 }
 
-/// Runs every check over the usage records.
-pub fn findings(records: &[Usage], window: &Window, settings: &OptimizeSettings) -> Vec<Finding> {
+/// Instance sizes, smallest first: one step left is one size down.
+const SIZES: &[&str] = &[
+    "nano", "micro", "small", "medium", "large", "xlarge", "2xlarge", "4xlarge", "8xlarge",
+    "12xlarge", "16xlarge", "24xlarge",
+];
+
+/// When the smaller size is missing from the catalog: one size down halves
+/// the price on AWS, assumed at low confidence.
+const UNKNOWN_SIZE_DOWN_SAVING: f64 = 0.5;
+
+fn size_down(instance_type: &str) -> Option<String> {
+    let (family, size) = instance_type.split_once('.')?;
+    let at = SIZES.iter().position(|s| *s == size)?;
+    (at > 0).then(|| format!("{family}.{}", SIZES[at - 1]))
+}
+
+/// Idle and oversized instances, from utilization metrics.
+fn rightsizing<'a>(
+    u: &'a Usage,
+    stats: &crate::metrics::Utilization,
+    settings: &OptimizeSettings,
+    catalog: &BTreeMap<String, CatalogEntry>,
+) -> Option<Draft<'a>> {
+    if stats.days < settings.min_metric_days {
+        return None;
+    }
+    let current = instance_type_of(u)?;
+    let network_mb = stats.network_bytes_per_day.map(|b| b / 1e6);
+    let measured = format!(
+        "CPU avg {:.1}%, p95 {:.1}%, max {:.1}%{}{} over {:.1} days of metrics",
+        stats.cpu_avg,
+        stats.cpu_p95,
+        stats.cpu_max,
+        stats
+            .memory_p95
+            .map(|m| format!(", memory p95 {m:.1}%"))
+            .unwrap_or_default(),
+        network_mb
+            .map(|n| format!(", network {n:.1} MB/day"))
+            .unwrap_or_default(),
+        stats.days
+    );
+    if stats.cpu_avg < settings.idle_cpu_avg
+        && network_mb.is_none_or(|n| n < settings.idle_network_mb_per_day)
+    {
+        return Some(Draft {
+            kind: "idle_instance",
+            usage: u,
+            cost: u.cost,
+            savings: u.cost,
+            confidence: if network_mb.is_some() {
+                Confidence::Medium
+            } else {
+                Confidence::Low
+            },
+            action: format!(
+                "Stop or terminate {} ({current}): it does almost nothing",
+                u.resource_id
+            ),
+            rule: format!(
+                "average CPU under {}% and network under {} MB/day",
+                settings.idle_cpu_avg, settings.idle_network_mb_per_day
+            ),
+            figures: format!("{measured}; {:.2} {} in the window", u.cost, u.currency),
+            sources: u.sources.clone(),
+        });
+    }
+    let memory_fits = stats
+        .memory_p95
+        .is_none_or(|m| m <= settings.oversized_memory_p95);
+    if stats.cpu_p95 < settings.oversized_cpu_p95
+        && stats.cpu_max < settings.oversized_cpu_max
+        && memory_fits
+    {
+        let smaller = size_down(&current)?;
+        let family = current.split('.').next().unwrap_or_default();
+        let family_known = catalog.values().any(|e| e.family == family);
+        let (ratio, known, prices) = match (catalog.get(&current), catalog.get(&smaller)) {
+            // A known family without the smaller size: it is the smallest.
+            (_, None) if family_known => return None,
+            (Some(a), Some(b)) if a.hourly_usd > 0.0 => (
+                1.0 - b.hourly_usd / a.hourly_usd,
+                true,
+                format!(
+                    "catalog: {current} ${}/h, {smaller} ${}/h",
+                    a.hourly_usd, b.hourly_usd
+                ),
+            ),
+            _ => (
+                UNKNOWN_SIZE_DOWN_SAVING,
+                false,
+                format!(
+                    "{current} or {smaller} not in the catalog: assumed {:.0}% saving",
+                    UNKNOWN_SIZE_DOWN_SAVING * 100.0
+                ),
+            ),
+        };
+        let confidence = match (known, stats.memory_p95.is_some() && stats.days >= 14.0) {
+            (true, true) => Confidence::High,
+            (true, false) => Confidence::Medium,
+            (false, _) => Confidence::Low,
+        };
+        return Some(Draft {
+            kind: "rightsize",
+            usage: u,
+            cost: u.cost,
+            savings: u.cost * ratio,
+            confidence,
+            action: format!("Resize {} from {current} to {smaller}", u.resource_id),
+            rule: format!(
+                "CPU p95 under {}% and max under {}% (memory p95 under {}% where measured): one size down",
+                settings.oversized_cpu_p95,
+                settings.oversized_cpu_max,
+                settings.oversized_memory_p95
+            ),
+            figures: format!(
+                "{measured}; {prices}; {:.2} {} in the window",
+                u.cost, u.currency
+            ),
+            sources: u.sources.clone(),
+        });
+    }
+    None
+}
+
+/// Runs every check over the usage records (and the utilization metrics,
+/// for rightsizing).
+pub fn findings(
+    records: &[Usage],
+    window: &Window,
+    settings: &OptimizeSettings,
+    utilization: &[crate::metrics::Utilization],
+) -> Vec<Finding> {
     let catalog = catalog();
+    let stats: BTreeMap<&str, &crate::metrics::Utilization> = utilization
+        .iter()
+        .map(|u| (u.resource_id.as_str(), u))
+        .collect();
     let mut out = Vec::new();
     let mut by_resource: BTreeMap<(&str, &str, &str), Vec<&Usage>> = BTreeMap::new();
     for u in records {
@@ -537,6 +691,15 @@ pub fn findings(records: &[Usage], window: &Window, settings: &OptimizeSettings)
                     sources: u.sources.clone(),
                 });
             } else if is_box_usage(u) {
+                // Measured utilization first: an idle or oversized instance
+                // gets that finding and no family-change one on top.
+                if let Some(draft) = stats
+                    .get(u.resource_id.as_str())
+                    .and_then(|s| rightsizing(u, s, settings, &catalog))
+                {
+                    out.push(draft);
+                    continue;
+                }
                 let Some(current) = instance_type_of(u) else {
                     continue;
                 };
@@ -693,9 +856,24 @@ pub fn findings(records: &[Usage], window: &Window, settings: &OptimizeSettings)
 }
 
 /// All findings for the dataset.
-pub fn recommend(frame: LazyFrame, settings: &OptimizeSettings) -> Result<(Vec<Finding>, Window)> {
+/// All findings for the dataset; `data_dir` holds the imported metrics.
+pub fn recommend(
+    frame: LazyFrame,
+    settings: &OptimizeSettings,
+    data_dir: Option<&std::path::Path>,
+) -> Result<(Vec<Finding>, Window)> {
     let (records, window) = usage_records(frame, settings)?;
-    Ok((findings(&records, &window, settings), window))
+    let utilization = match data_dir {
+        Some(dir) => crate::metrics::utilization(
+            dir,
+            window.first.and_hms_opt(0, 0, 0).expect("midnight"),
+            (window.last + Duration::days(1))
+                .and_hms_opt(0, 0, 0)
+                .expect("midnight"),
+        )?,
+        None => Vec::new(),
+    };
+    Ok((findings(&records, &window, settings, &utilization), window))
 }
 
 pub fn findings_frame(findings: &[Finding]) -> Result<DataFrame> {
@@ -761,7 +939,85 @@ mod tests {
     }
 
     fn run(records: Vec<Usage>) -> Vec<Finding> {
-        findings(&records, &window(), &OptimizeSettings::default())
+        findings(&records, &window(), &OptimizeSettings::default(), &[])
+    }
+
+    fn stats(
+        id: &str,
+        avg: f64,
+        p95: f64,
+        max: f64,
+        memory: Option<f64>,
+        network_mb: Option<f64>,
+    ) -> crate::metrics::Utilization {
+        crate::metrics::Utilization {
+            resource_id: id.into(),
+            cpu_avg: avg,
+            cpu_p95: p95,
+            cpu_max: max,
+            memory_p95: memory,
+            memory_max: memory,
+            network_bytes_per_day: network_mb.map(|m| m * 1e6),
+            days: 30.0,
+        }
+    }
+
+    #[test]
+    fn rightsizing_from_utilization() {
+        let instance = |id: &str, kind: &str| Usage {
+            instance_type: kind.into(),
+            ..usage(id, &format!("BoxUsage:{kind}"), 138.24, 720.0)
+        };
+        let records = vec![
+            instance("i-idle", "m5.xlarge"),
+            instance("i-small-load", "m5.xlarge"),
+            instance("i-45", "m5.xlarge"),
+            instance("i-memory", "m5.xlarge"),
+            instance("i-busy-net", "m5.xlarge"),
+            instance("i-odd", "x9z.4xlarge"),
+            instance("i-smallest", "m5.large"),
+        ];
+        let utilization = vec![
+            stats("i-idle", 1.2, 3.0, 8.0, Some(20.0), Some(2.0)),
+            stats("i-small-load", 15.0, 30.0, 55.0, Some(35.0), Some(900.0)),
+            stats("i-45", 30.0, 45.0, 58.0, Some(35.0), Some(900.0)),
+            stats("i-memory", 15.0, 30.0, 55.0, Some(80.0), Some(900.0)),
+            stats("i-busy-net", 2.0, 4.0, 9.0, None, Some(5000.0)),
+            stats("i-odd", 10.0, 20.0, 30.0, None, None),
+            stats("i-smallest", 10.0, 20.0, 30.0, None, None),
+        ];
+        let found = findings(
+            &records,
+            &window(),
+            &OptimizeSettings::default(),
+            &utilization,
+        );
+        let get = |id: &str| found.iter().find(|f| f.resource_id == id);
+        let idle = get("i-idle").unwrap();
+        assert_eq!(
+            (idle.kind, idle.confidence),
+            ("idle_instance", Confidence::Medium)
+        );
+        assert!(close(idle.estimated_monthly_savings, monthly(138.24)));
+        // m5.xlarge $0.192 -> m5.large $0.096: half.
+        let small = get("i-small-load").unwrap();
+        assert_eq!(
+            (small.kind, small.confidence),
+            ("rightsize", Confidence::High)
+        );
+        assert!(close(small.estimated_monthly_savings, monthly(69.12)));
+        assert!(small.action.contains("m5.large"));
+        // The near misses: 45% CPU p95, memory too full to halve.
+        assert_eq!(get("i-45").unwrap().kind, "graviton");
+        assert_eq!(get("i-memory").unwrap().kind, "graviton");
+        // Low CPU but a lot of traffic: not idle, but oversized.
+        assert_eq!(get("i-busy-net").unwrap().kind, "rightsize");
+        // A family the catalog does not know: assumed, low confidence.
+        let odd = get("i-odd").unwrap();
+        assert_eq!((odd.kind, odd.confidence), ("rightsize", Confidence::Low));
+        assert!(close(odd.estimated_monthly_savings, monthly(69.12)));
+        // m5.large is the smallest m5: no size down (Graviton instead).
+        assert_eq!(get("i-smallest").unwrap().kind, "graviton");
     }
 
     /// 30 days in the window: monthly = cost x 30.4375 / 30.
