@@ -574,7 +574,8 @@ fn recommend_finds_the_demo_waste_with_its_dollars_and_nothing_else() {
             .unwrap()
             .ends_with("/pip-orphaned")
     );
-    // Nothing else, except low-confidence Graviton suggestions for x86 instances.
+    // Nothing else, except low-confidence Graviton suggestions for x86
+    // instances and commitment candidates for the always-on ones.
     let injected: Vec<&str> = vec![
         "eipalloc-0demoidle00000001",
         "eipalloc-0demoidle00000002",
@@ -590,6 +591,17 @@ fn recommend_finds_the_demo_waste_with_its_dollars_and_nothing_else() {
         let resource = f["resource_id"].as_str().unwrap();
         match f["kind"].as_str().unwrap() {
             "graviton" => assert_eq!(f["confidence"], "low"),
+            // The demo's always-on instances and VMs run on demand.
+            "commitment_candidate" => assert!(
+                [
+                    "i-0demoapi000000001",
+                    "i-0demoapi000000002",
+                    "i-0demoshr000000001"
+                ]
+                .contains(&resource)
+                    || resource.contains("/virtualMachines/vm-"),
+                "{f}"
+            ),
             "orphaned_azure_resource" => assert!(resource.ends_with("/pip-orphaned")),
             kind => assert!(injected.contains(&resource), "spurious {kind} finding: {f}"),
         }
@@ -717,4 +729,50 @@ fn rightsizing_from_imported_metrics() {
     let out = env.run(&["metrics", "import", env.path("bad.csv").to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("row 1, column value"));
+}
+
+#[test]
+fn commitments_utilization_coverage_and_a_savings_plan() {
+    let env = Env::with_demo();
+    let out: Value = serde_json::from_str(&env.ok(&["commitments", "--format", "json"])).unwrap();
+    // The demo buys no commitments: nothing to utilize, nothing covered.
+    assert!(out["utilization"].as_array().unwrap().is_empty());
+    let ec2 = out["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["service"] == "Amazon Elastic Compute Cloud")
+        .unwrap();
+    assert_eq!(ec2["coverage_pct"].as_f64().unwrap(), 0.0);
+    let plan = &out["savings_plan"];
+    let (c, min, d) = (
+        plan["hourly_commitment"].as_f64().unwrap(),
+        plan["hourly_spend_min"].as_f64().unwrap(),
+        plan["assumed_discount"].as_f64().unwrap(),
+    );
+    // A baseline that never dips below `min` is committed at min x (1 - d).
+    assert!((c - min * (1.0 - d)).abs() < 1e-9, "{plan}");
+    let saving = plan["monthly_net_savings"].as_f64().unwrap();
+    assert!(saving > 0.0);
+    assert!(
+        plan["monthly_net_savings_if_usage_drops_20pct"]
+            .as_f64()
+            .unwrap()
+            < saving
+    );
+    assert!(
+        plan["monthly_net_savings_if_usage_drops_50pct"]
+            .as_f64()
+            .unwrap()
+            < 0.0,
+        "the risk shows"
+    );
+    assert_eq!(
+        env.run(&["commitments", "--format", "csv"]).status.code(),
+        Some(2)
+    );
+    assert!(
+        env.ok(&["commitments", "--view", "coverage", "--format", "csv"])
+            .starts_with("service,covered_cost,eligible_cost,coverage_pct,currency")
+    );
 }

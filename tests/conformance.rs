@@ -202,6 +202,43 @@ const EXPECTATIONS: &[(&str, Expect)] = &[
     ),
 ];
 
+/// Commitment utilization (used / (used + unused) effective cost) the FOCUS
+/// spec examples define, checked with `burnrate commitments`.
+const UTILIZATION: &[(&str, f64)] = &[
+    (
+        "focus-spec-examples/commitment_discount_flexibility/one_hundred_percent_utilization_with_commitment_discount_flexibility_with_1_resource.csv",
+        100.0,
+    ),
+    (
+        "focus-spec-examples/commitment_discount_flexibility/one_hundred_percent_utilization_with_commitment_discount_flexibility_with_2_resources.csv",
+        100.0,
+    ),
+    (
+        "focus-spec-examples/commitment_discount_flexibility/one_hundred_percent_utilization_without_commitment_discount_flexibility.csv",
+        100.0,
+    ),
+    (
+        "focus-spec-examples/commitment_discount_flexibility/zero_percent_utilization_without_commitment_discount_flexibility.csv",
+        0.0,
+    ),
+    (
+        "focus-spec-examples/commitment_discount_scenarios/commitment_discount_usage_scenario_1.csv",
+        100.0,
+    ),
+    (
+        "focus-spec-examples/commitment_discount_scenarios/commitment_discount_usage_scenario_2.csv",
+        0.0,
+    ),
+    (
+        "focus-spec-examples/commitment_discount_scenarios/commitment_discount_usage_scenario_3.csv",
+        75.0,
+    ),
+    (
+        "focus-spec-examples/commitment_discount_scenarios/commitment_discount_usage_scenario_4.csv",
+        100.0,
+    ),
+];
+
 /// Folders that hold reference tables and API examples, not billing files.
 const NOT_BILLING: &[&str] = &["reference/", "azure-api-examples/"];
 
@@ -321,6 +358,28 @@ fn sample_billing_files_import_and_reconcile() {
                         "{rel}: expected {format} {rows} rows {native}/{billed}/{effective}, got {outcome} {}",
                         String::from_utf8_lossy(&out.stderr)
                     ));
+                }
+                if let Some((_, expected)) = UTILIZATION.iter().find(|(p, _)| p == rel) {
+                    std::fs::write(data.path().join("no-config.toml"), "").unwrap();
+                    let out = Command::new(env!("CARGO_BIN_EXE_burnrate"))
+                        .args(["commitments", "--view", "utilization", "--format", "json"])
+                        .env("BURNRATE_DATA_DIR", data.path())
+                        .env("BURNRATE_CONFIG", data.path().join("no-config.toml"))
+                        .output()
+                        .unwrap();
+                    let json: Value = serde_json::from_slice(&out.stdout).unwrap_or(Value::Null);
+                    let got = json["utilization"][0]["utilization_pct"].as_f64();
+                    report.push_str(&format!(
+                        "| {rel} (commitment utilization) | {} | | | {expected:.1}% expected | {} | |\n",
+                        if got.is_some_and(|g| (g - expected).abs() < 1e-6) { "matches the spec" } else { "MISMATCH" },
+                        got.map(|g| format!("{g:.1}%")).unwrap_or_default()
+                    ));
+                    if !got.is_some_and(|g| (g - expected).abs() < 1e-6) {
+                        failures.push(format!(
+                            "{rel}: utilization {got:?}, the spec says {expected}% ({})",
+                            String::from_utf8_lossy(&out.stderr)
+                        ));
+                    }
                 }
             }
             Fails(words) => {

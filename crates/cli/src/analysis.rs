@@ -11,11 +11,18 @@ use anyhow::Result;
 use burnrate_core::config::Config;
 use burnrate_core::report::{Library, write_atomically};
 use burnrate_core::summary::{CostMeasure, Dimension};
-use burnrate_core::{allocation, anomaly, forecast, optimize, rules, trend};
+use burnrate_core::{allocation, anomaly, commitments, forecast, optimize, rules, trend};
 use polars::prelude::*;
 
 use crate::Command;
 use crate::output::write_frame;
+
+/// A frame as JSON rows, through the same writer `--format json` uses.
+fn frame_to_json(df: &DataFrame) -> Result<serde_json::Value> {
+    let mut buffer = Vec::new();
+    write_frame(&mut buffer, df, crate::output::Format::Json)?;
+    Ok(serde_json::from_slice(&buffer)?)
+}
 
 pub struct Context<'a> {
     pub data_dir: Option<PathBuf>,
@@ -174,6 +181,99 @@ impl Context<'_> {
                     writeln!(out)?;
                 } else {
                     write_frame(out, &optimize::findings_frame(&findings)?, format)?;
+                }
+            }
+            Command::Commitments {
+                view,
+                window,
+                format,
+            } => {
+                let views = ["utilization", "coverage", "savings-plan"];
+                let chosen: Vec<&str> = match view.as_deref() {
+                    None => views.to_vec(),
+                    Some(v) if views.contains(&v) => vec![v],
+                    Some(v) => anyhow::bail!(burnrate_core::Error::Usage(format!(
+                        "unknown view {v:?}; use utilization, coverage or savings-plan"
+                    ))),
+                };
+                if chosen.len() > 1 && format == crate::output::Format::Csv {
+                    anyhow::bail!(burnrate_core::Error::Usage(
+                        "CSV holds one table: add --view utilization, coverage or savings-plan"
+                            .into()
+                    ));
+                }
+                let discount = config.optimize.savings_plan_discount;
+                let (utilization, coverage, plan) = self.with_billing(&[], |frame| {
+                    Ok((
+                        commitments::utilization(frame.clone())?,
+                        commitments::coverage(frame.clone())?,
+                        commitments::recommend_savings_plan(frame, window, discount)?,
+                    ))
+                })?;
+                let plan_frame = DataFrame::new_infer_height(match &plan {
+                    Some(p) => {
+                        let value = serde_json::to_value(p)?;
+                        let object = value.as_object().cloned().unwrap_or_default();
+                        vec![
+                            Column::new("field".into(), object.keys().cloned().collect::<Vec<_>>()),
+                            Column::new(
+                                "value".into(),
+                                object
+                                    .values()
+                                    .map(|v| match v {
+                                        serde_json::Value::Number(n) => {
+                                            format!("{:.4}", n.as_f64().unwrap_or(0.0))
+                                        }
+                                        serde_json::Value::String(s) => s.clone(),
+                                        other => other.to_string(),
+                                    })
+                                    .collect::<Vec<_>>(),
+                            ),
+                        ]
+                    }
+                    None => vec![
+                        Column::new("field".into(), Vec::<String>::new()),
+                        Column::new("value".into(), Vec::<String>::new()),
+                    ],
+                })?;
+                if format == crate::output::Format::Json {
+                    let mut object = serde_json::Map::new();
+                    for v in &chosen {
+                        let value = match *v {
+                            "utilization" => frame_to_json(&utilization)?,
+                            "coverage" => frame_to_json(&coverage)?,
+                            _ => serde_json::to_value(&plan)?,
+                        };
+                        object.insert(v.replace('-', "_"), value);
+                    }
+                    serde_json::to_writer_pretty(&mut *out, &object)?;
+                    writeln!(out)?;
+                } else {
+                    for v in &chosen {
+                        if chosen.len() > 1 {
+                            writeln!(
+                                out,
+                                "== {}",
+                                match *v {
+                                    "utilization" =>
+                                        "commitment utilization (effective cost: used / (used + unused))",
+                                    "coverage" =>
+                                        "coverage (on-demand-equivalent cost covered by commitments)",
+                                    _ =>
+                                        "Savings Plan recommendation (hourly on-demand EC2 spend of the window)",
+                                }
+                            )?;
+                        }
+                        let df = match *v {
+                            "utilization" => &utilization,
+                            "coverage" => &coverage,
+                            _ => &plan_frame,
+                        };
+                        write_frame(out, df, format)?;
+                        if chosen.len() > 1 {
+                            writeln!(out)?;
+                        }
+                    }
                 }
             }
             Command::Reports { format } => {

@@ -185,6 +185,17 @@ pub(crate) enum Command {
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
+    /// Commitment utilization and coverage, and a Savings Plan recommendation.
+    Commitments {
+        /// utilization, coverage or savings-plan (default: all three).
+        #[arg(long)]
+        view: Option<String>,
+        /// Days of data the Savings Plan baseline looks at.
+        #[arg(long, default_value_t = 30)]
+        window: u32,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
     /// Utilization metrics for rightsizing.
     Metrics {
         #[command(subcommand)]
@@ -335,6 +346,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         | Command::Untagged { .. }
         | Command::Allocate { .. }
         | Command::Recommend { .. }
+        | Command::Commitments { .. }
         | Command::Reports { .. }
         | Command::Report { .. } => return analysis.run(cli.command, &mut out),
         _ => {}
@@ -440,6 +452,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         | Command::Untagged { .. }
         | Command::Allocate { .. }
         | Command::Recommend { .. }
+        | Command::Commitments { .. }
         | Command::Reports { .. }
         | Command::Report { .. }
         | Command::Schedule { .. } => unreachable!("dispatched above"),

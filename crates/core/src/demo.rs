@@ -612,7 +612,9 @@ fn write_azure_month(mut out: impl Write, year: i32, month: u32) -> std::io::Res
         for (sub, rg, name, kind, category, subcategory, meter, product, unit, qty, price, tags) in
             resources
         {
-            let quantity = (qty * growth(day) * 1_000_000.0).round() / 1_000_000.0;
+            // Usage grows; a VM's hours cannot (a day has 24).
+            let scale = if unit == "1 Hour" { 1.0 } else { growth(day) };
+            let quantity = (qty * scale * 1_000_000.0).round() / 1_000_000.0;
             let cost = (quantity * price * 1e8).round() / 1e8;
             let (sub_id, sub_name) = subs[sub];
             let resource_id =

@@ -44,33 +44,34 @@ pub enum Error {
     #[error("data directory {dir}: {message}")]
     Dataset { dir: PathBuf, message: String },
 
-    // The cause is part of the message (not a `#[source]`), so a message
-    // reads the same in the CLI's error chain and in the app's {code, message}.
-    #[error("{context}: {source}")]
+    // The cause is part of the message (deliberately not a `source`, which
+    // would print it twice in the CLI's error chain), so a message reads the
+    // same there and in the app's {code, message}.
+    #[error("{context}: {cause}")]
     Io {
         context: String,
-        source: std::io::Error,
+        cause: std::io::Error,
     },
 
-    #[error("{context}: {source}")]
+    #[error("{context}: {cause}")]
     Polars {
         context: String,
-        source: polars::prelude::PolarsError,
+        cause: polars::prelude::PolarsError,
     },
 }
 
 impl Error {
-    pub fn io(context: impl Into<String>, source: std::io::Error) -> Self {
+    pub fn io(context: impl Into<String>, cause: std::io::Error) -> Self {
         Error::Io {
             context: context.into(),
-            source,
+            cause,
         }
     }
 
-    pub fn polars(context: impl Into<String>, source: polars::prelude::PolarsError) -> Self {
+    pub fn polars(context: impl Into<String>, cause: polars::prelude::PolarsError) -> Self {
         Error::Polars {
             context: context.into(),
-            source,
+            cause,
         }
     }
 

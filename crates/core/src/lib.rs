@@ -12,7 +12,8 @@
 //! - [`config`]: the user's config file; [`rules`]: tag rules and
 //!   allocation keys; [`fx`]: currency conversion
 //! - [`allocation`]: untagged cost and shared-cost splits
-//! - [`metrics`]: utilization metrics for rightsizing
+//! - [`metrics`]: utilization metrics for rightsizing; [`commitments`]:
+//!   utilization, coverage and a Savings Plan recommendation
 //! - [`optimize`] ranks findings (idle resources, family changes, ...) by
 //!   savings, with evidence
 //! - [`trend`], [`forecast`], [`anomaly`]: cost over time
@@ -23,6 +24,7 @@
 pub mod allocation;
 pub mod anomaly;
 pub mod chart;
+pub mod commitments;
 pub mod config;
 pub mod demo;
 pub mod error;

@@ -44,6 +44,14 @@ pub struct OptimizeSettings {
     pub oversized_memory_p95: f64,
     /// Fewer days of metrics than this: no rightsizing finding.
     pub min_metric_days: f64,
+    /// Discount a 1-year no-upfront Compute Savings Plan gives on on-demand
+    /// compute (AWS quotes up to 66% for 3-year all-upfront; ~28% is typical
+    /// for 1-year no-upfront): used for commitment candidates and the
+    /// Savings Plan recommendation.
+    pub savings_plan_discount: f64,
+    /// Share of hours in the window an on-demand instance must run to be a
+    /// commitment candidate.
+    pub always_on_share: f64,
 }
 
 impl Default for OptimizeSettings {
@@ -60,6 +68,8 @@ impl Default for OptimizeSettings {
             oversized_cpu_max: 60.0,
             oversized_memory_p95: 50.0,
             min_metric_days: 3.0,
+            savings_plan_discount: 0.28,
+            always_on_share: 0.95,
         }
     }
 }
@@ -116,6 +126,9 @@ pub struct Finding {
 
 /// The kinds of finding, for `--kind` and the docs.
 pub const KINDS: &[&str] = &[
+    "commitment_candidate",
+    "spot_candidate",
+    "azure_premium_snapshot",
     "idle_instance",
     "rightsize",
     "idle_ip",
@@ -141,6 +154,10 @@ pub struct Usage {
     pub service: String,
     pub resource_group: String,
     pub resource_type: String,
+    /// FOCUS PricingCategory: Standard (on demand), Committed, Dynamic (spot).
+    pub pricing_category: String,
+    /// Azure meter category / subcategory / name, for meter-based checks.
+    pub meter: String,
     pub currency: String,
     /// Effective cost in the window.
     pub cost: f64,
@@ -234,6 +251,19 @@ pub fn usage_records(
             col("ProviderName").fill_null(lit("")),
             col("SubAccountId").fill_null(lit("")),
             col("BillingCurrency").fill_null(lit("")),
+            col("PricingCategory").fill_null(lit("")),
+            // Azure has no usage type: its meters tell a VM's compute hours
+            // from the bandwidth and disks billed on the same resource.
+            concat_str(
+                [
+                    col("x_MeterCategory").fill_null(lit("")),
+                    col("x_MeterSubcategory").fill_null(lit("")),
+                    col("x_MeterName").fill_null(lit("")),
+                ],
+                " / ",
+                true,
+            )
+            .alias("meter"),
         ])
         .agg([
             col("EffectiveCost")
@@ -291,6 +321,8 @@ pub fn usage_records(
             service: text(&df, "service", row),
             resource_group: text(&df, "resource_group", row),
             resource_type: text(&df, "resource_type", row),
+            pricing_category: text(&df, "PricingCategory", row),
+            meter: text(&df, "meter", row),
             currency: text(&df, "BillingCurrency", row),
             cost: number(&df, "cost", row),
             quantity: number(&df, "quantity", row),
@@ -474,6 +506,17 @@ fn azure_resource_type(u: &Usage) -> String {
         _ => String::new(),
     }
 }
+
+/// Azure snapshot list prices per GB-month (LRS): Premium SSD against
+/// Standard HDD, and the saving of moving from one to the other.
+const PREMIUM_SNAPSHOT_GB_MONTH: f64 = 0.12;
+const STANDARD_SNAPSHOT_GB_MONTH: f64 = 0.05;
+const PREMIUM_SNAPSHOT_SAVING: f64 = 1.0 - STANDARD_SNAPSHOT_GB_MONTH / PREMIUM_SNAPSHOT_GB_MONTH;
+
+/// Spot: compute running less than this share of the window's hours, and
+/// the discount assumed (spot prices are typically 60-90% below on demand).
+const SPOT_MAX_SHARE: f64 = 0.25;
+const SPOT_SAVING: f64 = 0.6;
 
 /// Instance sizes, smallest first: one step left is one size down.
 const SIZES: &[&str] = &[
@@ -846,6 +889,91 @@ pub fn findings(
             sources: u.sources.clone(),
         });
     }
+    // Azure premium snapshots -> standard (HDD) snapshot storage.
+    for u in records {
+        let meter = u.meter.to_lowercase();
+        if u.provider == "Microsoft" && meter.contains("snapshot") && meter.contains("premium") {
+            out.push(Draft {
+                kind: "azure_premium_snapshot",
+                usage: u,
+                cost: u.cost,
+                savings: u.cost * PREMIUM_SNAPSHOT_SAVING,
+                confidence: Confidence::Medium,
+                action: format!("Keep snapshot {} on Standard HDD snapshot storage (incremental)", u.resource_id),
+                rule: "snapshot billed on a Premium SSD snapshot meter".into(),
+                figures: format!(
+                    "meter {}; {:.2} {} in the window; Standard snapshots ${}/GB-month vs Premium ${}/GB-month (list)",
+                    u.meter, u.cost, u.currency, STANDARD_SNAPSHOT_GB_MONTH, PREMIUM_SNAPSHOT_GB_MONTH
+                ),
+                sources: u.sources.clone(),
+            });
+        }
+    }
+    // On-demand compute by running time: always on -> commitment; short
+    // lived -> spot. Not for instances with a finding that changes them.
+    let changed: std::collections::BTreeSet<(String, String)> = out
+        .iter()
+        .filter(|d| {
+            matches!(
+                d.kind,
+                "idle_instance" | "rightsize" | "previous_generation"
+            )
+        })
+        .map(|d| (d.usage.account.clone(), d.usage.resource_id.clone()))
+        .collect();
+    let window_hours = window.days() * 24.0;
+    for u in records {
+        let is_vm = is_box_usage(u)
+            || (azure_resource_type(u) == "microsoft.compute/virtualmachines"
+                && u.meter.to_lowercase().starts_with("virtual machines /"));
+        if !is_vm
+            || u.pricing_category != "Standard"
+            || changed.contains(&(u.account.clone(), u.resource_id.clone()))
+        {
+            continue;
+        }
+        let share = u.quantity / window_hours;
+        let new_in_window = u.first_seen.is_some_and(|d| d >= window.first);
+        if share >= settings.always_on_share {
+            out.push(Draft {
+                kind: "commitment_candidate",
+                usage: u,
+                cost: u.cost,
+                savings: u.cost * settings.savings_plan_discount,
+                confidence: Confidence::Medium,
+                action: format!(
+                    "Cover {} with a savings plan or reservation (it runs all the time on demand); see `burnrate commitments`",
+                    u.resource_id
+                ),
+                rule: format!(
+                    "on-demand compute running at least {:.0}% of the window's hours; saving at an assumed {:.0}% discount",
+                    settings.always_on_share * 100.0,
+                    settings.savings_plan_discount * 100.0
+                ),
+                figures: format!("{:.0} of {window_hours:.0} hours on demand, {:.2} {}", u.quantity, u.cost, u.currency),
+                sources: u.sources.clone(),
+            });
+        } else if share < SPOT_MAX_SHARE && new_in_window {
+            out.push(Draft {
+                kind: "spot_candidate",
+                usage: u,
+                cost: u.cost,
+                savings: u.cost * SPOT_SAVING,
+                confidence: Confidence::Low,
+                action: format!(
+                    "If {}'s work can be interrupted, run it on spot capacity",
+                    u.resource_id
+                ),
+                rule: format!(
+                    "short-lived on-demand compute: first seen in the window, running under {:.0}% of its hours; saving at an assumed {:.0}% spot discount",
+                    SPOT_MAX_SHARE * 100.0,
+                    SPOT_SAVING * 100.0
+                ),
+                figures: format!("{:.0} of {window_hours:.0} hours, {:.2} {}", u.quantity, u.cost, u.currency),
+                sources: u.sources.clone(),
+            });
+        }
+    }
     let mut findings: Vec<Finding> = out.into_iter().map(|d| d.finish(window)).collect();
     findings.sort_by(|a, b| {
         b.estimated_monthly_savings
@@ -1207,6 +1335,58 @@ mod tests {
         ]);
         assert_eq!(found.len(), 1);
         assert!(found[0].resource_id.ends_with("/pip"));
+    }
+
+    #[test]
+    fn always_on_short_lived_and_premium_snapshots() {
+        let on_demand = |id: &str, hours: f64, first: (u32, u32)| Usage {
+            instance_type: "m5.large".into(),
+            pricing_category: "Standard".into(),
+            first_seen: NaiveDate::from_ymd_opt(2026, first.0, first.1),
+            ..usage(id, "BoxUsage:m5.large", hours * 0.096, hours)
+        };
+        let mut covered = on_demand("i-covered", 720.0, (8, 1));
+        covered.pricing_category = "Committed".into();
+        let snapshot = Usage {
+            provider: "Microsoft".into(),
+            meter: "Premium SSD Managed Disks / P10 LRS Snapshot".into(),
+            ..usage("/sub/snap-premium", "", 12.0, 100.0)
+        };
+        let found = run(vec![
+            on_demand("i-always", 720.0, (8, 1)),
+            on_demand("i-684h", 684.0, (8, 1)), // exactly 95%
+            on_demand("i-683h", 683.0, (8, 1)),
+            on_demand("i-batch", 100.0, (10, 20)),
+            on_demand("i-old-part-time", 100.0, (8, 1)),
+            covered,
+            snapshot,
+        ]);
+        let kinds: Vec<(&str, &str)> = found
+            .iter()
+            .filter(|f| f.kind != "graviton")
+            .map(|f| (f.resource_id.as_str(), f.kind))
+            .collect();
+        assert!(kinds.contains(&("i-always", "commitment_candidate")));
+        assert!(kinds.contains(&("i-684h", "commitment_candidate")));
+        assert!(kinds.contains(&("i-batch", "spot_candidate")));
+        assert!(kinds.contains(&("/sub/snap-premium", "azure_premium_snapshot")));
+        assert_eq!(kinds.len(), 4, "{kinds:?}");
+        let always = found
+            .iter()
+            .find(|f| f.resource_id == "i-always" && f.kind == "commitment_candidate")
+            .unwrap();
+        assert!(close(
+            always.estimated_monthly_savings,
+            monthly(720.0 * 0.096 * 0.28)
+        ));
+        let snap = found
+            .iter()
+            .find(|f| f.kind == "azure_premium_snapshot")
+            .unwrap();
+        assert!(close(
+            snap.estimated_monthly_savings,
+            monthly(12.0 * (1.0 - 0.05 / 0.12))
+        ));
     }
 
     #[test]

@@ -254,14 +254,7 @@ pub fn mapping(c: &SourceColumns, raw_names: &[String]) -> Vec<(&'static str, Ex
                 .then(lit("Unused"))
                 .otherwise(lit(NULL).cast(DataType::String)),
         ),
-        (
-            "Tags",
-            if std::env::var("NOTAGS").is_ok() {
-                lit(NULL).cast(crate::schema::tags_dtype())
-            } else {
-                tags(c, raw_names)
-            },
-        ),
+        ("Tags", tags(c, raw_names)),
         ("x_UsageType", usage_type),
         ("x_Operation", c.text("line_item_operation")),
         (
