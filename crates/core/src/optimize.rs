@@ -135,6 +135,7 @@ pub const KINDS: &[&str] = &[
     "idle_nat_gateway",
     "idle_load_balancer",
     "gp2_to_gp3",
+    "io1_to_gp3",
     "previous_generation",
     "graviton",
     "old_snapshot",
@@ -507,6 +508,12 @@ fn azure_resource_type(u: &Usage) -> String {
     }
 }
 
+/// gp3 list prices (us-east-1) and limits.
+const GP3_GB_MONTH: f64 = 0.08;
+const GP3_IOPS_MONTH: f64 = 0.005;
+const GP3_FREE_IOPS: f64 = 3000.0;
+const GP3_MAX_IOPS: f64 = 16000.0;
+
 /// Azure snapshot list prices per GB-month (LRS): Premium SSD against
 /// Standard HDD, and the saving of moving from one to the other.
 const PREMIUM_SNAPSHOT_GB_MONTH: f64 = 0.12;
@@ -532,6 +539,42 @@ fn size_down(instance_type: &str) -> Option<String> {
     let (family, size) = instance_type.split_once('.')?;
     let at = SIZES.iter().position(|s| *s == size)?;
     (at > 0).then(|| format!("{family}.{}", SIZES[at - 1]))
+}
+
+/// After a resize the p95 should stay under these utilizations.
+const TARGET_CPU: f64 = 0.6;
+const TARGET_MEMORY: f64 = 0.8;
+
+/// The cheapest current-generation, non-burstable type of the same
+/// architecture with at least the vCPU and memory needed.
+fn cheaper_family<'c>(
+    now: &CatalogEntry,
+    needed_vcpu: f64,
+    needed_memory: f64,
+    catalog: &'c BTreeMap<String, CatalogEntry>,
+) -> Option<&'c CatalogEntry> {
+    catalog
+        .values()
+        .filter(|c| {
+            !c.previous_generation
+                && c.arm == now.arm
+                && !c.family.starts_with('t')
+                && c.provider_is_same(now)
+                && c.vcpu >= needed_vcpu
+                && c.memory_gib >= needed_memory
+                && c.hourly_usd < now.hourly_usd
+        })
+        .min_by(|a, b| {
+            a.hourly_usd
+                .total_cmp(&b.hourly_usd)
+                .then_with(|| a.instance_type.cmp(&b.instance_type))
+        })
+}
+
+impl CatalogEntry {
+    fn provider_is_same(&self, other: &CatalogEntry) -> bool {
+        self.instance_type.starts_with("Standard_") == other.instance_type.starts_with("Standard_")
+    }
 }
 
 /// Idle and oversized instances, from utilization metrics.
@@ -614,6 +657,29 @@ fn rightsizing<'a>(
                     UNKNOWN_SIZE_DOWN_SAVING * 100.0
                 ),
             ),
+        };
+        // A cheaper current family with the vCPU and memory the p95 needs may
+        // beat one size down (e.g. a compute-optimized type when memory use
+        // is low).
+        let (smaller, ratio, prices) = match catalog.get(&current).and_then(|now| {
+            let needed_vcpu = now.vcpu * stats.cpu_p95 / 100.0 / TARGET_CPU;
+            let needed_memory = match stats.memory_p95 {
+                Some(m) => now.memory_gib * m / 100.0 / TARGET_MEMORY,
+                None => now.memory_gib / 2.0, // what one size down keeps
+            };
+            cheaper_family(now, needed_vcpu, needed_memory, catalog)
+                .filter(|c| 1.0 - c.hourly_usd / now.hourly_usd > ratio + 1e-9)
+                .map(|c| (now, c, needed_vcpu, needed_memory))
+        }) {
+            Some((now, c, vcpu, memory)) => (
+                c.instance_type.clone(),
+                1.0 - c.hourly_usd / now.hourly_usd,
+                format!(
+                    "needs {vcpu:.1} vCPU and {memory:.1} GiB at the p95; catalog: {current} ${}/h, {} ${}/h ({} vCPU, {} GiB)",
+                    now.hourly_usd, c.instance_type, c.hourly_usd, c.vcpu, c.memory_gib
+                ),
+            ),
+            None => (smaller, ratio, prices),
         };
         let confidence = match (known, stats.memory_p95.is_some() && stats.days >= 14.0) {
             (true, true) => Confidence::High,
@@ -815,6 +881,44 @@ pub fn findings(
                     figures: format!(
                         "{:.1} hours, {bytes_gb:.3} GB processed, {cost:.2} {}",
                         first.quantity, first.currency
+                    ),
+                    sources: usages.iter().flat_map(|u| u.sources.clone()).collect(),
+                });
+            }
+        }
+        // io1 -> gp3 where the provisioned IOPS fit gp3 (up to 16,000).
+        let io1_storage: Vec<&&Usage> = usages
+            .iter()
+            .filter(|u| u.usage_type.contains("VolumeUsage.piops"))
+            .collect();
+        if let Some(first) = io1_storage.first() {
+            let months = window.days() / DAYS_PER_MONTH;
+            let gb_months: f64 = io1_storage.iter().map(|u| u.quantity).sum();
+            let iops_usages: Vec<&&Usage> = usages
+                .iter()
+                .filter(|u| u.usage_type.contains("VolumeP-IOPS.piops"))
+                .collect();
+            let iops = iops_usages.iter().map(|u| u.quantity).sum::<f64>() / months;
+            let cost: f64 = io1_storage.iter().chain(&iops_usages).map(|u| u.cost).sum();
+            let gp3_cost = gb_months * GP3_GB_MONTH
+                + (iops - GP3_FREE_IOPS).max(0.0) * GP3_IOPS_MONTH * months;
+            if iops <= GP3_MAX_IOPS && cost > gp3_cost {
+                out.push(Draft {
+                    kind: "io1_to_gp3",
+                    usage: first,
+                    cost,
+                    savings: cost - gp3_cost,
+                    confidence: Confidence::Medium,
+                    action: format!(
+                        "Change volume {} from io1 to gp3 with {iops:.0} IOPS (check it needs no more than 1,000 MiB/s)",
+                        first.resource_id
+                    ),
+                    rule: format!(
+                        "io1 volume provisioned with at most {GP3_MAX_IOPS:.0} IOPS; gp3 ${GP3_GB_MONTH}/GB-month, 3,000 IOPS included, ${GP3_IOPS_MONTH}/IOPS-month above"
+                    ),
+                    figures: format!(
+                        "{gb_months:.1} GB-months, {iops:.0} IOPS provisioned, {cost:.2} {} on io1 vs {gp3_cost:.2} on gp3",
+                        first.currency
                     ),
                     sources: usages.iter().flat_map(|u| u.sources.clone()).collect(),
                 });
@@ -1104,6 +1208,7 @@ mod tests {
             instance("i-busy-net", "m5.xlarge"),
             instance("i-odd", "x9z.4xlarge"),
             instance("i-smallest", "m5.large"),
+            instance("i-low-memory", "m5.xlarge"),
         ];
         let utilization = vec![
             stats("i-idle", 1.2, 3.0, 8.0, Some(20.0), Some(2.0)),
@@ -1113,6 +1218,7 @@ mod tests {
             stats("i-busy-net", 2.0, 4.0, 9.0, None, Some(5000.0)),
             stats("i-odd", 10.0, 20.0, 30.0, None, None),
             stats("i-smallest", 10.0, 20.0, 30.0, None, None),
+            stats("i-low-memory", 15.0, 30.0, 55.0, Some(15.0), Some(900.0)),
         ];
         let found = findings(
             &records,
@@ -1144,6 +1250,14 @@ mod tests {
         let odd = get("i-odd").unwrap();
         assert_eq!((odd.kind, odd.confidence), ("rightsize", Confidence::Low));
         assert!(close(odd.estimated_monthly_savings, monthly(69.12)));
+        // Memory p95 15% of 16 GiB needs 3 GiB: c5.large/c6i.large ($0.085,
+        // 2 vCPU, 4 GiB) beat m5.large ($0.096).
+        let low = get("i-low-memory").unwrap();
+        assert!(low.action.contains("c5.large"), "{}", low.action);
+        assert!(close(
+            low.estimated_monthly_savings,
+            monthly(138.24 * (1.0 - 0.085 / 0.192))
+        ));
         // m5.large is the smallest m5: no size down (Graviton instead).
         assert_eq!(get("i-smallest").unwrap().kind, "graviton");
     }
@@ -1387,6 +1501,46 @@ mod tests {
             snap.estimated_monthly_savings,
             monthly(12.0 * (1.0 - 0.05 / 0.12))
         ));
+    }
+
+    #[test]
+    fn io1_volumes_that_fit_gp3() {
+        // 500 GB io1 at $0.125 and 4,000 IOPS at $0.065 for the 30 days.
+        let months = 30.0 / 30.4375;
+        let found = run(vec![
+            usage(
+                "vol-io1",
+                "EBS:VolumeUsage.piops",
+                62.5 * months,
+                500.0 * months,
+            ),
+            usage(
+                "vol-io1",
+                "EBS:VolumeP-IOPS.piops",
+                260.0 * months,
+                4000.0 * months,
+            ),
+            usage(
+                "vol-io1-big",
+                "EBS:VolumeUsage.piops",
+                62.5 * months,
+                500.0 * months,
+            ),
+            usage(
+                "vol-io1-big",
+                "EBS:VolumeP-IOPS.piops",
+                1300.0 * months,
+                20000.0 * months,
+            ),
+        ]);
+        assert_eq!(found.len(), 1, "20,000 IOPS do not fit gp3");
+        assert_eq!(found[0].kind, "io1_to_gp3");
+        // gp3: 500 x 0.08 + 1,000 x 0.005 = 45 a month against 322.5.
+        assert!(
+            close(found[0].estimated_monthly_savings, 322.5 - 45.0),
+            "{}",
+            found[0].estimated_monthly_savings
+        );
     }
 
     #[test]
