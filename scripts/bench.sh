@@ -40,6 +40,8 @@ bench movers --by resource
 bench untagged
 bench allocate --key team
 bench summary --by tag:team
+bench recommend
+bench commitments --format json
 rm -f "$config"
 if python3 -c "import duckdb" 2>/dev/null; then
   echo "== baseline: DuckDB plain CSV -> Parquet of the same file"

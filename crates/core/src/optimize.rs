@@ -236,14 +236,7 @@ pub fn usage_records(
     };
     let start = window.first.and_hms_opt(0, 0, 0).expect("midnight");
     let in_window = col("ChargePeriodStart").gt_eq(lit(start));
-    let source = concat_str(
-        [
-            col("x_SourceFile"),
-            col("x_SourceRow").cast(DataType::String),
-        ],
-        ":",
-        true,
-    );
+
     let df = frame
         .filter(col("ResourceId").is_not_null())
         .group_by([
@@ -255,16 +248,9 @@ pub fn usage_records(
             col("PricingCategory").fill_null(lit("")),
             // Azure has no usage type: its meters tell a VM's compute hours
             // from the bandwidth and disks billed on the same resource.
-            concat_str(
-                [
-                    col("x_MeterCategory").fill_null(lit("")),
-                    col("x_MeterSubcategory").fill_null(lit("")),
-                    col("x_MeterName").fill_null(lit("")),
-                ],
-                " / ",
-                true,
-            )
-            .alias("meter"),
+            col("x_MeterCategory").fill_null(lit("")),
+            col("x_MeterSubcategory").fill_null(lit("")),
+            col("x_MeterName").fill_null(lit("")),
         ])
         .agg([
             col("EffectiveCost")
@@ -294,12 +280,22 @@ pub fn usage_records(
                 .drop_nulls()
                 .first()
                 .alias("resource_type"),
-            source
-                .filter(in_window)
-                .head(Some(3))
-                .str()
-                .join(" ", true)
-                .alias("sources"),
+            // The first and last billing line of the window, and how many:
+            // the evidence. (Rows and file, not text built per row: that
+            // would cost more than the whole aggregation.)
+            col("x_SourceFile")
+                .filter(in_window.clone())
+                .first()
+                .alias("source_file"),
+            col("x_SourceRow")
+                .filter(in_window.clone())
+                .min()
+                .alias("first_row"),
+            col("x_SourceRow")
+                .filter(in_window.clone())
+                .max()
+                .alias("last_row"),
+            col("x_SourceRow").filter(in_window).count().alias("lines"),
         ])
         .filter(col("in_window"))
         .collect_with_engine(Engine::Streaming)
@@ -323,20 +319,41 @@ pub fn usage_records(
             resource_group: text(&df, "resource_group", row),
             resource_type: text(&df, "resource_type", row),
             pricing_category: text(&df, "PricingCategory", row),
-            meter: text(&df, "meter", row),
+            meter: [
+                text(&df, "x_MeterCategory", row),
+                text(&df, "x_MeterSubcategory", row),
+                text(&df, "x_MeterName", row),
+            ]
+            .join(" / "),
             currency: text(&df, "BillingCurrency", row),
             cost: number(&df, "cost", row),
             quantity: number(&df, "quantity", row),
             first_seen,
-            sources: text(&df, "sources", row)
-                .split(' ')
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect(),
+            sources: evidence_lines(
+                &text(&df, "source_file", row),
+                number(&df, "first_row", row) as u64,
+                number(&df, "last_row", row) as u64,
+                number(&df, "lines", row) as u64,
+            ),
         });
     }
     records.sort_by(|a, b| (&a.resource_id, &a.usage_type).cmp(&(&b.resource_id, &b.usage_type)));
     Ok((records, window))
+}
+
+/// `file:row` of the first and last line, and how many lines in between.
+fn evidence_lines(file: &str, first: u64, last: u64, lines: u64) -> Vec<String> {
+    if file.is_empty() {
+        return Vec::new();
+    }
+    let mut out = vec![format!("{file}:{first}")];
+    if last != first {
+        out.push(format!("{file}:{last}"));
+    }
+    if lines > 2 {
+        out.push(format!("({} more lines)", lines - 2));
+    }
+    out
 }
 
 /// A row of the instance catalog (`data/instance-catalog.csv`).
