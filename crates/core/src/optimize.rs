@@ -237,77 +237,67 @@ pub fn usage_records(
     let start = window.first.and_hms_opt(0, 0, 0).expect("midnight");
     let in_window = col("ChargePeriodStart").gt_eq(lit(start));
 
+    // Two plain streaming aggregations (filters inside aggregations would
+    // push Polars off the streaming engine and materialize the dataset):
+    // the window's usage per resource and usage type, and each resource's
+    // first day over all history. Few grouping keys, because string keys
+    // are what a 4M-row group-by pays for; attributes that are constant per
+    // resource come out as max().
     let df = frame
-        .filter(col("ResourceId").is_not_null())
+        .clone()
+        .filter(col("ResourceId").is_not_null().and(in_window))
         .group_by([
             col("ResourceId"),
-            col("x_UsageType").fill_null(lit("")),
-            col("ProviderName").fill_null(lit("")),
-            col("SubAccountId").fill_null(lit("")),
-            col("BillingCurrency").fill_null(lit("")),
-            col("PricingCategory").fill_null(lit("")),
-            // Azure has no usage type: its meters tell a VM's compute hours
+            col("x_UsageType"),
+            col("PricingCategory"),
+            // Azure has no usage type: its meter tells a VM's compute hours
             // from the bandwidth and disks billed on the same resource.
-            col("x_MeterCategory").fill_null(lit("")),
-            col("x_MeterSubcategory").fill_null(lit("")),
-            col("x_MeterName").fill_null(lit("")),
+            col("x_MeterName"),
         ])
         .agg([
-            col("EffectiveCost")
-                .filter(in_window.clone())
-                .sum()
-                .alias("cost"),
-            col("ConsumedQuantity")
-                .filter(in_window.clone())
-                .sum()
-                .alias("quantity"),
-            in_window.clone().any(true).alias("in_window"),
-            col("ChargePeriodStart")
-                .min()
-                .cast(DataType::Date)
-                .alias("first_seen"),
-            col("x_InstanceType")
-                .drop_nulls()
-                .first()
-                .alias("instance_type"),
-            col("RegionId").drop_nulls().first().alias("region"),
-            col("ServiceName").drop_nulls().first().alias("service"),
-            col("x_ResourceGroup")
-                .drop_nulls()
-                .first()
-                .alias("resource_group"),
-            col("ResourceType")
-                .drop_nulls()
-                .first()
-                .alias("resource_type"),
-            // The first and last billing line of the window, and how many:
-            // the evidence. (Rows and file, not text built per row: that
-            // would cost more than the whole aggregation.)
-            col("x_SourceFile")
-                .filter(in_window.clone())
-                .first()
-                .alias("source_file"),
-            col("x_SourceRow")
-                .filter(in_window.clone())
-                .min()
-                .alias("first_row"),
-            col("x_SourceRow")
-                .filter(in_window.clone())
-                .max()
-                .alias("last_row"),
-            col("x_SourceRow").filter(in_window).count().alias("lines"),
+            col("EffectiveCost").sum().alias("cost"),
+            col("ConsumedQuantity").sum().alias("quantity"),
+            col("ProviderName").max(),
+            col("SubAccountId").max(),
+            col("BillingCurrency").max(),
+            col("x_MeterCategory").max(),
+            col("x_MeterSubcategory").max(),
+            col("x_InstanceType").max().alias("instance_type"),
+            col("RegionId").max().alias("region"),
+            col("ServiceName").max().alias("service"),
+            col("x_ResourceGroup").max().alias("resource_group"),
+            col("ResourceType").max().alias("resource_type"),
+            // The first and last billing line and how many: the evidence.
+            col("x_SourceFile").max().alias("source_file"),
+            col("x_SourceRow").min().alias("first_row"),
+            col("x_SourceRow").max().alias("last_row"),
+            col("x_SourceRow").count().alias("lines"),
         ])
-        .filter(col("in_window"))
         .collect_with_engine(Engine::Streaming)
         .map(|r| r.unwrap_single())
         .map_err(|e| Error::polars("aggregating usage for recommendations", e))?;
+    let first_days = frame
+        .filter(col("ResourceId").is_not_null())
+        .group_by([col("ResourceId")])
+        .agg([col("ChargePeriodStart")
+            .min()
+            .cast(DataType::Date)
+            .cast(DataType::Int32)
+            .alias("first_seen")])
+        .collect_with_engine(Engine::Streaming)
+        .map(|r| r.unwrap_single())
+        .map_err(|e| Error::polars("finding when resources were first billed", e))?;
+    let mut first_seen_of = std::collections::HashMap::with_capacity(first_days.height());
+    for row in 0..first_days.height() {
+        let days = number(&first_days, "first_seen", row) as i64;
+        first_seen_of.insert(text(&first_days, "ResourceId", row), days);
+    }
     let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("epoch");
     let mut records = Vec::with_capacity(df.height());
     for row in 0..df.height() {
-        let first_seen = match df.column("first_seen").ok().and_then(|c| c.get(row).ok()) {
-            Some(AnyValue::Date(days)) => Some(epoch + Duration::days(days as i64)),
-            _ => None,
-        };
+        let first_seen = first_seen_of
+            .get(&text(&df, "ResourceId", row))
+            .map(|days| epoch + Duration::days(*days));
         records.push(Usage {
             resource_id: text(&df, "ResourceId", row),
             usage_type: text(&df, "x_UsageType", row),
