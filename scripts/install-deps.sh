@@ -36,3 +36,15 @@ if [ -n "$pinned" ] && command -v rustup >/dev/null 2>&1 \
     rustup toolchain install "$pinned" --profile minimal --component rustfmt,clippy
   fi
 fi
+
+# Test servers: moto's server stands in for AWS Cost Explorer (and S3).
+if ! command -v moto_server >/dev/null 2>&1; then
+  command -v python3 >/dev/null 2>&1 && python3 -m pip --version >/dev/null 2>&1 || {
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq python3-pip
+  }
+  echo "installing moto's server (pip)"
+  python3 -m pip install --quiet 'moto[server]' 2>/dev/null \
+    || python3 -m pip install --quiet --user --break-system-packages 'moto[server]'
+fi

@@ -4,4 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
+# pip --user installs moto_server here on a fresh machine.
+export PATH="$HOME/.local/bin:$PATH"
 cargo test --workspace --locked --all-targets

@@ -1,0 +1,518 @@
+//! AWS Cost Explorer: `GetCostAndUsage` at DAILY granularity, grouped by
+//! SERVICE and LINKED_ACCOUNT (or a tag), metrics UnblendedCost,
+//! AmortizedCost and UsageQuantity.
+//!
+//! Mapping to FOCUS: BilledCost = UnblendedCost, EffectiveCost =
+//! AmortizedCost, ListCost = UnblendedCost (Cost Explorer has no list
+//! price), ServiceName = SERVICE, SubAccountId = LINKED_ACCOUNT, a one-day
+//! charge period, BillingAccountId = the connection's billing account (the
+//! payer, given by the user: Cost Explorer does not return it), the service
+//! "Tax" as ChargeCategory Tax, everything else Usage.
+//!
+//! Incremental: the dataset replaces whole (account, month) slices, so a
+//! pull always fetches whole months. A month already pulled more than
+//! `FINAL_AFTER_DAYS` days after it ended is final and is not requested
+//! again; the current month and a recently ended one are re-pulled and
+//! replace what was there. All months of one pull go in one request (plus
+//! its pages): Cost Explorer bills $0.01 per request.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use aws_sdk_costexplorer::types::{
+    DateInterval, Granularity, GroupDefinition, GroupDefinitionType,
+};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+
+use crate::{PullError, PullSummary};
+use burnrate_core::store::Dataset;
+
+/// Days after a month's end before its Cost Explorer figures count as final.
+pub const FINAL_AFTER_DAYS: i64 = 3;
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// The payer (management) account the data belongs to.
+    pub billing_account: String,
+    /// First day included.
+    pub from: NaiveDate,
+    /// First day excluded.
+    pub to: NaiveDate,
+    /// A shared-config profile (else the default chain).
+    pub profile: Option<String>,
+    /// Group by this tag key instead of LINKED_ACCOUNT.
+    pub tag: Option<String>,
+    /// A compatible or local endpoint (tests use moto's server).
+    pub endpoint_url: Option<String>,
+    /// Re-pull final months too (after AWS corrects a closed month).
+    pub refresh: bool,
+}
+
+fn month_start(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).expect("day 1 exists")
+}
+
+fn next_month(day: NaiveDate) -> NaiveDate {
+    let first = month_start(day);
+    if first.month() == 12 {
+        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1).expect("valid")
+    } else {
+        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1).expect("valid")
+    }
+}
+
+/// The months `[from, to)` touches.
+pub fn months(from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
+    let mut out = Vec::new();
+    let mut m = month_start(from);
+    while m < to {
+        out.push(m);
+        m = next_month(m);
+    }
+    out
+}
+
+/// The file a month of a connection is staged as; its name is how later
+/// pulls recognise what is already in the dataset.
+fn staged_name(billing_account: &str, month: NaiveDate) -> String {
+    format!("aws-ce-{billing_account}-{}.csv", month.format("%Y-%m"))
+}
+
+/// Months whose pull in the dataset happened after they became final.
+fn final_months(
+    dataset: &Dataset,
+    billing_account: &str,
+    months: &[NaiveDate],
+) -> Result<Vec<NaiveDate>, PullError> {
+    let manifest = dataset.snapshot()?.manifest.sources;
+    let mut done = Vec::new();
+    for month in months {
+        let name = staged_name(billing_account, *month);
+        let final_from = next_month(*month) + Duration::days(FINAL_AFTER_DAYS);
+        let pulled_final = manifest.iter().any(|s| {
+            s.paths
+                .iter()
+                .any(|p| p.file_name().is_some_and(|n| n == name.as_str()))
+                && s.imported_at.date_naive() >= final_from
+        });
+        if pulled_final {
+            done.push(*month);
+        }
+    }
+    Ok(done)
+}
+
+/// One day of one group.
+#[derive(Debug, Clone, PartialEq)]
+pub struct CostRow {
+    pub day: NaiveDate,
+    pub service: String,
+    pub account: String,
+    pub tag_value: Option<String>,
+    pub unblended: f64,
+    pub amortized: f64,
+    pub usage_quantity: f64,
+    pub currency: String,
+}
+
+async fn client(options: &Options) -> Result<aws_sdk_costexplorer::Client, PullError> {
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        // Cost Explorer's one endpoint lives in us-east-1.
+        .region(aws_config::Region::new("us-east-1"))
+        .retry_config(aws_config::retry::RetryConfig::standard().with_max_attempts(6));
+    if let Some(profile) = &options.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(url) = &options.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    let config = loader.load().await;
+    Ok(aws_sdk_costexplorer::Client::new(&config))
+}
+
+fn explain<E: std::error::Error + 'static>(
+    error: aws_sdk_costexplorer::error::SdkError<E>,
+    profile: &Option<String>,
+) -> PullError {
+    use aws_sdk_costexplorer::error::SdkError;
+    let how = match profile {
+        Some(p) => format!("check the profile {p:?} (`aws sso login --profile {p}` if it uses SSO)"),
+        None => "set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws configure` / `aws sso login`".into(),
+    };
+    match &error {
+        SdkError::DispatchFailure(e)
+            if e.is_other() || format!("{e:?}").contains("Credentials") =>
+        {
+            PullError::Credentials(format!("no usable AWS credentials: {how}"))
+        }
+        SdkError::ServiceError(e) => {
+            let text = format!("{}", e.err());
+            let lower = text.to_lowercase();
+            if lower.contains("expired")
+                || lower.contains("security token")
+                || lower.contains("not authorized")
+                || lower.contains("accessdenied")
+            {
+                PullError::Credentials(format!(
+                    "AWS refused the credentials ({text}): {how}; the identity needs ce:GetCostAndUsage"
+                ))
+            } else {
+                PullError::Api(format!("Cost Explorer: {text}"))
+            }
+        }
+        _ => {
+            let detail = format!(
+                "{}",
+                aws_sdk_costexplorer::error::DisplayErrorContext(&error)
+            );
+            if detail.to_lowercase().contains("credential") {
+                PullError::Credentials(format!("no usable AWS credentials ({detail}): {how}"))
+            } else {
+                PullError::Api(format!("Cost Explorer request failed: {detail}"))
+            }
+        }
+    }
+}
+
+/// Fetches `[from, to)` (whole days), following NextPageToken to the end.
+/// Returns the rows and the number of requests made. Nothing is kept if a
+/// page fails: the caller imports only complete results.
+pub async fn fetch(
+    options: &Options,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<(Vec<CostRow>, usize), PullError> {
+    let client = client(options).await?;
+    let second_group = match &options.tag {
+        Some(tag) => GroupDefinition::builder()
+            .r#type(GroupDefinitionType::Tag)
+            .key(tag)
+            .build(),
+        None => GroupDefinition::builder()
+            .r#type(GroupDefinitionType::Dimension)
+            .key("LINKED_ACCOUNT")
+            .build(),
+    };
+    let period = DateInterval::builder()
+        .start(from.to_string())
+        .end(to.to_string())
+        .build()
+        .map_err(|e| PullError::Api(e.to_string()))?;
+    let mut rows = Vec::new();
+    let mut requests = 0;
+    let mut token: Option<String> = None;
+    loop {
+        let response = client
+            .get_cost_and_usage()
+            .time_period(period.clone())
+            .granularity(Granularity::Daily)
+            .metrics("UnblendedCost")
+            .metrics("AmortizedCost")
+            .metrics("UsageQuantity")
+            .group_by(
+                GroupDefinition::builder()
+                    .r#type(GroupDefinitionType::Dimension)
+                    .key("SERVICE")
+                    .build(),
+            )
+            .group_by(second_group.clone())
+            .set_next_page_token(token.clone())
+            .send()
+            .await
+            .map_err(|e| explain(e, &options.profile))?;
+        requests += 1;
+        for result in response.results_by_time() {
+            let day = result
+                .time_period()
+                .map(|p| p.start().to_string())
+                .and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok())
+                .ok_or_else(|| {
+                    PullError::Api("a result without a valid TimePeriod.Start".into())
+                })?;
+            for group in result.groups() {
+                let keys = group.keys();
+                let metric = |name: &str| -> Result<(f64, String), PullError> {
+                    match group.metrics().and_then(|m| m.get(name)) {
+                        Some(value) => {
+                            let amount = value.amount().unwrap_or("0");
+                            let parsed = amount.parse::<f64>().map_err(|_| {
+                                PullError::Api(format!(
+                                    "{name} amount {amount:?} on {day} is not a number"
+                                ))
+                            })?;
+                            Ok((parsed, value.unit().unwrap_or("").to_string()))
+                        }
+                        None => Ok((0.0, String::new())),
+                    }
+                };
+                let (unblended, currency) = metric("UnblendedCost")?;
+                let (amortized, _) = metric("AmortizedCost")?;
+                let (usage_quantity, _) = metric("UsageQuantity")?;
+                let second = keys.get(1).cloned().unwrap_or_default();
+                let (account, tag_value) = match &options.tag {
+                    // Tag keys come back as "key$value" ("key$" when untagged).
+                    Some(_) => (
+                        String::new(),
+                        second
+                            .split_once('$')
+                            .map(|(_, v)| v.to_string())
+                            .filter(|v| !v.is_empty()),
+                    ),
+                    None => (second, None),
+                };
+                rows.push(CostRow {
+                    day,
+                    service: keys.first().cloned().unwrap_or_default(),
+                    account,
+                    tag_value,
+                    unblended,
+                    amortized,
+                    usage_quantity,
+                    currency: if currency.is_empty() {
+                        "USD".into()
+                    } else {
+                        currency
+                    },
+                });
+            }
+        }
+        token = response
+            .next_page_token()
+            .map(str::to_string)
+            .filter(|t| !t.is_empty());
+        if token.is_none() {
+            break;
+        }
+    }
+    Ok((rows, requests))
+}
+
+/// Writes one month of rows as a FOCUS 1.2 CSV the file adapters import.
+fn write_focus(
+    path: &Path,
+    billing_account: &str,
+    tag: Option<&str>,
+    month: NaiveDate,
+    rows: &[&CostRow],
+) -> Result<(), PullError> {
+    let io = |e: std::io::Error| {
+        PullError::Core(burnrate_core::Error::io(
+            format!("writing {}", path.display()),
+            e,
+        ))
+    };
+    let mut writer = csv::Writer::from_path(path).map_err(|e| io(e.into()))?;
+    let header = [
+        "BillingAccountId",
+        "SubAccountId",
+        "ProviderName",
+        "PublisherName",
+        "InvoiceIssuerName",
+        "BillingPeriodStart",
+        "BillingPeriodEnd",
+        "ChargePeriodStart",
+        "ChargePeriodEnd",
+        "ChargeCategory",
+        "ChargeFrequency",
+        "ServiceName",
+        "BilledCost",
+        "EffectiveCost",
+        "ListCost",
+        "ContractedCost",
+        "BillingCurrency",
+        "ConsumedQuantity",
+        "Tags",
+    ];
+    writer.write_record(header).map_err(|e| io(e.into()))?;
+    let period_start = format!("{}T00:00:00Z", month);
+    let period_end = format!("{}T00:00:00Z", next_month(month));
+    for row in rows {
+        let tags = match (tag, &row.tag_value) {
+            (Some(key), Some(value)) => {
+                let mut object = BTreeMap::new();
+                object.insert(key.to_string(), value.clone());
+                format!(
+                    "{{{}}}",
+                    object
+                        .iter()
+                        .map(|(k, v)| format!("{k:?}:{v:?}"))
+                        .collect::<Vec<_>>()
+                        .join(",")
+                )
+            }
+            _ => String::new(),
+        };
+        let category = if row.service == "Tax" { "Tax" } else { "Usage" };
+        let billed = row.unblended.to_string();
+        writer
+            .write_record([
+                billing_account,
+                &row.account,
+                "AWS",
+                "Amazon Web Services",
+                "Amazon Web Services",
+                &period_start,
+                &period_end,
+                &format!("{}T00:00:00Z", row.day),
+                &format!("{}T00:00:00Z", row.day + Duration::days(1)),
+                category,
+                "Usage-Based",
+                &row.service,
+                &billed,
+                &row.amortized.to_string(),
+                &billed,
+                &billed,
+                &row.currency,
+                &row.usage_quantity.to_string(),
+                &tags,
+            ])
+            .map_err(|e| io(e.into()))?;
+    }
+    writer.flush().map_err(io)
+}
+
+/// What a pull will fetch, decided before any request is made.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    /// Months to fetch (whole months: the dataset replaces whole months).
+    pub months: Vec<NaiveDate>,
+    /// Months already pulled after they became final: not requested.
+    pub skipped_final: Vec<NaiveDate>,
+    /// The request's range: first month's start to the last month's end
+    /// (never past tomorrow).
+    pub range: Option<(NaiveDate, NaiveDate)>,
+}
+
+impl Plan {
+    /// Requests before paging: all months go in one request.
+    pub fn requests(&self) -> usize {
+        usize::from(self.range.is_some())
+    }
+}
+
+pub fn plan(dataset: &Dataset, options: &Options, now: DateTime<Utc>) -> Result<Plan, PullError> {
+    if options.from >= options.to {
+        return Err(PullError::Core(burnrate_core::Error::Usage(
+            "--from must be before --to".into(),
+        )));
+    }
+    let all = months(options.from, options.to);
+    let skipped_final = if options.refresh {
+        Vec::new()
+    } else {
+        final_months(dataset, &options.billing_account, &all)?
+    };
+    let months: Vec<NaiveDate> = all
+        .into_iter()
+        .filter(|m| !skipped_final.contains(m))
+        .collect();
+    let range = match (months.first(), months.last()) {
+        (Some(first), Some(last)) => {
+            let end = next_month(*last).min(now.date_naive() + Duration::days(1));
+            (*first < end).then_some((*first, end))
+        }
+        _ => None,
+    };
+    Ok(Plan {
+        months,
+        skipped_final,
+        range,
+    })
+}
+
+/// Stages the fetched rows as one FOCUS file per month and imports them:
+/// each month replaces the earlier pull of that month. Everything was
+/// fetched before this runs, so a failed request never lands half a pull.
+pub fn land(
+    dataset: &Dataset,
+    options: &Options,
+    plan: &Plan,
+    rows: &[CostRow],
+    requests: usize,
+    now: DateTime<Utc>,
+) -> Result<PullSummary, PullError> {
+    let mut summary = PullSummary {
+        requests,
+        months: plan
+            .months
+            .iter()
+            .map(|m| m.format("%Y-%m").to_string())
+            .collect(),
+        skipped_final: plan
+            .skipped_final
+            .iter()
+            .map(|m| m.format("%Y-%m").to_string())
+            .collect(),
+        rows: rows.len(),
+        outcomes: Vec::new(),
+    };
+    let staging = tempfile::Builder::new()
+        .prefix("aws-ce-")
+        .tempdir_in(dataset.temp_dir())
+        .map_err(|e| PullError::Core(burnrate_core::Error::io("creating a staging folder", e)))?;
+    let existing = dataset.snapshot()?.manifest.sources;
+    for month in &plan.months {
+        let mut in_month: Vec<&CostRow> = rows
+            .iter()
+            .filter(|r| month_start(r.day) == *month)
+            .filter(|r| r.unblended != 0.0 || r.amortized != 0.0 || r.usage_quantity != 0.0)
+            .collect();
+        // The dataset replaces (billing account, sub-account, month) slices.
+        // A pull is the whole month of the billing account, so an account
+        // that had cost in an earlier pull and has none now gets a zero row:
+        // its old slice is replaced, not left behind.
+        let period = month.format("%Y-%m").to_string();
+        let gone: std::collections::BTreeSet<String> = existing
+            .iter()
+            .flat_map(|source| &source.slices)
+            .filter(|slice| {
+                slice.provider == "AWS"
+                    && slice.billing_account == options.billing_account
+                    && slice.period == period
+                    && !in_month.iter().any(|r| r.account == slice.sub_account)
+            })
+            .map(|slice| slice.sub_account.clone())
+            .collect();
+        let zero_rows: Vec<CostRow> = gone
+            .into_iter()
+            .map(|account| CostRow {
+                day: *month,
+                service: "(no cost this month)".into(),
+                account,
+                tag_value: None,
+                unblended: 0.0,
+                amortized: 0.0,
+                usage_quantity: 0.0,
+                currency: "USD".into(),
+            })
+            .collect();
+        in_month.extend(zero_rows.iter());
+        let path = staging
+            .path()
+            .join(staged_name(&options.billing_account, *month));
+        write_focus(
+            &path,
+            &options.billing_account,
+            options.tag.as_deref(),
+            *month,
+            &in_month,
+        )?;
+        summary.outcomes.push(dataset.import(&path, now)?);
+    }
+    Ok(summary)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_cover_the_range() {
+        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
+        assert_eq!(
+            months(d(2026, 11, 20), d(2027, 1, 2)),
+            vec![d(2026, 11, 1), d(2026, 12, 1), d(2027, 1, 1)]
+        );
+        assert_eq!(months(d(2026, 10, 1), d(2026, 11, 1)), vec![d(2026, 10, 1)]);
+    }
+}

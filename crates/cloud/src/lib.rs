@@ -1,0 +1,38 @@
+//! Burnrate's cloud connectors: they pull billing data from cloud APIs and
+//! land it in the local dataset through the same path as a billing file
+//! (a FOCUS file staged in the data dir, imported, reconciled, committed
+//! atomically), so every guarantee of an import holds for a pull.
+//!
+//! - [`aws_ce`]: AWS Cost Explorer `GetCostAndUsage`, daily.
+//!
+//! Credentials come only from each provider's standard chain; nothing here
+//! stores or logs a secret.
+
+pub mod aws_ce;
+
+/// What a pull did.
+#[derive(Debug, Clone)]
+pub struct PullSummary {
+    /// API requests made (each Cost Explorer request is billed by AWS).
+    pub requests: usize,
+    /// Months pulled, `YYYY-MM`.
+    pub months: Vec<String>,
+    /// Months skipped because a final pull of them is already in the dataset.
+    pub skipped_final: Vec<String>,
+    /// Rows written and imported.
+    pub rows: usize,
+    /// The import outcome per staged file.
+    pub outcomes: Vec<burnrate_core::store::ImportOutcome>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PullError {
+    /// Missing or expired credentials, with what to do about it.
+    #[error("{0}")]
+    Credentials(String),
+    /// The API refused or failed; the dataset is unchanged.
+    #[error("{0}")]
+    Api(String),
+    #[error(transparent)]
+    Core(#[from] burnrate_core::Error),
+}

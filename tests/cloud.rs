@@ -1,0 +1,366 @@
+//! Cloud connectors against real protocol servers on loopback: moto's
+//! server for AWS Cost Explorer. `moto_server` must be on PATH (`.ci/run`
+//! installs it); without it these tests skip, except in CI (`CI=true`).
+
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+
+struct Moto {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn post(url: &str, body: &str) {
+    let status = Command::new("curl")
+        .args([
+            "-sf",
+            "-o",
+            "/dev/null",
+            "-X",
+            "POST",
+            "-H",
+            "Content-Type: application/json",
+            "--data",
+            body,
+            url,
+        ])
+        .status()
+        .expect("curl runs");
+    assert!(status.success(), "POST {url} failed");
+}
+
+/// Starts moto's server, or returns None (skip) outside CI when it is absent.
+fn moto() -> Option<Moto> {
+    let port = free_port();
+    let child = match Command::new("moto_server")
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(e) => {
+            assert!(
+                !std::env::var("CI").is_ok_and(|v| v == "true"),
+                "moto_server is required in CI: {e}"
+            );
+            eprintln!(
+                "moto_server not found ({e}); cloud tests skipped (pip install 'moto[server]')"
+            );
+            return None;
+        }
+    };
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        let up = Command::new("curl")
+            .args(["-sf", "-o", "/dev/null", &format!("{url}/moto-api/")])
+            .status()
+            .is_ok_and(|s| s.success());
+        if up {
+            return Some(Moto { child, url });
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    panic!("moto_server did not start on {url}");
+}
+
+/// (service, linked account, unblended cost) of one group.
+type GroupCost<'a> = (&'a str, &'a str, f64);
+
+/// One GetCostAndUsage response: per day, per (service, account), costs.
+fn page(days: &[(&str, &[GroupCost])], next: Option<&str>) -> Value {
+    let results: Vec<Value> = days
+        .iter()
+        .map(|(day, groups)| {
+            let start = chrono::NaiveDate::parse_from_str(day, "%Y-%m-%d").unwrap();
+            json!({
+                "TimePeriod": {"Start": day, "End": (start + chrono::Duration::days(1)).to_string()},
+                "Total": {},
+                "Groups": groups.iter().map(|(service, account, cost)| json!({
+                    "Keys": [service, account],
+                    "Metrics": {
+                        "UnblendedCost": {"Amount": cost.to_string(), "Unit": "USD"},
+                        "AmortizedCost": {"Amount": (cost * 0.9).to_string(), "Unit": "USD"},
+                        "UsageQuantity": {"Amount": "24", "Unit": "N/A"}
+                    }
+                })).collect::<Vec<_>>(),
+                "Estimated": false
+            })
+        })
+        .collect();
+    let mut response = json!({
+        "GroupDefinitions": [
+            {"Type": "DIMENSION", "Key": "SERVICE"},
+            {"Type": "DIMENSION", "Key": "LINKED_ACCOUNT"}
+        ],
+        "ResultsByTime": results,
+        "DimensionValueAttributes": []
+    });
+    if let Some(token) = next {
+        response["NextPageToken"] = json!(token);
+    }
+    response
+}
+
+fn seed(moto: &Moto, pages: &[Value]) {
+    post(&format!("{}/moto-api/reset", moto.url), "{}");
+    post(
+        &format!("{}/moto-api/static/ce/cost-and-usage-results", moto.url),
+        &json!({ "results": pages }).to_string(),
+    );
+}
+
+struct Env {
+    dir: tempfile::TempDir,
+}
+
+impl Env {
+    fn new() -> Env {
+        let env = Env {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        std::fs::write(env.dir.path().join("config.toml"), "").unwrap();
+        env
+    }
+
+    fn data(&self) -> PathBuf {
+        self.dir.path().join("data")
+    }
+
+    fn burnrate(&self, args: &[&str], credentials: bool) -> Output {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_burnrate"));
+        command
+            .args(args)
+            .env("BURNRATE_DATA_DIR", self.data())
+            .env("BURNRATE_CONFIG", self.dir.path().join("config.toml"))
+            // No shared config, no instance metadata: only what a test gives.
+            .env("AWS_CONFIG_FILE", self.dir.path().join("no-aws-config"))
+            .env(
+                "AWS_SHARED_CREDENTIALS_FILE",
+                self.dir.path().join("no-aws-credentials"),
+            )
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .env_remove("AWS_SECRET_ACCESS_KEY")
+            .env_remove("AWS_SESSION_TOKEN");
+        if credentials {
+            command
+                .env("AWS_ACCESS_KEY_ID", "testing")
+                .env("AWS_SECRET_ACCESS_KEY", "testing");
+        }
+        command.output().unwrap()
+    }
+
+    fn pull(&self, moto: &Moto, from: &str, to: &str, extra: &[&str]) -> Output {
+        let mut args = vec![
+            "pull",
+            "aws-ce",
+            "--from",
+            from,
+            "--to",
+            to,
+            "--billing-account",
+            "999999999999",
+            "--endpoint-url",
+            &moto.url,
+        ];
+        args.extend(extra);
+        self.burnrate(&args, true)
+    }
+
+    fn total(&self) -> (f64, f64) {
+        let out = self.burnrate(&["summary", "--by", "provider", "--format", "json"], false);
+        let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap_or_default();
+        rows.iter().fold((0.0, 0.0), |t, r| {
+            (
+                t.0 + r["billed_cost"].as_f64().unwrap(),
+                t.1 + r["effective_cost"].as_f64().unwrap(),
+            )
+        })
+    }
+
+    fn manifest(&self) -> Option<Vec<u8>> {
+        std::fs::read(Path::new(&self.data()).join("manifest.json")).ok()
+    }
+}
+
+fn ok(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).to_string()
+}
+
+#[test]
+fn cost_explorer_pages_restatement_and_failures() {
+    let Some(moto) = moto() else { return };
+    let env = Env::new();
+    // Two pages: the client must follow NextPageToken to the end.
+    seed(
+        &moto,
+        &[
+            page(
+                &[(
+                    "2026-10-01",
+                    &[
+                        (
+                            "Amazon Elastic Compute Cloud - Compute",
+                            "111111111111",
+                            10.0,
+                        ),
+                        ("Tax", "111111111111", 1.0),
+                    ],
+                )],
+                Some("page-2"),
+            ),
+            page(
+                &[(
+                    "2026-10-02",
+                    &[("Amazon Simple Storage Service", "222222222222", 2.5)],
+                )],
+                None,
+            ),
+        ],
+    );
+    let out = ok(&env.pull(&moto, "2026-10-01", "2026-11-01", &[]));
+    assert!(
+        out.contains("pulled 3 rows in 2 request(s) for 2026-10"),
+        "{out}"
+    );
+    let (billed, effective) = env.total();
+    assert!(
+        (billed - 13.5).abs() < 1e-9 && (effective - 13.5 * 0.9).abs() < 1e-9,
+        "{billed} {effective}"
+    );
+    let by_account = env.burnrate(
+        &["summary", "--by", "subaccount,service", "--format", "json"],
+        false,
+    );
+    let rows: Vec<Value> = serde_json::from_slice(&by_account.stdout).unwrap();
+    assert!(
+        rows.iter().any(|r| r["subaccount"] == "222222222222"
+            && r["service"] == "Amazon Simple Storage Service")
+    );
+
+    // October ended weeks ago and was pulled after that: final, so a
+    // second pull makes no request at all.
+    let out = ok(&env.pull(&moto, "2026-10-01", "2026-11-01", &[]));
+    assert!(
+        out.contains("2026-10: already pulled and final") && out.contains("nothing to pull"),
+        "{out}"
+    );
+
+    // AWS corrected the month: --refresh re-pulls it, and it is replaced,
+    // not added.
+    seed(
+        &moto,
+        &[page(
+            &[(
+                "2026-10-01",
+                &[(
+                    "Amazon Elastic Compute Cloud - Compute",
+                    "111111111111",
+                    12.0,
+                )],
+            )],
+            None,
+        )],
+    );
+    let out = ok(&env.pull(&moto, "2026-10-01", "2026-11-01", &["--refresh"]));
+    assert!(out.contains("replacing the earlier pull"), "{out}");
+    assert!((env.total().0 - 12.0).abs() < 1e-9);
+
+    // A page that fails mid-way: nothing of the pull lands.
+    let before = env.manifest();
+    seed(
+        &moto,
+        &[
+            page(
+                &[(
+                    "2026-10-01",
+                    &[(
+                        "Amazon Elastic Compute Cloud - Compute",
+                        "111111111111",
+                        99.0,
+                    )],
+                )],
+                Some("page-2"),
+            ),
+            json!({"ResultsByTime": [{"TimePeriod": {"Start": "2026-10-02", "End": "2026-10-03"}, "Groups": [{"Keys": ["X", "1"], "Metrics": {"UnblendedCost": {"Amount": "lots", "Unit": "USD"}}}]}]}),
+        ],
+    );
+    let out = env.pull(&moto, "2026-10-01", "2026-11-01", &["--refresh"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("not a number"));
+    assert_eq!(env.manifest(), before, "the dataset is unchanged");
+
+    // The server goes away: a clear error, the dataset unchanged.
+    let url = moto.url.clone();
+    drop(moto);
+    let out = env.burnrate(
+        &[
+            "pull",
+            "aws-ce",
+            "--from",
+            "2026-10-01",
+            "--to",
+            "2026-11-01",
+            "--billing-account",
+            "999999999999",
+            "--endpoint-url",
+            &url,
+            "--refresh",
+        ],
+        true,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(env.manifest(), before);
+}
+
+#[test]
+fn missing_credentials_say_how_to_fix_them() {
+    let env = Env::new();
+    let out = env.burnrate(
+        &[
+            "pull",
+            "aws-ce",
+            "--from",
+            "2026-10-01",
+            "--to",
+            "2026-11-01",
+            "--endpoint-url",
+            "http://127.0.0.1:9",
+        ],
+        false,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        message.contains("credentials") && message.contains("AWS_PROFILE"),
+        "{message}"
+    );
+    assert!(env.manifest().is_none() || env.manifest().is_some_and(|m| !m.is_empty()));
+}
