@@ -48,6 +48,10 @@ fn post(url: &str, body: &str) {
     assert!(status.success(), "POST {url} failed");
 }
 
+/// One moto server at a time: a port found free can otherwise be taken by
+/// another test's server before this one binds it.
+static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// Starts moto's server, or returns None (skip) outside CI when it is absent.
 fn moto() -> Option<Moto> {
     let port = free_port();
@@ -216,6 +220,7 @@ fn ok(out: &Output) -> String {
 
 #[test]
 fn cost_explorer_pages_restatement_and_failures() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
     let Some(moto) = moto() else { return };
     let env = Env::new();
     // Two pages: the client must follow NextPageToken to the end.
@@ -363,4 +368,147 @@ fn missing_credentials_say_how_to_fix_them() {
         "{message}"
     );
     assert!(env.manifest().is_none() || env.manifest().is_some_and(|m| !m.is_empty()));
+}
+
+fn put(url: &str, body: &[u8]) {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), body).unwrap();
+    let out = Command::new("curl")
+        // --upload-file sends the bytes as they are (--data-binary would be
+        // a form post that moto's server parses away).
+        // Signed like the SDK's requests: moto denies anonymous access to
+        // objects it stored.
+        .args(["-s", "-w", "%{http_code}", "-o", "/dev/null"])
+        .args([
+            "--aws-sigv4",
+            "aws:amz:us-east-1:s3",
+            "--user",
+            "testing:testing",
+        ])
+        .arg("--upload-file")
+        .arg(file.path())
+        .arg(url)
+        .output()
+        .unwrap();
+    let code = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        code.starts_with('2'),
+        "PUT {url}: HTTP {code} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../tests/fixtures")
+        .join(name)
+}
+
+/// Uploads one delivery: the parts under the assembly folder and the
+/// period's manifest naming them (plus the assembly's own manifest copy,
+/// which must be ignored).
+fn deliver(moto: &Moto, assembly: &str, parts: &[(&str, &str)]) {
+    let period = "exports/daily/20240301-20240401";
+    let keys: Vec<String> = parts
+        .iter()
+        .map(|(name, _)| format!("{period}/{assembly}/{name}"))
+        .collect();
+    for ((_, text), key) in parts.iter().zip(&keys) {
+        put(&format!("{}/cur-bucket/{key}", moto.url), text.as_bytes());
+    }
+    let manifest = json!({
+        "assemblyId": assembly,
+        "reportKeys": keys,
+        "billingPeriod": {"start": "20240301T000000.000Z", "end": "20240401T000000.000Z"}
+    })
+    .to_string();
+    put(
+        &format!(
+            "{}/cur-bucket/{period}/{assembly}/daily-Manifest.json",
+            moto.url
+        ),
+        manifest.as_bytes(),
+    );
+    put(
+        &format!("{}/cur-bucket/{period}/daily-Manifest.json", moto.url),
+        manifest.as_bytes(),
+    );
+}
+
+#[test]
+fn cur_in_s3_latest_assembly_only_changed_objects_and_restatement() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(moto) = moto() else { return };
+    let env = Env::new();
+    let pull = |env: &Env, url: &str| {
+        env.burnrate(&["pull", "aws-cur", url, "--endpoint-url", &moto.url], true)
+    };
+    let created = Command::new("curl")
+        .args(["-sf", "-o", "/dev/null", "-X", "PUT"])
+        .args([
+            "--aws-sigv4",
+            "aws:amz:us-east-1:s3",
+            "--user",
+            "testing:testing",
+        ])
+        .arg(format!("{}/cur-bucket", moto.url))
+        .status()
+        .unwrap();
+    assert!(created.success());
+    let text = std::fs::read_to_string(fixture("aws_cur_legacy.csv")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let (head, first_half, second_half) = (lines[0], &lines[1..3], &lines[3..]);
+    let part = |rows: &[&str]| [&[head][..], rows].concat().join("\n");
+    deliver(
+        &moto,
+        "asm-1",
+        &[
+            ("daily-1.csv", &part(first_half)),
+            ("daily-2.csv", &part(second_half)),
+        ],
+    );
+
+    let out = ok(&pull(&env, "s3://cur-bucket/exports/daily"));
+    assert!(
+        out.contains("daily-Manifest.json: imported (3 downloaded, 0 unchanged)"),
+        "{out}"
+    );
+    let expected = 0.1844931507;
+    // (JSON output carries six decimals.)
+    assert!((env.total().0 - expected).abs() < 1e-6, "{}", env.total().0);
+
+    // Nothing changed: nothing downloaded, nothing imported.
+    let out = ok(&pull(&env, "s3://cur-bucket/exports/daily"));
+    assert!(
+        out.contains("unchanged (0 downloaded, 2 unchanged)"),
+        "{out}"
+    );
+
+    // Re-delivered with a corrected figure: the month is replaced.
+    let corrected = text.replacen(",0.096,m5.large hour", ",0.192,m5.large hour", 1);
+    assert_ne!(corrected, text);
+    let corrected_lines: Vec<&str> = corrected.lines().collect();
+    deliver(
+        &moto,
+        "asm-2",
+        &[("daily-1.csv", &part(&corrected_lines[1..]))],
+    );
+    let out = ok(&pull(&env, "s3://cur-bucket/exports/daily"));
+    assert!(out.contains("replacing the earlier delivery"), "{out}");
+    assert!(
+        (env.total().0 - (expected + 0.096)).abs() < 1e-6,
+        "{}",
+        env.total().0
+    );
+
+    // A bucket that does not exist: a clear error, nothing changes.
+    let before = env.manifest();
+    let out = pull(&env, "s3://no-such-bucket/exports");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("does not exist"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(env.manifest(), before);
 }

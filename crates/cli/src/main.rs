@@ -270,6 +270,19 @@ pub(crate) enum PullSource {
         #[arg(long)]
         refresh: bool,
     },
+    /// CUR / Data Exports delivered to S3: each billing period's latest
+    /// assembly, downloading only what changed.
+    AwsCur {
+        /// s3://bucket/prefix
+        url: String,
+        #[arg(long)]
+        profile: Option<String>,
+        /// The bucket's region (default us-east-1).
+        #[arg(long)]
+        region: Option<String>,
+        #[arg(long)]
+        endpoint_url: Option<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -472,6 +485,47 @@ fn run(cli: Cli) -> Result<ExitCode> {
             };
             let dataset = Dataset::open(&data_dir(cli.data_dir)?)?;
             pull_aws_ce(&dataset, &options, &mut out)
+        }
+        Command::Pull {
+            source:
+                PullSource::AwsCur {
+                    url,
+                    profile,
+                    region,
+                    endpoint_url,
+                },
+        } => {
+            let options = burnrate_cloud::aws_cur::Options {
+                url,
+                profile,
+                region,
+                endpoint_url,
+            };
+            let dir = data_dir(cli.data_dir)?;
+            let dataset = Dataset::open(&dir)?;
+            let runtime = tokio::runtime::Builder::new_multi_thread()
+                .worker_threads(1)
+                .enable_all()
+                .build()
+                .context("starting the network runtime")?;
+            let cache = dir.join("cache").join("s3");
+            let fetched = runtime.block_on(burnrate_cloud::aws_cur::fetch(&options, &cache))?;
+            let pulls = burnrate_cloud::aws_cur::land(&dataset, fetched, chrono::Utc::now())?;
+            for pull in &pulls {
+                let what = match &pull.outcome {
+                    ImportOutcome::Imported { replaced, .. } if !replaced.is_empty() => {
+                        "imported, replacing the earlier delivery"
+                    }
+                    ImportOutcome::Imported { .. } => "imported",
+                    _ => "unchanged",
+                };
+                writeln!(
+                    out,
+                    "{}: {what} ({} downloaded, {} unchanged)",
+                    pull.manifest_key, pull.downloaded, pull.unchanged
+                )?;
+            }
+            Ok(ExitCode::SUCCESS)
         }
         Command::Metrics {
             action: MetricsAction::Import { paths },

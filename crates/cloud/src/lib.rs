@@ -4,11 +4,13 @@
 //! atomically), so every guarantee of an import holds for a pull.
 //!
 //! - [`aws_ce`]: AWS Cost Explorer `GetCostAndUsage`, daily.
+//! - [`aws_cur`]: CUR / Data Exports deliveries in S3.
 //!
 //! Credentials come only from each provider's standard chain; nothing here
 //! stores or logs a secret.
 
 pub mod aws_ce;
+pub mod aws_cur;
 
 /// What a pull did.
 #[derive(Debug, Clone)]
