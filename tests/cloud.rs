@@ -512,3 +512,67 @@ fn cur_in_s3_latest_assembly_only_changed_objects_and_restatement() {
     );
     assert_eq!(env.manifest(), before);
 }
+
+#[test]
+fn pull_all_runs_every_saved_connection() {
+    let _serial = SERIAL.lock().unwrap_or_else(|e| e.into_inner());
+    let Some(moto) = moto() else { return };
+    let env = Env::new();
+    let today = chrono::Utc::now().date_naive().to_string();
+    seed(
+        &moto,
+        &[page(
+            &[(today.as_str(), &[("AWS Lambda", "111111111111", 4.0)])],
+            None,
+        )],
+    );
+    std::fs::write(
+        env.dir.path().join("config.toml"),
+        format!(
+            r#"
+[[connections]]
+name = "ce"
+kind = "aws-ce"
+billing_account = "999999999999"
+endpoint_url = "{url}"
+
+[[connections]]
+name = "missing-bucket"
+kind = "aws-cur"
+url = "s3://no-such-bucket/cur"
+endpoint_url = "{url}"
+"#,
+            url = moto.url
+        ),
+    )
+    .unwrap();
+    let out = env.burnrate(&["pull", "--all"], true);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "one connection failed: {text}");
+    assert!(
+        text.contains("== ce (aws-ce)") && text.contains("pulled 1 rows"),
+        "{text}"
+    );
+    assert!(
+        text.contains("missing-bucket: FAILED") && text.contains("does not exist"),
+        "{text}"
+    );
+    assert!(
+        (env.total().0 - 4.0).abs() < 1e-6,
+        "the working connection landed"
+    );
+    // A schedule can pull before it exports.
+    let mut config = std::fs::read_to_string(env.dir.path().join("config.toml")).unwrap();
+    config.push_str(&format!(
+        "\n[[schedules]]\nname = \"daily\"\nreports = [\"cost_by_account\"]\ncron = \"0 6 * * *\"\nwindow = \"all\"\noutput_dir = \"{}\"\npull = true\n",
+        env.dir.path().join("out").display()
+    ));
+    std::fs::write(env.dir.path().join("config.toml"), config).unwrap();
+    let out = env.burnrate(&["schedule", "run", "daily"], true);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("FAILED") && text.contains("pull:") && text.contains("missing-bucket"),
+        "{text}"
+    );
+    assert!(text.contains("wrote"), "the report still ran: {text}");
+}

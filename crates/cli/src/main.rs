@@ -4,6 +4,7 @@
 
 mod analysis;
 mod output;
+mod pulls;
 mod schedules;
 
 use std::io::{IsTerminal, Write};
@@ -198,8 +199,11 @@ pub(crate) enum Command {
     },
     /// Pull billing data from a cloud API into the dataset.
     Pull {
+        /// Pull every connection in the config file.
+        #[arg(long)]
+        all: bool,
         #[command(subcommand)]
-        source: PullSource,
+        source: Option<pulls::PullSource>,
     },
     /// Utilization metrics for rightsizing.
     Metrics {
@@ -240,48 +244,6 @@ pub(crate) enum Command {
     Dev {
         #[command(subcommand)]
         action: DevAction,
-    },
-}
-
-#[derive(Subcommand)]
-pub(crate) enum PullSource {
-    /// AWS Cost Explorer GetCostAndUsage, daily, by service and linked
-    /// account (or a tag). Whole months; final months are not re-requested.
-    AwsCe {
-        /// First day included (YYYY-MM-DD).
-        #[arg(long)]
-        from: NaiveDate,
-        /// First day excluded (YYYY-MM-DD).
-        #[arg(long)]
-        to: NaiveDate,
-        /// AWS shared-config profile (default: the standard chain).
-        #[arg(long)]
-        profile: Option<String>,
-        /// The payer (management) account id the data belongs to.
-        #[arg(long, default_value = "aws-ce")]
-        billing_account: String,
-        /// `account` (LINKED_ACCOUNT, default) or `tag:KEY`.
-        #[arg(long, default_value = "account")]
-        group_by: String,
-        /// A compatible or local endpoint (e.g. a moto server).
-        #[arg(long)]
-        endpoint_url: Option<String>,
-        /// Re-pull months already pulled after they ended (AWS corrected them).
-        #[arg(long)]
-        refresh: bool,
-    },
-    /// CUR / Data Exports delivered to S3: each billing period's latest
-    /// assembly, downloading only what changed.
-    AwsCur {
-        /// s3://bucket/prefix
-        url: String,
-        #[arg(long)]
-        profile: Option<String>,
-        /// The bucket's region (default us-east-1).
-        #[arg(long)]
-        region: Option<String>,
-        #[arg(long)]
-        endpoint_url: Option<String>,
     },
 }
 
@@ -354,7 +316,7 @@ fn config_path(option: Option<PathBuf>) -> Result<(PathBuf, bool)> {
     }
 }
 
-fn load_config(option: Option<PathBuf>) -> Result<Config> {
+pub(crate) fn load_config(option: Option<PathBuf>) -> Result<Config> {
     let (path, required) = config_path(option)?;
     Ok(Config::load(&path, required)?)
 }
@@ -453,79 +415,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             write_frame(&mut out, &df, format)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Pull {
-            source:
-                PullSource::AwsCe {
-                    from,
-                    to,
-                    profile,
-                    billing_account,
-                    group_by,
-                    endpoint_url,
-                    refresh,
-                },
-        } => {
-            let tag = match group_by.as_str() {
-                "account" => None,
-                other => match other.strip_prefix("tag:") {
-                    Some(key) if !key.is_empty() => Some(key.to_string()),
-                    _ => anyhow::bail!(burnrate_core::Error::Usage(format!(
-                        "--group-by {other:?}: use account or tag:KEY"
-                    ))),
-                },
-            };
-            let options = burnrate_cloud::aws_ce::Options {
-                billing_account,
-                from,
-                to,
-                profile,
-                tag,
-                endpoint_url,
-                refresh,
-            };
-            let dataset = Dataset::open(&data_dir(cli.data_dir)?)?;
-            pull_aws_ce(&dataset, &options, &mut out)
-        }
-        Command::Pull {
-            source:
-                PullSource::AwsCur {
-                    url,
-                    profile,
-                    region,
-                    endpoint_url,
-                },
-        } => {
-            let options = burnrate_cloud::aws_cur::Options {
-                url,
-                profile,
-                region,
-                endpoint_url,
-            };
+        Command::Pull { all, source } => {
             let dir = data_dir(cli.data_dir)?;
-            let dataset = Dataset::open(&dir)?;
-            let runtime = tokio::runtime::Builder::new_multi_thread()
-                .worker_threads(1)
-                .enable_all()
-                .build()
-                .context("starting the network runtime")?;
-            let cache = dir.join("cache").join("s3");
-            let fetched = runtime.block_on(burnrate_cloud::aws_cur::fetch(&options, &cache))?;
-            let pulls = burnrate_cloud::aws_cur::land(&dataset, fetched, chrono::Utc::now())?;
-            for pull in &pulls {
-                let what = match &pull.outcome {
-                    ImportOutcome::Imported { replaced, .. } if !replaced.is_empty() => {
-                        "imported, replacing the earlier delivery"
-                    }
-                    ImportOutcome::Imported { .. } => "imported",
-                    _ => "unchanged",
-                };
-                writeln!(
-                    out,
-                    "{}: {what} ({} downloaded, {} unchanged)",
-                    pull.manifest_key, pull.downloaded, pull.unchanged
-                )?;
-            }
-            Ok(ExitCode::SUCCESS)
+            pulls::run(all, source, &dir, cli.config, &mut out)
         }
         Command::Metrics {
             action: MetricsAction::Import { paths },
@@ -588,57 +480,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
-}
-
-/// Plans, fetches (async, on a runtime of its own) and lands a Cost
-/// Explorer pull, saying how many billed requests it makes first.
-fn pull_aws_ce(
-    dataset: &Dataset,
-    options: &burnrate_cloud::aws_ce::Options,
-    out: &mut dyn Write,
-) -> Result<ExitCode> {
-    use burnrate_cloud::aws_ce;
-    let now = chrono::Utc::now();
-    let plan = aws_ce::plan(dataset, options, now)?;
-    for month in &plan.skipped_final {
-        writeln!(
-            out,
-            "{}: already pulled and final, not requested",
-            month.format("%Y-%m")
-        )?;
-    }
-    let Some((from, to)) = plan.range else {
-        writeln!(out, "nothing to pull")?;
-        return Ok(ExitCode::SUCCESS);
-    };
-    eprintln!(
-        "Cost Explorer: {} request(s) for {from}..{to} (plus one per extra page; AWS bills $0.01 each)",
-        plan.requests()
-    );
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .context("starting the network runtime")?;
-    let (rows, requests) = runtime.block_on(aws_ce::fetch(options, from, to))?;
-    let summary = aws_ce::land(dataset, options, &plan, &rows, requests, now)?;
-    writeln!(
-        out,
-        "pulled {} rows in {} request(s) for {}",
-        summary.rows,
-        summary.requests,
-        summary.months.join(", ")
-    )?;
-    for (month, outcome) in summary.months.iter().zip(&summary.outcomes) {
-        match outcome {
-            ImportOutcome::Imported { replaced, .. } if !replaced.is_empty() => {
-                writeln!(out, "{month}: imported, replacing the earlier pull")?
-            }
-            ImportOutcome::Imported { .. } => writeln!(out, "{month}: imported")?,
-            _ => writeln!(out, "{month}: unchanged since the last pull")?,
-        }
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// Runs `f` over the dataset, or over the given files staged in a temporary

@@ -53,6 +53,9 @@ pub enum ScheduleAction {
         /// Keep only this many past files per report.
         #[arg(long)]
         keep: Option<usize>,
+        /// Pull every configured connection before running the reports.
+        #[arg(long)]
+        pull: bool,
     },
     /// Remove a schedule from the config file.
     Remove { name: String },
@@ -118,6 +121,7 @@ pub fn run(
             file_name,
             chart,
             keep,
+            pull,
         } => {
             let schedule = ScheduleConfig {
                 name,
@@ -129,6 +133,7 @@ pub fn run(
                 file_name,
                 chart,
                 keep,
+                pull,
                 created: Some(Utc::now()),
             };
             schedule.validate().map_err(Error::Usage)?;
@@ -247,20 +252,44 @@ fn run_one(
     due: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> RunRecord {
+    // Pull first when asked; a failed pull is recorded, and the reports
+    // still run on the data there is.
+    let mut pull_failures = Vec::new();
+    if schedule.pull {
+        let mut log = Vec::new();
+        match crate::pulls::pull_all(config, data_dir, &mut log) {
+            Ok(0) => {}
+            Ok(_) => pull_failures.push((
+                "pull".to_string(),
+                String::from_utf8_lossy(&log)
+                    .lines()
+                    .filter(|l| l.contains("FAILED"))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )),
+            Err(e) => pull_failures.push(("pull".to_string(), format!("{e:#}"))),
+        }
+    }
     let library = Library::load(&config.reports_dir());
     let billing = || -> burnrate_core::Result<LazyFrame> {
         let dataset = Dataset::open(data_dir)?;
         let frame = dataset.snapshot()?.scan()?;
         Ok(burnrate_core::rules::billing(frame, config)?.frame)
     };
-    schedule::run(
+    let mut record = schedule::run(
         schedule,
         due,
         now,
         &library,
         &config.resolve(&schedule.output_dir),
         &billing,
-    )
+    );
+    if !pull_failures.is_empty() {
+        record.ok = false;
+        pull_failures.extend(record.failures);
+        record.failures = pull_failures;
+    }
+    record
 }
 
 fn run_due(

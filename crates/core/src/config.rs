@@ -30,9 +30,40 @@ pub struct Config {
     /// Folder of user reports (`.sql`); default `reports/` beside the file.
     pub reports_dir: Option<PathBuf>,
     pub schedules: Vec<crate::schedule::ScheduleConfig>,
+    /// Named cloud connections (`[[connections]]`) for `burnrate pull
+    /// --all`. No secrets: credentials come from each provider's chain.
+    pub connections: Vec<Connection>,
     /// The folder relative paths are resolved against (not in the file).
     #[serde(skip)]
     pub base_dir: PathBuf,
+}
+
+/// A saved cloud connection. Which fields apply depends on `kind`.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Connection {
+    pub name: String,
+    /// `aws-ce` (Cost Explorer) or `aws-cur` (CUR deliveries in S3).
+    pub kind: String,
+    /// aws-ce: the payer account the data belongs to.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub billing_account: Option<String>,
+    /// aws-ce: whole months to pull back from the current one (default 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub months: Option<u32>,
+    /// aws-ce: `account` (default) or `tag:KEY`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group_by: Option<String>,
+    /// aws-cur: `s3://bucket/prefix`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<String>,
+    /// An AWS shared-config profile (no secrets are stored here).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profile: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub endpoint_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
@@ -237,6 +268,27 @@ impl Config {
         }
         for schedule in &self.schedules {
             schedule.validate().or_else(bad)?;
+        }
+        for connection in &self.connections {
+            let what = format!("connection {:?}", connection.name);
+            match connection.kind.as_str() {
+                "aws-ce" if connection.billing_account.is_none() => {
+                    return bad(format!(
+                        "{what}: aws-ce needs billing_account (the payer account id)"
+                    ));
+                }
+                "aws-cur" if connection.url.is_none() => {
+                    return bad(format!(
+                        "{what}: aws-cur needs url = \"s3://bucket/prefix\""
+                    ));
+                }
+                "aws-ce" | "aws-cur" => {}
+                other => {
+                    return bad(format!(
+                        "{what}: unknown kind {other:?} (aws-ce or aws-cur)"
+                    ));
+                }
+            }
         }
         Ok(())
     }

@@ -44,6 +44,9 @@ pub struct ScheduleConfig {
     /// Keep only this many past files per report.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub keep: Option<usize>,
+    /// Pull every configured connection before running the reports.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub pull: bool,
     /// Fire times before this are never due (set by `schedule add`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<DateTime<Utc>>,
@@ -408,6 +411,7 @@ mod tests {
             file_name: default_file_name(),
             chart: None,
             keep: None,
+            pull: false,
             created: None,
         }
     }
