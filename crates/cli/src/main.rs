@@ -349,19 +349,6 @@ fn run(cli: Cli) -> Result<ExitCode> {
         config: &config,
     };
     match cli.command {
-        Command::Trend { .. }
-        | Command::Movers { .. }
-        | Command::Forecast { .. }
-        | Command::Anomalies { .. }
-        | Command::Untagged { .. }
-        | Command::Allocate { .. }
-        | Command::Recommend { .. }
-        | Command::Commitments { .. }
-        | Command::Reports { .. }
-        | Command::Report { .. } => return analysis.run(cli.command, &mut out),
-        _ => {}
-    }
-    match cli.command {
         Command::Import { paths, format } => {
             let dataset = Dataset::open(&data_dir(cli.data_dir)?)?;
             import(&dataset, &paths, format, &mut out)
@@ -459,7 +446,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             writeln!(out, "try: burnrate summary --by provider,service")?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Trend { .. }
+        command @ (Command::Trend { .. }
         | Command::Movers { .. }
         | Command::Forecast { .. }
         | Command::Anomalies { .. }
@@ -468,8 +455,8 @@ fn run(cli: Cli) -> Result<ExitCode> {
         | Command::Recommend { .. }
         | Command::Commitments { .. }
         | Command::Reports { .. }
-        | Command::Report { .. }
-        | Command::Schedule { .. } => unreachable!("dispatched above"),
+        | Command::Report { .. }) => analysis.run(command, &mut out),
+        Command::Schedule { .. } => unreachable!("dispatched above"),
         Command::Dev {
             action: DevAction::GenCur { rows, out: path },
         } => {
