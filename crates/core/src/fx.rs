@@ -28,26 +28,12 @@ impl FxTable {
             .trim(csv::Trim::All)
             .from_path(path)
             .map_err(|e| Error::bad_input(path, format!("cannot read the FX table: {e}")))?;
-        let headers: Vec<String> = reader
-            .headers()
-            .map_err(|e| Error::bad_input(path, e.to_string()))?
-            .iter()
-            .map(|h| h.to_lowercase())
-            .collect();
-        let position = |name: &str| {
-            headers.iter().position(|h| h == name).ok_or_else(|| {
-                Error::bad_input(
-                    path,
-                    format!("the FX table needs columns date, from, to, rate; {name} is missing"),
-                )
-            })
-        };
-        let (date_at, from_at, to_at, rate_at) = (
-            position("date")?,
-            position("from")?,
-            position("to")?,
-            position("rate")?,
-        );
+        let [date_at, from_at, to_at, rate_at] = crate::error::column_positions(
+            path,
+            &mut reader,
+            "the FX table",
+            ["date", "from", "to", "rate"],
+        )?;
         let mut rates: BTreeMap<(String, String), BTreeMap<NaiveDate, f64>> = BTreeMap::new();
         for (index, record) in reader.records().enumerate() {
             let row = index as u64 + 1;

@@ -91,29 +91,12 @@ fn simple_csv(path: &Path, text: &str) -> Result<Vec<Point>> {
     let mut reader = csv::ReaderBuilder::new()
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| Error::bad_input(path, e.to_string()))?
-        .iter()
-        .map(|h| h.to_lowercase())
-        .collect();
-    let at = |name: &str| {
-        headers.iter().position(|h| h == name).ok_or_else(|| {
-            Error::bad_input(
-                path,
-                format!(
-                    "a metrics CSV needs columns resource_id, timestamp, metric, value ({name} is missing; it has {})",
-                    headers.join(", ")
-                ),
-            )
-        })
-    };
-    let (resource_at, time_at, metric_at, value_at) = (
-        at("resource_id")?,
-        at("timestamp")?,
-        at("metric")?,
-        at("value")?,
-    );
+    let [resource_at, time_at, metric_at, value_at] = crate::error::column_positions(
+        path,
+        &mut reader,
+        "a metrics CSV",
+        ["resource_id", "timestamp", "metric", "value"],
+    )?;
     let mut points = Vec::new();
     for (index, record) in reader.records().enumerate() {
         let row = index as u64 + 1;
