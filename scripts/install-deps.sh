@@ -48,3 +48,15 @@ if ! command -v moto_server >/dev/null 2>&1; then
   python3 -m pip install --quiet 'moto[server]' 2>/dev/null \
     || python3 -m pip install --quiet --user --break-system-packages 'moto[server]'
 fi
+
+# Azurite (Microsoft's Blob storage emulator) for the Azure export tests.
+if ! command -v azurite-blob >/dev/null 2>&1; then
+  command -v npm >/dev/null 2>&1 || {
+    SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+    $SUDO apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq nodejs npm
+  }
+  echo "installing Azurite (npm)"
+  SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
+  $SUDO npm install -g --silent azurite
+fi

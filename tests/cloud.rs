@@ -576,3 +576,184 @@ endpoint_url = "{url}"
     );
     assert!(text.contains("wrote"), "the report still ran: {text}");
 }
+
+/// Azurite's well-known development account.
+const AZURITE_ACCOUNT: &str = "devstoreaccount1";
+const AZURITE_KEY: &str =
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+struct Azurite {
+    child: Child,
+    url: String,
+}
+
+impl Drop for Azurite {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn azurite() -> Option<Azurite> {
+    let port = free_port();
+    let child = match Command::new("azurite-blob")
+        .args(["--blobHost", "127.0.0.1", "--blobPort", &port.to_string()])
+        .args(["--inMemoryPersistence", "--skipApiVersionCheck", "--silent"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(e) => {
+            assert!(
+                !std::env::var("CI").is_ok_and(|v| v == "true"),
+                "azurite-blob is required in CI: {e}"
+            );
+            eprintln!("azurite-blob not found ({e}); skipped (npm install -g azurite)");
+            return None;
+        }
+    };
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Some(Azurite { child, url });
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    panic!("azurite did not start on {url}");
+}
+
+/// Uploads blobs (name, bytes) into the container, creating it first.
+fn upload(azurite: &Azurite, container: &str, blobs: &[(&str, String)], create: bool) {
+    use azure_storage::{CloudLocation, StorageCredentials};
+    use azure_storage_blobs::prelude::ClientBuilder;
+    let client = ClientBuilder::with_location(
+        CloudLocation::Custom {
+            account: AZURITE_ACCOUNT.into(),
+            uri: format!("{}/{AZURITE_ACCOUNT}", azurite.url),
+        },
+        StorageCredentials::access_key(AZURITE_ACCOUNT, AZURITE_KEY.to_string()),
+    )
+    .container_client(container);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        if create {
+            client.create().await.unwrap();
+        }
+        for (name, body) in blobs {
+            client
+                .blob_client(name.to_string())
+                .put_block_blob(body.clone().into_bytes())
+                .await
+                .unwrap();
+            // Distinct modification times, so "the newest run" is defined.
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    });
+}
+
+#[test]
+fn azure_exports_in_blob_storage() {
+    let Some(azurite) = azurite() else { return };
+    let env = Env::new();
+    let url = format!("{}/{AZURITE_ACCOUNT}/exports/cost/daily", azurite.url);
+    let pull = |key: bool| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_burnrate"));
+        command
+            .args(["pull", "azure-export", &url])
+            .env("BURNRATE_DATA_DIR", env.data())
+            .env("BURNRATE_CONFIG", env.dir.path().join("config.toml"))
+            .env_remove("AZURE_STORAGE_KEY")
+            .env_remove("AZURE_STORAGE_SAS_TOKEN");
+        if key {
+            command.env("AZURE_STORAGE_KEY", AZURITE_KEY);
+        }
+        command.output().unwrap()
+    };
+    let text = std::fs::read_to_string(fixture("azure_ea.csv")).unwrap();
+    let lines: Vec<&str> = text.lines().collect();
+    let part = |rows: &[&str]| [&[lines[0]][..], rows].concat().join("\n") + "\n";
+    let period = "cost/daily/20230901-20230930";
+    // A partitioned run in two parts, with its manifest.
+    upload(
+        &azurite,
+        "exports",
+        &[
+            (&format!("{period}/run-1/part_1.csv"), part(&lines[1..3])),
+            (&format!("{period}/run-1/part_2.csv"), part(&lines[3..])),
+            (
+                &format!("{period}/run-1/manifest.json"),
+                "{\"blobs\": []}".into(),
+            ),
+        ],
+        true,
+    );
+    let out = ok(&pull(true));
+    assert!(
+        out.contains("20230901-20230930: imported (2 downloaded, 0 unchanged)"),
+        "{out}"
+    );
+    let imported = env.total().0;
+    let whole = Command::new(env!("CARGO_BIN_EXE_burnrate"))
+        .args([
+            "summary",
+            "--by",
+            "provider",
+            "--format",
+            "json",
+            "--files",
+            fixture("azure_ea.csv").to_str().unwrap(),
+        ])
+        .env("BURNRATE_CONFIG", env.dir.path().join("config.toml"))
+        .output()
+        .unwrap();
+    let rows: Vec<Value> = serde_json::from_slice(&whole.stdout).unwrap();
+    let expected: f64 = rows
+        .iter()
+        .map(|r| r["billed_cost"].as_f64().unwrap())
+        .sum();
+    assert!(
+        (imported - expected).abs() < 1e-6,
+        "the two parts make the whole file: {imported} vs {expected}"
+    );
+
+    // Nothing new: nothing downloaded.
+    let out = ok(&pull(true));
+    assert!(
+        out.contains("unchanged (0 downloaded, 2 unchanged)"),
+        "{out}"
+    );
+
+    // A newer run with corrected figures replaces the period.
+    let corrected = part(&lines[1..]).replacen(",2.304,", ",4.608,", 1);
+    upload(
+        &azurite,
+        "exports",
+        &[
+            (&format!("{period}/run-2/part_1.csv"), corrected),
+            (
+                &format!("{period}/run-2/manifest.json"),
+                "{\"blobs\": []}".into(),
+            ),
+        ],
+        false,
+    );
+    let out = ok(&pull(true));
+    assert!(out.contains("replacing the earlier run"), "{out}");
+    assert!(
+        (env.total().0 - (expected + 2.304)).abs() < 1e-6,
+        "{}",
+        env.total().0
+    );
+
+    // No key: says which variables to set; nothing changes.
+    let before = env.manifest();
+    let out = pull(false);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("AZURE_STORAGE_KEY"));
+    assert_eq!(env.manifest(), before);
+}

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use burnrate_cloud::{aws_ce, aws_cur};
+use burnrate_cloud::{aws_ce, aws_cur, azure_export};
 use burnrate_core::config::{Config, Connection};
 use burnrate_core::store::{Dataset, ImportOutcome};
 use chrono::{Datelike, NaiveDate};
@@ -43,6 +43,13 @@ pub enum PullSource {
     },
     /// CUR / Data Exports delivered to S3: each billing period's latest
     /// assembly, downloading only what changed.
+    /// Azure Cost Management exports in Blob storage: each period's latest
+    /// run. Credentials: AZURE_STORAGE_KEY or AZURE_STORAGE_SAS_TOKEN.
+    AzureExport {
+        /// https://ACCOUNT.blob.core.windows.net/CONTAINER/PATH (or
+        /// http://HOST:PORT/ACCOUNT/CONTAINER/PATH for Azurite).
+        url: String,
+    },
     AwsCur {
         /// s3://bucket/prefix
         url: String,
@@ -95,6 +102,9 @@ pub fn run(
                         refresh,
                     };
                     pull_ce(&dataset, &options, out)?;
+                }
+                PullSource::AzureExport { url } => {
+                    pull_azure_export(&dataset, data_dir, &url, out)?
                 }
                 PullSource::AwsCur {
                     url,
@@ -207,6 +217,32 @@ fn pull_cur(
     Ok(())
 }
 
+/// Mirrors each period's latest export run and imports it.
+fn pull_azure_export(
+    dataset: &Dataset,
+    data_dir: &Path,
+    url: &str,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let cache = data_dir.join("cache").join("azure");
+    let fetched = runtime()?.block_on(azure_export::fetch(url, &cache))?;
+    for (run, outcome) in azure_export::land(dataset, fetched, chrono::Utc::now())? {
+        let what = match &outcome {
+            ImportOutcome::Imported { replaced, .. } if !replaced.is_empty() => {
+                "imported, replacing the earlier run"
+            }
+            ImportOutcome::Imported { .. } => "imported",
+            _ => "unchanged",
+        };
+        writeln!(
+            out,
+            "{}: {what} ({} downloaded, {} unchanged)",
+            run.period, run.downloaded, run.unchanged
+        )?;
+    }
+    Ok(())
+}
+
 /// Pulls one saved connection.
 fn pull_connection(
     dataset: &Dataset,
@@ -234,6 +270,12 @@ fn pull_connection(
             };
             pull_ce(dataset, &options, out)
         }
+        "azure-export" => pull_azure_export(
+            dataset,
+            data_dir,
+            connection.url.as_deref().unwrap_or_default(),
+            out,
+        ),
         "aws-cur" => {
             let options = aws_cur::Options {
                 url: connection.url.clone().unwrap_or_default(),

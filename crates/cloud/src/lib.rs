@@ -5,12 +5,14 @@
 //!
 //! - [`aws_ce`]: AWS Cost Explorer `GetCostAndUsage`, daily.
 //! - [`aws_cur`]: CUR / Data Exports deliveries in S3.
+//! - [`azure_export`]: Cost Management exports in Blob storage.
 //!
 //! Credentials come only from each provider's standard chain; nothing here
 //! stores or logs a secret.
 
 pub mod aws_ce;
 pub mod aws_cur;
+pub mod azure_export;
 
 /// What a pull did.
 #[derive(Debug, Clone)]

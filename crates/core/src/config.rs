@@ -43,7 +43,8 @@ pub struct Config {
 #[serde(deny_unknown_fields)]
 pub struct Connection {
     pub name: String,
-    /// `aws-ce` (Cost Explorer) or `aws-cur` (CUR deliveries in S3).
+    /// `aws-ce` (Cost Explorer), `aws-cur` (CUR deliveries in S3) or
+    /// `azure-export` (Cost Management exports in Blob storage).
     pub kind: String,
     /// aws-ce: the payer account the data belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -54,7 +55,7 @@ pub struct Connection {
     /// aws-ce: `account` (default) or `tag:KEY`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_by: Option<String>,
-    /// aws-cur: `s3://bucket/prefix`.
+    /// aws-cur: `s3://bucket/prefix`; azure-export: the container URL and path.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
