@@ -608,12 +608,19 @@ fn write_azure_month(mut out: impl Write, year: i32, month: u32) -> std::io::Res
             r#"{"team": "web", "env": "prod"}"#,
         ),
     ];
+    // Day-to-day noise on usage (not on VM hours), seeded per month so the
+    // demo stays deterministic.
+    let mut rng = Rng::new(0xA2_0000 + (year as u64) * 100 + month as u64);
     for day in days().filter(|d| d.year() == year && d.month() == month) {
         for (sub, rg, name, kind, category, subcategory, meter, product, unit, qty, price, tags) in
             resources
         {
-            // Usage grows; a VM's hours cannot (a day has 24).
-            let scale = if unit == "1 Hour" { 1.0 } else { growth(day) };
+            // Usage grows and varies; a VM's hours cannot (a day has 24).
+            let scale = if unit == "1 Hour" {
+                1.0
+            } else {
+                growth(day) * (0.94 + 0.12 * rng.unit())
+            };
             let quantity = (qty * scale * 1_000_000.0).round() / 1_000_000.0;
             let cost = (quantity * price * 1e8).round() / 1e8;
             let (sub_id, sub_name) = subs[sub];
