@@ -9,8 +9,8 @@
 //! payer, given by the user: Cost Explorer does not return it), the service
 //! "Tax" as ChargeCategory Tax, everything else Usage.
 //!
-//! Incremental: the dataset replaces whole (account, month) slices, so a
-//! pull always fetches whole months. A month already pulled more than
+//! Incremental: a pull replaces whole billing-account months, so it always
+//! fetches whole months. A month already pulled more than
 //! `FINAL_AFTER_DAYS` days after it ended is final and is not requested
 //! again; the current month and a recently ended one are re-pulled and
 //! replace what was there. All months of one pull go in one request (plus
@@ -25,7 +25,7 @@ use aws_sdk_costexplorer::types::{
 use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
 
 use crate::{PullError, PullSummary};
-use burnrate_core::store::Dataset;
+use burnrate_core::store::{Dataset, Replace};
 
 /// Days after a month's end before its Cost Explorer figures count as final.
 pub const FINAL_AFTER_DAYS: i64 = 3;
@@ -450,43 +450,13 @@ pub fn land(
         .prefix("aws-ce-")
         .tempdir_in(dataset.temp_dir())
         .map_err(|e| PullError::Core(burnrate_core::Error::io("creating a staging folder", e)))?;
-    let existing = dataset.snapshot()?.manifest.sources;
     for month in &plan.months {
-        let mut in_month: Vec<&CostRow> = rows
+        let in_month: Vec<&CostRow> = rows
             .iter()
             .filter(|r| month_start(r.day) == *month)
             .filter(|r| r.unblended != 0.0 || r.amortized != 0.0 || r.usage_quantity != 0.0)
             .collect();
-        // The dataset replaces (billing account, sub-account, month) slices.
-        // A pull is the whole month of the billing account, so an account
-        // that had cost in an earlier pull and has none now gets a zero row:
-        // its old slice is replaced, not left behind.
-        let period = month.format("%Y-%m").to_string();
-        let gone: std::collections::BTreeSet<String> = existing
-            .iter()
-            .flat_map(|source| &source.slices)
-            .filter(|slice| {
-                slice.provider == "AWS"
-                    && slice.billing_account == options.billing_account
-                    && slice.period == period
-                    && !in_month.iter().any(|r| r.account == slice.sub_account)
-            })
-            .map(|slice| slice.sub_account.clone())
-            .collect();
-        let zero_rows: Vec<CostRow> = gone
-            .into_iter()
-            .map(|account| CostRow {
-                day: *month,
-                service: "(no cost this month)".into(),
-                account,
-                tag_value: None,
-                unblended: 0.0,
-                amortized: 0.0,
-                usage_quantity: 0.0,
-                currency: "USD".into(),
-            })
-            .collect();
-        in_month.extend(zero_rows.iter());
+
         let path = staging
             .path()
             .join(staged_name(&options.billing_account, *month));
@@ -497,7 +467,13 @@ pub fn land(
             *month,
             &in_month,
         )?;
-        summary.outcomes.push(dataset.import(&path, now)?);
+        // A pull is the whole month of the billing account: an account with
+        // no cost in it any more loses its earlier figures.
+        summary.outcomes.push(dataset.import_replacing(
+            &path,
+            now,
+            Replace::BillingAccountMonths,
+        )?);
     }
     Ok(summary)
 }

@@ -254,6 +254,17 @@ impl Dataset {
     /// Imports one input: a billing file, or a CUR manifest with its parts.
     /// The dataset is changed only if every part stages and reconciles.
     pub fn import(&self, input: &Path, now: DateTime<Utc>) -> Result<ImportOutcome> {
+        self.import_replacing(input, now, Replace::Slices)
+    }
+
+    /// [`Dataset::import`] with a wider replacement unit, for sources that
+    /// are known to hold whole billing-account months (a cloud API pull).
+    pub fn import_replacing(
+        &self,
+        input: &Path,
+        now: DateTime<Utc>,
+        scope: Replace,
+    ) -> Result<ImportOutcome> {
         let parts = if cur_manifest::is_manifest(input) {
             cur_manifest::parts(input)?.1
         } else {
@@ -311,15 +322,18 @@ impl Dataset {
         let slices = merge_slices(reports.iter().flat_map(|r| r.slices.iter().cloned()));
         let rows = slices.iter().map(|s| s.rows).sum();
 
-        let new_keys: BTreeSet<_> = slices.iter().map(Slice::key).collect();
+        let new_keys: BTreeSet<_> = slices.iter().map(|s| scope.key(s)).collect();
         let mut replaced = Vec::new();
         let mut kept = Vec::new();
         for mut source in std::mem::take(&mut manifest.sources) {
-            let overlapping = source
+            // The full keys of this source's slices that the import replaces.
+            let gone: BTreeSet<_> = source
                 .slices
                 .iter()
-                .filter(|s| new_keys.contains(&s.key()))
-                .count();
+                .filter(|s| new_keys.contains(&scope.key(s)))
+                .map(Slice::key)
+                .collect();
+            let overlapping = gone.len();
             if overlapping == 0 {
                 kept.push(source);
                 continue;
@@ -337,7 +351,7 @@ impl Dataset {
                     .is_in(
                         lit(Series::new(
                             "keys".into(),
-                            new_keys.iter().map(key_string).collect::<Vec<_>>(),
+                            gone.iter().map(key_string).collect::<Vec<_>>(),
                         ))
                         .implode(false),
                         false,
@@ -345,7 +359,7 @@ impl Dataset {
                     .not(),
             );
             write_parquet(remaining, &rewritten_abs)?;
-            source.slices.retain(|s| !new_keys.contains(&s.key()));
+            source.slices.retain(|s| !gone.contains(&s.key()));
             source.rows = source.slices.iter().map(|s| s.rows).sum();
             source.file = rewritten_rel;
             kept.push(source);
@@ -410,6 +424,29 @@ impl Dataset {
 
 /// A slice key as one string, laid out like [`slice_key_expr`]: the period
 /// as its number (`202403`), so rows need no date formatting.
+/// What an import replaces of the data already there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replace {
+    /// Each (provider, billing account, sub-account, month) it contains: a
+    /// file may hold some sub-accounts only (an Azure export per
+    /// subscription).
+    Slices,
+    /// Each (provider, billing account, month) it contains, whatever the
+    /// sub-accounts: an account with no cost in the new data loses its old
+    /// figures.
+    BillingAccountMonths,
+}
+
+impl Replace {
+    fn key(self, slice: &Slice) -> (String, String, String, String) {
+        let mut key = slice.key();
+        if self == Replace::BillingAccountMonths {
+            key.2 = String::new();
+        }
+        key
+    }
+}
+
 fn key_string(key: &(String, String, String, String)) -> String {
     format!(
         "{}\u{1f}{}\u{1f}{}\u{1f}{}",
