@@ -9,6 +9,7 @@
 //! the earlier one, an unchanged one changes nothing, and a failed download
 //! stops before the import, leaving the dataset as it was.
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use aws_sdk_s3::primitives::ByteStream;
@@ -193,14 +194,15 @@ async fn mirror(
         .send()
         .await
         .map_err(|e| explain(&format!("downloading {key}"), e, options))?;
-    let body: ByteStream = response.body;
-    let bytes = body
-        .collect()
-        .await
-        .map_err(|e| PullError::Api(format!("downloading {key} was interrupted: {e}")))?
-        .into_bytes();
-    let temp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
-    std::fs::write(temp.path(), &bytes).map_err(io)?;
+    // Streamed to disk chunk by chunk: CUR parts can be gigabytes.
+    let mut body: ByteStream = response.body;
+    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    while let Some(chunk) = body.next().await {
+        let chunk =
+            chunk.map_err(|e| PullError::Api(format!("downloading {key} was interrupted: {e}")))?;
+        temp.write_all(&chunk).map_err(io)?;
+    }
+    temp.as_file().sync_all().map_err(io)?;
     temp.persist(&target).map_err(|e| io(e.error))?;
     std::fs::write(&etag_file, etag).map_err(io)?;
     Ok(true)

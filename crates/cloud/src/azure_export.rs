@@ -201,13 +201,20 @@ async fn mirror(
     };
     let dir = target.parent().expect("a blob has a folder");
     std::fs::create_dir_all(dir).map_err(io)?;
-    let bytes = client
-        .blob_client(blob.name.clone())
-        .get_content()
-        .await
-        .map_err(|e| explain(&format!("downloading {}", blob.name), e))?;
-    let temp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
-    std::fs::write(temp.path(), &bytes).map_err(io)?;
+    // Streamed to disk range by range, chunk by chunk: exports can be
+    // gigabytes.
+    let mut temp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
+    let mut ranges = client.blob_client(blob.name.clone()).get().into_stream();
+    while let Some(range) = ranges.next().await {
+        let mut data = range
+            .map_err(|e| explain(&format!("downloading {}", blob.name), e))?
+            .data;
+        while let Some(chunk) = data.next().await {
+            let chunk = chunk.map_err(|e| explain(&format!("downloading {}", blob.name), e))?;
+            temp.write_all(&chunk).map_err(io)?;
+        }
+    }
+    temp.as_file().sync_all().map_err(io)?;
     temp.persist(&target).map_err(|e| io(e.error))?;
     std::fs::write(&etag_file, &blob.etag).map_err(io)?;
     Ok((target, true))
