@@ -370,22 +370,33 @@ fn missing_credentials_say_how_to_fix_them() {
     assert!(env.manifest().is_none() || env.manifest().is_some_and(|m| !m.is_empty()));
 }
 
+/// curl signing its requests like the SDK: moto denies anonymous access to
+/// the objects it stores.
+fn signed_curl() -> Command {
+    let mut curl = Command::new("curl");
+    curl.args([
+        "--aws-sigv4",
+        "aws:amz:us-east-1:s3",
+        "--user",
+        "testing:testing",
+    ]);
+    curl
+}
+
 fn put(url: &str, body: &[u8]) {
     let file = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(file.path(), body).unwrap();
-    let out = Command::new("curl")
-        // --upload-file sends the bytes as they are (--data-binary would be
-        // a form post that moto's server parses away).
-        // Signed like the SDK's requests: moto denies anonymous access to
-        // objects it stored.
-        .args(["-s", "-w", "%{http_code}", "-o", "/dev/null"])
+    // --upload-file sends the bytes as they are (--data-binary would be a
+    // form post that moto's server parses away).
+    let out = signed_curl()
         .args([
-            "--aws-sigv4",
-            "aws:amz:us-east-1:s3",
-            "--user",
-            "testing:testing",
+            "-s",
+            "-w",
+            "%{http_code}",
+            "-o",
+            "/dev/null",
+            "--upload-file",
         ])
-        .arg("--upload-file")
         .arg(file.path())
         .arg(url)
         .output()
@@ -443,14 +454,8 @@ fn cur_in_s3_latest_assembly_only_changed_objects_and_restatement() {
     let pull = |env: &Env, url: &str| {
         env.burnrate(&["pull", "aws-cur", url, "--endpoint-url", &moto.url], true)
     };
-    let created = Command::new("curl")
+    let created = signed_curl()
         .args(["-sf", "-o", "/dev/null", "-X", "PUT"])
-        .args([
-            "--aws-sigv4",
-            "aws:amz:us-east-1:s3",
-            "--user",
-            "testing:testing",
-        ])
         .arg(format!("{}/cur-bucket", moto.url))
         .status()
         .unwrap();

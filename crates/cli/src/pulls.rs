@@ -11,7 +11,7 @@ use anyhow::{Context, Result};
 use burnrate_cloud::{aws_ce, aws_cur, azure_export};
 use burnrate_core::config::{Config, Connection};
 use burnrate_core::store::{Dataset, ImportOutcome};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use clap::Subcommand;
 
 #[derive(Subcommand)]
@@ -180,15 +180,20 @@ fn pull_ce(dataset: &Dataset, options: &aws_ce::Options, out: &mut dyn Write) ->
         summary.months.join(", ")
     )?;
     for (month, outcome) in summary.months.iter().zip(&summary.outcomes) {
-        match outcome {
-            ImportOutcome::Imported { replaced, .. } if !replaced.is_empty() => {
-                writeln!(out, "{month}: imported, replacing the earlier pull")?
-            }
-            ImportOutcome::Imported { .. } => writeln!(out, "{month}: imported")?,
-            _ => writeln!(out, "{month}: unchanged since the last pull")?,
-        }
+        writeln!(out, "{month}: {}", landed(outcome, "pull"))?;
     }
     Ok(())
+}
+
+/// What an import of pulled data did, in words.
+fn landed(outcome: &ImportOutcome, unit: &str) -> String {
+    match outcome {
+        ImportOutcome::Imported { replaced, .. } if !replaced.is_empty() => {
+            format!("imported, replacing the earlier {unit}")
+        }
+        ImportOutcome::Imported { .. } => "imported".into(),
+        ImportOutcome::Unchanged { .. } => "unchanged".into(),
+    }
 }
 
 /// Mirrors changed CUR objects into the data dir's cache and imports them.
@@ -201,13 +206,7 @@ fn pull_cur(
     let cache = data_dir.join("cache").join("s3");
     let fetched = runtime()?.block_on(aws_cur::fetch(options, &cache))?;
     for pull in aws_cur::land(dataset, fetched, chrono::Utc::now())? {
-        let what = match &pull.outcome {
-            ImportOutcome::Imported { replaced, .. } if !replaced.is_empty() => {
-                "imported, replacing the earlier delivery"
-            }
-            ImportOutcome::Imported { .. } => "imported",
-            _ => "unchanged",
-        };
+        let what = landed(&pull.outcome, "delivery");
         writeln!(
             out,
             "{}: {what} ({} downloaded, {} unchanged)",
@@ -227,13 +226,7 @@ fn pull_azure_export(
     let cache = data_dir.join("cache").join("azure");
     let fetched = runtime()?.block_on(azure_export::fetch(url, &cache))?;
     for (run, outcome) in azure_export::land(dataset, fetched, chrono::Utc::now())? {
-        let what = match &outcome {
-            ImportOutcome::Imported { replaced, .. } if !replaced.is_empty() => {
-                "imported, replacing the earlier run"
-            }
-            ImportOutcome::Imported { .. } => "imported",
-            _ => "unchanged",
-        };
+        let what = landed(&outcome, "run");
         writeln!(
             out,
             "{}: {what} ({} downloaded, {} unchanged)",
@@ -253,12 +246,10 @@ fn pull_connection(
     match connection.kind.as_str() {
         "aws-ce" => {
             let today = chrono::Utc::now().date_naive();
-            let mut from = today.with_day(1).expect("day 1 exists");
-            for _ in 0..connection.months.unwrap_or(2).saturating_sub(1) {
-                from = (from - chrono::Duration::days(1))
-                    .with_day(1)
-                    .expect("day 1 exists");
-            }
+            let back = connection.months.unwrap_or(2).saturating_sub(1);
+            let from = burnrate_core::trend::month_start(today)
+                .checked_sub_months(chrono::Months::new(back))
+                .context("a representable month")?;
             let options = aws_ce::Options {
                 billing_account: connection.billing_account.clone().unwrap_or_default(),
                 from,

@@ -22,10 +22,11 @@ use std::path::Path;
 use aws_sdk_costexplorer::types::{
     DateInterval, Granularity, GroupDefinition, GroupDefinitionType,
 };
-use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use crate::{PullError, PullSummary};
 use burnrate_core::store::{Dataset, Replace};
+use burnrate_core::trend::{month_start, next_month};
 
 /// Days after a month's end before its Cost Explorer figures count as final.
 pub const FINAL_AFTER_DAYS: i64 = 3;
@@ -46,19 +47,6 @@ pub struct Options {
     pub endpoint_url: Option<String>,
     /// Re-pull final months too (after AWS corrects a closed month).
     pub refresh: bool,
-}
-
-fn month_start(day: NaiveDate) -> NaiveDate {
-    day.with_day(1).expect("day 1 exists")
-}
-
-fn next_month(day: NaiveDate) -> NaiveDate {
-    let first = month_start(day);
-    if first.month() == 12 {
-        NaiveDate::from_ymd_opt(first.year() + 1, 1, 1).expect("valid")
-    } else {
-        NaiveDate::from_ymd_opt(first.year(), first.month() + 1, 1).expect("valid")
-    }
 }
 
 /// The months `[from, to)` touches.

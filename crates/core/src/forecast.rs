@@ -15,7 +15,7 @@ use polars::prelude::*;
 use crate::config::{Config, ForecastSettings};
 use crate::error::{Error, Result};
 use crate::summary::{CostMeasure, Dimension};
-use crate::trend::daily;
+use crate::trend::{daily, month_start, next_month};
 
 const Z_95: f64 = 1.96;
 
@@ -182,19 +182,6 @@ pub struct MonthForecast {
     pub lower_95: f64,
     pub upper_95: f64,
     pub backtest_mape: Option<f64>,
-}
-
-fn month_start(day: NaiveDate) -> NaiveDate {
-    day.with_day(1).expect("day 1 exists")
-}
-
-fn next_month(day: NaiveDate) -> NaiveDate {
-    let (y, m) = if day.month() == 12 {
-        (day.year() + 1, 1)
-    } else {
-        (day.year(), day.month() + 1)
-    };
-    NaiveDate::from_ymd_opt(y, m, 1).expect("valid month")
 }
 
 /// Forecasts the month holding the last day of data and the three after it.

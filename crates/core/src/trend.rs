@@ -3,7 +3,7 @@
 
 use std::collections::BTreeMap;
 
-use chrono::{Duration, NaiveDate};
+use chrono::{Datelike, Duration, NaiveDate};
 use polars::prelude::*;
 
 use crate::config::Config;
@@ -47,6 +47,18 @@ impl Period {
             Period::Month => day.dt().truncate(lit("1mo")).cast(DataType::Date),
         }
     }
+}
+
+/// The first day of `day`'s month.
+pub fn month_start(day: NaiveDate) -> NaiveDate {
+    day.with_day(1).expect("day 1 exists")
+}
+
+/// The first day of the month after `day`'s.
+pub fn next_month(day: NaiveDate) -> NaiveDate {
+    month_start(day)
+        .checked_add_months(chrono::Months::new(1))
+        .expect("a representable month")
 }
 
 pub fn cost_column(measure: CostMeasure) -> &'static str {
