@@ -166,17 +166,7 @@ async fn mirror(
     options: &Options,
 ) -> Result<bool, PullError> {
     let target = local_path(cache, bucket, key);
-    let etag_file = target.with_extension(format!(
-        "{}.etag",
-        target
-            .extension()
-            .map(|e| e.to_string_lossy().to_string())
-            .unwrap_or_default()
-    ));
-    if !etag.is_empty()
-        && target.is_file()
-        && std::fs::read_to_string(&etag_file).is_ok_and(|cached| cached == etag)
-    {
+    if crate::cached_copy_is_current(&target, etag) {
         return Ok(false);
     }
     let io = |e: std::io::Error| {
@@ -204,7 +194,7 @@ async fn mirror(
     }
     temp.as_file().sync_all().map_err(io)?;
     temp.persist(&target).map_err(|e| io(e.error))?;
-    std::fs::write(&etag_file, etag).map_err(io)?;
+    std::fs::write(crate::etag_path(&target), etag).map_err(io)?;
     Ok(true)
 }
 

@@ -189,8 +189,7 @@ async fn mirror(
         .split('/')
         .filter(|c| !c.is_empty() && *c != "." && *c != "..")
         .fold(cache.to_path_buf(), |p, c| p.join(c));
-    let etag_file = PathBuf::from(format!("{}.etag", target.display()));
-    if target.is_file() && std::fs::read_to_string(&etag_file).is_ok_and(|e| e == blob.etag) {
+    if crate::cached_copy_is_current(&target, &blob.etag) {
         return Ok((target, false));
     }
     let io = |e: std::io::Error| {
@@ -216,7 +215,7 @@ async fn mirror(
     }
     temp.as_file().sync_all().map_err(io)?;
     temp.persist(&target).map_err(|e| io(e.error))?;
-    std::fs::write(&etag_file, &blob.etag).map_err(io)?;
+    std::fs::write(crate::etag_path(&target), &blob.etag).map_err(io)?;
     Ok((target, true))
 }
 

@@ -14,6 +14,19 @@ pub mod aws_ce;
 pub mod aws_cur;
 pub mod azure_export;
 
+/// Downloaded objects are cached in the data dir beside a `<file>.etag`
+/// holding the ETag they were downloaded at: a cached copy is current
+/// while the store still reports that ETag.
+pub(crate) fn cached_copy_is_current(target: &std::path::Path, etag: &str) -> bool {
+    !etag.is_empty()
+        && target.is_file()
+        && std::fs::read_to_string(etag_path(target)).is_ok_and(|cached| cached == etag)
+}
+
+pub(crate) fn etag_path(target: &std::path::Path) -> std::path::PathBuf {
+    std::path::PathBuf::from(format!("{}.etag", target.display()))
+}
+
 /// What a pull did.
 #[derive(Debug, Clone)]
 pub struct PullSummary {
