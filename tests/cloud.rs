@@ -1,6 +1,12 @@
 //! Cloud connectors against real protocol servers on loopback: moto's
-//! server for AWS Cost Explorer. `moto_server` must be on PATH (`.ci/run`
-//! installs it); without it these tests skip, except in CI (`CI=true`).
+//! server for AWS Cost Explorer and S3, Azurite for Blob storage, and a
+//! local stand-in for the Azure token endpoint and Cost Management Query
+//! API (`support/azure_query_server.rs`). `moto_server` and `azurite-blob`
+//! must be on PATH (`.ci/run` installs them); without them those tests
+//! skip, except in CI (`CI=true`).
+
+#[path = "support/azure_query_server.rs"]
+mod azure_query_server;
 
 use std::net::TcpListener;
 use std::path::{Path, PathBuf};
@@ -761,4 +767,401 @@ fn azure_exports_in_blob_storage() {
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("AZURE_STORAGE_KEY"));
     assert_eq!(env.manifest(), before);
+}
+
+/// Runs `burnrate pull azure-query` with the given Azure environment (and
+/// nothing inherited from the machine: no Azure CLI login, no variables).
+fn azure_query(env: &Env, azure: &[(&str, String)], args: &[&str]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_burnrate"));
+    command
+        .args(["pull", "azure-query"])
+        .args(args)
+        .env("BURNRATE_DATA_DIR", env.data())
+        .env("BURNRATE_CONFIG", env.dir.path().join("config.toml"))
+        .env("HOME", env.dir.path())
+        .env("PATH", "/usr/bin:/bin");
+    for name in [
+        "AZURE_AUTHORITY_HOST",
+        "AZURE_TENANT_ID",
+        "AZURE_CLIENT_ID",
+        "AZURE_CLIENT_SECRET",
+        "AZURE_FEDERATED_TOKEN_FILE",
+        "IDENTITY_ENDPOINT",
+        "MSI_ENDPOINT",
+    ] {
+        command.env_remove(name);
+    }
+    for (name, value) in azure {
+        command.env(name, value);
+    }
+    command.output().unwrap()
+}
+
+const SUBSCRIPTION: &str = "subscriptions/11111111-2222-3333-4444-555555555555";
+
+fn query_path() -> String {
+    format!("/{SUBSCRIPTION}/providers/Microsoft.CostManagement/query")
+}
+
+/// One cost type's page: (day, service, cost), columns in the given order.
+fn cost_page(order: &[&str], rows: &[(u32, &str, f64)], next: Option<&str>) -> String {
+    use azure_query_server::query_body;
+    let columns: Vec<(&str, &str)> = order
+        .iter()
+        .map(|c| {
+            (
+                *c,
+                if matches!(*c, "Cost" | "UsageDate") {
+                    "Number"
+                } else {
+                    "String"
+                },
+            )
+        })
+        .collect();
+    let rows: Vec<Value> = rows
+        .iter()
+        .map(|(day, service, cost)| {
+            Value::Array(
+                order
+                    .iter()
+                    .map(|c| match *c {
+                        "Cost" => json!(cost),
+                        "UsageDate" => json!(day),
+                        "ServiceName" => json!(service),
+                        "SubscriptionId" => json!("11111111-2222-3333-4444-555555555555"),
+                        "Currency" => json!("EUR"),
+                        other => panic!("unknown column {other}"),
+                    })
+                    .collect(),
+            )
+        })
+        .collect();
+    query_body(&columns, Value::Array(rows), next)
+}
+
+#[test]
+fn azure_query_api_pages_throttling_types_and_restatement() {
+    use azure_query_server::{QueryServer, Reply};
+    let server = QueryServer::start();
+    let env = Env::new();
+    let actual_order = [
+        "Cost",
+        "UsageDate",
+        "ServiceName",
+        "SubscriptionId",
+        "Currency",
+    ];
+    // The amortized answer lists its columns in another order: they are
+    // found by name.
+    let amortized_order = [
+        "UsageDate",
+        "Currency",
+        "SubscriptionId",
+        "ServiceName",
+        "Cost",
+    ];
+    let next = format!(
+        "{{{{BASE}}}}{}?api-version=2024-08-01&$skiptoken=page2",
+        query_path()
+    );
+    let script = |vm: f64| {
+        vec![
+            Reply::Json(
+                200,
+                vec![],
+                cost_page(
+                    &actual_order,
+                    &[
+                        (20261001, "Virtual Machines", vm),
+                        (20261001, "Storage", 2.5),
+                    ],
+                    Some(&next),
+                ),
+            ),
+            // Throttled on the second page, with Cost Management's own
+            // retry-after header (seconds).
+            Reply::Json(
+                429,
+                vec![(
+                    "x-ms-ratelimit-microsoft.costmanagement-qpu-retry-after".into(),
+                    "2".into(),
+                )],
+                azure_query_server::azure_error("429", "Too many requests."),
+            ),
+            Reply::Json(
+                200,
+                vec![],
+                cost_page(
+                    &actual_order,
+                    &[
+                        (20261002, "Virtual Machines", 11.25),
+                        (20261031, "Reservations", 700.0),
+                    ],
+                    None,
+                ),
+            ),
+            Reply::Json(
+                200,
+                vec![],
+                cost_page(
+                    &amortized_order,
+                    &[
+                        (20261001, "Virtual Machines", 6.0),
+                        (20261001, "Storage", 2.5),
+                        (20261002, "Virtual Machines", 6.75),
+                    ],
+                    None,
+                ),
+            ),
+        ]
+    };
+    server.script(script(10.125));
+    let started = Instant::now();
+    let out = ok(&azure_query(
+        &env,
+        &server.env(),
+        &[
+            "--scope",
+            SUBSCRIPTION,
+            "--from",
+            "2026-10-01",
+            "--to",
+            "2026-11-01",
+            "--endpoint-url",
+            &server.url,
+        ],
+    ));
+    assert!(
+        out.contains("API ActualCost total: 723.88 EUR -> BilledCost"),
+        "{out}"
+    );
+    assert!(
+        out.contains("API AmortizedCost total: 15.25 EUR -> EffectiveCost"),
+        "{out}"
+    );
+    let (billed, effective) = env.total();
+    assert!((billed - 723.875).abs() < 0.005, "{billed}");
+    assert!((effective - 15.25).abs() < 0.005, "{effective}");
+
+    // What the client sent: a token from the token endpoint, POSTs to the
+    // scope's query path, the pinned api-version, the same body on the
+    // nextLink, and one query per cost type.
+    let queries = server.queries();
+    assert_eq!(queries.len(), 4, "{queries:#?}");
+    for query in &queries {
+        assert_eq!(query.method, "POST");
+        assert!(query.target.starts_with(&query_path()), "{}", query.target);
+        assert!(
+            query.target.contains("api-version=2024-08-01"),
+            "{}",
+            query.target
+        );
+    }
+    assert!(queries[1].target.contains("skiptoken=page2"));
+    assert!(
+        queries[2].at.duration_since(queries[1].at) >= Duration::from_secs(2),
+        "the retry waited for the retry-after header"
+    );
+    let body = queries[0].json();
+    assert_eq!(body["type"], "ActualCost");
+    assert_eq!(body["timeframe"], "Custom");
+    assert_eq!(body["timePeriod"]["from"], "2026-10-01T00:00:00Z");
+    assert_eq!(body["timePeriod"]["to"], "2026-10-31T23:59:59Z");
+    assert_eq!(body["dataset"]["granularity"], "Daily");
+    assert_eq!(body["dataset"]["aggregation"]["totalCost"]["name"], "Cost");
+    assert_eq!(
+        body["dataset"]["grouping"],
+        json!([
+            {"type": "Dimension", "name": "ServiceName"},
+            {"type": "Dimension", "name": "SubscriptionId"}
+        ])
+    );
+    assert_eq!(queries[1].json(), body, "the next page posts the same body");
+    assert_eq!(queries[3].json()["type"], "AmortizedCost");
+    let tokens = server.requests().len() - queries.len();
+    assert_eq!(tokens, 1, "one token, cached for every request");
+    assert!(started.elapsed() < Duration::from_secs(60));
+
+    // October is final now: not requested again.
+    server.clear();
+    let out = ok(&azure_query(
+        &env,
+        &server.env(),
+        &[
+            "--scope",
+            SUBSCRIPTION,
+            "--from",
+            "2026-10-01",
+            "--to",
+            "2026-11-01",
+            "--endpoint-url",
+            &server.url,
+        ],
+    ));
+    assert!(out.contains("2026-10: already pulled and final"), "{out}");
+    assert!(server.queries().is_empty());
+
+    // Azure corrected October: --refresh replaces it, never adds to it.
+    server.script(script(20.125));
+    let out = ok(&azure_query(
+        &env,
+        &server.env(),
+        &[
+            "--scope",
+            SUBSCRIPTION,
+            "--from",
+            "2026-10-01",
+            "--to",
+            "2026-11-01",
+            "--endpoint-url",
+            &server.url,
+            "--refresh",
+        ],
+    ));
+    assert!(out.contains("replacing the earlier pull"), "{out}");
+    let (billed, effective) = env.total();
+    assert!((billed - 733.875).abs() < 0.005, "{billed}");
+    assert!((effective - 15.25).abs() < 0.005, "{effective}");
+    // The landed rows keep their dimensions.
+    let by_service = env.burnrate(&["summary", "--by", "service", "--format", "json"], false);
+    let text = String::from_utf8_lossy(&by_service.stdout);
+    assert!(
+        text.contains("Reservations") && text.contains("Virtual Machines"),
+        "{text}"
+    );
+}
+
+#[test]
+fn azure_query_api_failures_leave_the_dataset_unchanged() {
+    use azure_query_server::{QueryServer, Reply, azure_error, query_body};
+    let server = QueryServer::start();
+    let env = Env::new();
+    let pull = |azure: &[(&str, String)], scope: &str| {
+        azure_query(
+            &env,
+            azure,
+            &[
+                "--scope",
+                scope,
+                "--from",
+                "2026-11-01",
+                "--to",
+                "2026-11-20",
+                "--type",
+                "actual",
+                "--endpoint-url",
+                &server.url,
+            ],
+        )
+    };
+    let failed = |out: &Output, expected: &str| {
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        assert!(
+            stderr.contains(expected),
+            "expected {expected:?} in {stderr}"
+        );
+    };
+
+    // No credentials at all: says how to sign in.
+    let out = pull(
+        &[("AZURE_AUTHORITY_HOST", server.url.clone())],
+        SUBSCRIPTION,
+    );
+    failed(&out, "az login");
+    assert!(server.queries().is_empty());
+
+    // A wrong client secret: the token endpoint refuses it.
+    let mut wrong = server.env();
+    wrong.retain(|(n, _)| *n != "AZURE_CLIENT_SECRET");
+    wrong.push(("AZURE_CLIENT_SECRET", "wrong".into()));
+    failed(&pull(&wrong, SUBSCRIPTION), "AZURE_CLIENT_SECRET");
+    assert!(server.queries().is_empty());
+
+    // Not a scope: refused before any request.
+    failed(
+        &pull(&server.env(), "subscription/abc"),
+        "not a Cost Management scope",
+    );
+
+    // The API refuses the token (expired, or no role on the scope).
+    server.script(vec![Reply::Json(
+        401,
+        vec![],
+        azure_error("AuthenticationFailed", "The access token has expired."),
+    )]);
+    failed(&pull(&server.env(), SUBSCRIPTION), "Cost Management Reader");
+
+    // An unknown subscription.
+    server.script(vec![Reply::Json(
+        404,
+        vec![],
+        azure_error(
+            "SubscriptionNotFound",
+            "The subscription could not be found.",
+        ),
+    )]);
+    failed(&pull(&server.env(), SUBSCRIPTION), "could not be found");
+
+    // A good pull, then a failure on the second page of the next one:
+    // nothing of the failed pull lands.
+    let page = |cost: f64, next: Option<String>| {
+        query_body(
+            &[
+                ("Cost", "Number"),
+                ("UsageDate", "Number"),
+                ("ServiceName", "String"),
+                ("Currency", "String"),
+            ],
+            json!([[cost, 20261105, "Storage", "USD"]]),
+            next.as_deref(),
+        )
+    };
+    let next = Some(format!(
+        "{{{{BASE}}}}{}?api-version=2024-08-01&$skiptoken=2",
+        query_path()
+    ));
+    server.script(vec![Reply::Json(200, vec![], page(5.0, None))]);
+    ok(&pull(&server.env(), SUBSCRIPTION));
+    let before = env.manifest();
+    assert!(before.is_some());
+    server.script(vec![
+        Reply::Json(200, vec![], page(7.0, next.clone())),
+        Reply::Json(
+            400,
+            vec![],
+            azure_error("BadRequest", "Invalid skip token."),
+        ),
+    ]);
+    failed(&pull(&server.env(), SUBSCRIPTION), "Invalid skip token");
+    assert_eq!(env.manifest(), before);
+    assert!((env.total().0 - 5.0).abs() < 1e-9);
+
+    // A dropped connection mid-paging is retried and the pull completes.
+    server.script(vec![
+        Reply::Json(200, vec![], page(7.0, next.clone())),
+        Reply::Drop,
+        Reply::Json(200, vec![], page(1.0, None)),
+    ]);
+    ok(&pull(&server.env(), SUBSCRIPTION));
+    assert!((env.total().0 - 8.0).abs() < 1e-9, "{}", env.total().0);
+
+    // A nextLink to another host is not followed with the token.
+    server.script(vec![Reply::Json(
+        200,
+        vec![],
+        page(
+            9.0,
+            Some(
+                "https://attacker.example/subscriptions/x/providers/Microsoft.CostManagement/query"
+                    .into(),
+            ),
+        ),
+    )]);
+    failed(
+        &pull(&server.env(), SUBSCRIPTION),
+        "points away from the management endpoint",
+    );
+    assert!((env.total().0 - 8.0).abs() < 1e-9);
 }

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
-use burnrate_cloud::{aws_ce, aws_cur, azure_export};
+use burnrate_cloud::{aws_ce, aws_cur, azure_export, azure_query};
 use burnrate_core::config::{Config, Connection};
 use burnrate_core::store::{Dataset, ImportOutcome};
 use chrono::NaiveDate;
@@ -41,8 +41,37 @@ pub enum PullSource {
         #[arg(long)]
         refresh: bool,
     },
-    /// CUR / Data Exports delivered to S3: each billing period's latest
-    /// assembly, downloading only what changed.
+    /// Azure Cost Management Query API, daily, actual and amortized cost
+    /// per service and subscription (or other groupings). Whole months;
+    /// final months are not re-requested. Credentials: `az login` or
+    /// AZURE_TENANT_ID / AZURE_CLIENT_ID / AZURE_CLIENT_SECRET.
+    AzureQuery {
+        /// subscriptions/ID, subscriptions/ID/resourceGroups/NAME,
+        /// providers/Microsoft.Billing/billingAccounts/ID[/billingProfiles/ID]
+        /// or providers/Microsoft.Management/managementGroups/ID.
+        #[arg(long)]
+        scope: String,
+        /// First day included (YYYY-MM-DD).
+        #[arg(long)]
+        from: NaiveDate,
+        /// First day excluded (YYYY-MM-DD).
+        #[arg(long)]
+        to: NaiveDate,
+        /// actual (BilledCost), amortized (EffectiveCost) or both.
+        #[arg(long = "type", default_value = "both")]
+        cost_type: String,
+        /// One or two of ServiceName, SubscriptionId, SubscriptionName,
+        /// ResourceGroupName, ResourceId, ResourceLocation, MeterCategory,
+        /// tag:KEY.
+        #[arg(long, default_value = "ServiceName,SubscriptionId")]
+        group_by: String,
+        /// The management endpoint (sovereign clouds, local test servers).
+        #[arg(long)]
+        endpoint_url: Option<String>,
+        /// Re-pull months already pulled after they ended.
+        #[arg(long)]
+        refresh: bool,
+    },
     /// Azure Cost Management exports in Blob storage: each period's latest
     /// run. Credentials: AZURE_STORAGE_KEY or AZURE_STORAGE_SAS_TOKEN.
     AzureExport {
@@ -50,6 +79,8 @@ pub enum PullSource {
         /// http://HOST:PORT/ACCOUNT/CONTAINER/PATH for Azurite).
         url: String,
     },
+    /// CUR / Data Exports delivered to S3: each billing period's latest
+    /// assembly, downloading only what changed.
     AwsCur {
         /// s3://bucket/prefix
         url: String,
@@ -103,6 +134,26 @@ pub fn run(
                     };
                     pull_ce(&dataset, &options, out)?;
                 }
+                PullSource::AzureQuery {
+                    scope,
+                    from,
+                    to,
+                    cost_type,
+                    group_by,
+                    endpoint_url,
+                    refresh,
+                } => {
+                    let options = azure_query::Options {
+                        scope,
+                        types: azure_query::cost_types(&cost_type)?,
+                        from,
+                        to,
+                        group_by: azure_query::groupings(&group_by)?,
+                        endpoint_url,
+                        refresh,
+                    };
+                    pull_azure_query(&dataset, &options, out)?;
+                }
                 PullSource::AzureExport { url } => {
                     pull_azure_export(&dataset, data_dir, &url, out)?
                 }
@@ -124,7 +175,7 @@ pub fn run(
             Ok(ExitCode::SUCCESS)
         }
         _ => anyhow::bail!(burnrate_core::Error::Usage(
-            "name a source (aws-ce, aws-cur) or pass --all for the config file's connections"
+            "name a source (aws-ce, aws-cur, azure-query, azure-export) or pass --all for the config file's connections"
                 .into()
         )),
     }
@@ -168,7 +219,7 @@ fn pull_ce(dataset: &Dataset, options: &aws_ce::Options, out: &mut dyn Write) ->
     };
     eprintln!(
         "Cost Explorer: {} request(s) for {from}..{to} (plus one per extra page; AWS bills $0.01 each)",
-        plan.requests()
+        usize::from(plan.range.is_some())
     );
     let (rows, requests) = runtime()?.block_on(aws_ce::fetch(options, from, to))?;
     let summary = aws_ce::land(dataset, options, &plan, &rows, requests, now)?;
@@ -179,6 +230,57 @@ fn pull_ce(dataset: &Dataset, options: &aws_ce::Options, out: &mut dyn Write) ->
         summary.requests,
         summary.months.join(", ")
     )?;
+    for (month, outcome) in summary.months.iter().zip(&summary.outcomes) {
+        writeln!(out, "{month}: {}", landed(outcome, "pull"))?;
+    }
+    Ok(())
+}
+
+/// Plans, fetches and lands a Query API pull, saying how many requests it
+/// makes and setting the API's own totals beside what landed.
+fn pull_azure_query(
+    dataset: &Dataset,
+    options: &azure_query::Options,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let now = chrono::Utc::now();
+    let plan = azure_query::plan(dataset, options, now)?;
+    for month in &plan.skipped_final {
+        writeln!(
+            out,
+            "{}: already pulled and final, not requested",
+            month.format("%Y-%m")
+        )?;
+    }
+    if plan.range.is_none() {
+        writeln!(out, "nothing to pull")?;
+        return Ok(());
+    }
+    eprintln!(
+        "Cost Management Query API: {} request(s) (one per month and cost type, plus one per extra page)",
+        azure_query::planned_requests(&plan, options)
+    );
+    let api = azure_query::MgmtCrateApi::new(options.endpoint_url.as_deref())?;
+    let fetched = runtime()?.block_on(azure_query::fetch(&api, options, &plan))?;
+    let summary = azure_query::land(dataset, options, &plan, &fetched, now)?;
+    writeln!(
+        out,
+        "pulled {} group-days in {} request(s) for {}",
+        summary.rows,
+        summary.requests,
+        summary.months.join(", ")
+    )?;
+    for ((cost_type, currency), total) in azure_query::api_totals(&fetched) {
+        let column = match (cost_type, options.types.len()) {
+            (_, 1) => "BilledCost and EffectiveCost (one cost type pulled)",
+            (azure_query::CostType::Actual, _) => "BilledCost",
+            (azure_query::CostType::Amortized, _) => "EffectiveCost",
+        };
+        writeln!(
+            out,
+            "API {cost_type:?}Cost total: {total:.2} {currency} -> {column}"
+        )?;
+    }
     for (month, outcome) in summary.months.iter().zip(&summary.outcomes) {
         writeln!(out, "{month}: {}", landed(outcome, "pull"))?;
     }
@@ -236,6 +338,16 @@ fn pull_azure_export(
     Ok(())
 }
 
+/// The first day of a cost-API connection's pull: `months` whole months
+/// back from the current one (default 2: this month and the last).
+fn months_back(connection: &Connection) -> Result<NaiveDate> {
+    let today = chrono::Utc::now().date_naive();
+    let back = connection.months.unwrap_or(2).saturating_sub(1);
+    burnrate_core::trend::month_start(today)
+        .checked_sub_months(chrono::Months::new(back))
+        .context("a representable month")
+}
+
 /// Pulls one saved connection.
 fn pull_connection(
     dataset: &Dataset,
@@ -245,21 +357,33 @@ fn pull_connection(
 ) -> Result<()> {
     match connection.kind.as_str() {
         "aws-ce" => {
-            let today = chrono::Utc::now().date_naive();
-            let back = connection.months.unwrap_or(2).saturating_sub(1);
-            let from = burnrate_core::trend::month_start(today)
-                .checked_sub_months(chrono::Months::new(back))
-                .context("a representable month")?;
             let options = aws_ce::Options {
                 billing_account: connection.billing_account.clone().unwrap_or_default(),
-                from,
-                to: today + chrono::Duration::days(1),
+                from: months_back(connection)?,
+                to: chrono::Utc::now().date_naive() + chrono::Duration::days(1),
                 profile: connection.profile.clone(),
                 tag: tag_of(connection.group_by.as_deref().unwrap_or("account"))?,
                 endpoint_url: connection.endpoint_url.clone(),
                 refresh: false,
             };
             pull_ce(dataset, &options, out)
+        }
+        "azure-query" => {
+            let options = azure_query::Options {
+                scope: connection.scope.clone().unwrap_or_default(),
+                types: azure_query::cost_types(connection.cost_type.as_deref().unwrap_or("both"))?,
+                from: months_back(connection)?,
+                to: chrono::Utc::now().date_naive() + chrono::Duration::days(1),
+                group_by: azure_query::groupings(
+                    connection
+                        .group_by
+                        .as_deref()
+                        .unwrap_or("ServiceName,SubscriptionId"),
+                )?,
+                endpoint_url: connection.endpoint_url.clone(),
+                refresh: false,
+            };
+            pull_azure_query(dataset, &options, out)
         }
         "azure-export" => pull_azure_export(
             dataset,

@@ -11,7 +11,7 @@
 //!
 //! Incremental: a pull replaces whole billing-account months, so it always
 //! fetches whole months. A month already pulled more than
-//! `FINAL_AFTER_DAYS` days after it ended is final and is not requested
+//! `monthly::FINAL_AFTER_DAYS` days after it ended is final and is not requested
 //! again; the current month and a recently ended one are re-pulled and
 //! replace what was there. All months of one pull go in one request (plus
 //! its pages): Cost Explorer bills $0.01 per request.
@@ -24,12 +24,10 @@ use aws_sdk_costexplorer::types::{
 };
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
+use crate::monthly::Plan;
 use crate::{PullError, PullSummary};
 use burnrate_core::store::{Dataset, Replace};
 use burnrate_core::trend::{month_start, next_month};
-
-/// Days after a month's end before its Cost Explorer figures count as final.
-pub const FINAL_AFTER_DAYS: i64 = 3;
 
 #[derive(Debug, Clone)]
 pub struct Options {
@@ -49,45 +47,10 @@ pub struct Options {
     pub refresh: bool,
 }
 
-/// The months `[from, to)` touches.
-pub fn months(from: NaiveDate, to: NaiveDate) -> Vec<NaiveDate> {
-    let mut out = Vec::new();
-    let mut m = month_start(from);
-    while m < to {
-        out.push(m);
-        m = next_month(m);
-    }
-    out
-}
-
 /// The file a month of a connection is staged as; its name is how later
 /// pulls recognise what is already in the dataset.
 fn staged_name(billing_account: &str, month: NaiveDate) -> String {
     format!("aws-ce-{billing_account}-{}.csv", month.format("%Y-%m"))
-}
-
-/// Months whose pull in the dataset happened after they became final.
-fn final_months(
-    dataset: &Dataset,
-    billing_account: &str,
-    months: &[NaiveDate],
-) -> Result<Vec<NaiveDate>, PullError> {
-    let manifest = dataset.snapshot()?.manifest.sources;
-    let mut done = Vec::new();
-    for month in months {
-        let name = staged_name(billing_account, *month);
-        let final_from = next_month(*month) + Duration::days(FINAL_AFTER_DAYS);
-        let pulled_final = manifest.iter().any(|s| {
-            s.paths
-                .iter()
-                .any(|p| p.file_name().is_some_and(|n| n == name.as_str()))
-                && s.imported_at.date_naive() >= final_from
-        });
-        if pulled_final {
-            done.push(*month);
-        }
-    }
-    Ok(done)
 }
 
 /// One day of one group.
@@ -359,53 +322,17 @@ fn write_focus(
     writer.flush().map_err(io)
 }
 
-/// What a pull will fetch, decided before any request is made.
-#[derive(Debug, Clone, PartialEq)]
-pub struct Plan {
-    /// Months to fetch (whole months: the dataset replaces whole months).
-    pub months: Vec<NaiveDate>,
-    /// Months already pulled after they became final: not requested.
-    pub skipped_final: Vec<NaiveDate>,
-    /// The request's range: first month's start to the last month's end
-    /// (never past tomorrow).
-    pub range: Option<(NaiveDate, NaiveDate)>,
-}
-
-impl Plan {
-    /// Requests before paging: all months go in one request.
-    pub fn requests(&self) -> usize {
-        usize::from(self.range.is_some())
-    }
-}
-
+/// Plans a pull; all its months go in one request (plus pages), as Cost
+/// Explorer bills $0.01 per request.
 pub fn plan(dataset: &Dataset, options: &Options, now: DateTime<Utc>) -> Result<Plan, PullError> {
-    if options.from >= options.to {
-        return Err(PullError::Core(burnrate_core::Error::Usage(
-            "--from must be before --to".into(),
-        )));
-    }
-    let all = months(options.from, options.to);
-    let skipped_final = if options.refresh {
-        Vec::new()
-    } else {
-        final_months(dataset, &options.billing_account, &all)?
-    };
-    let months: Vec<NaiveDate> = all
-        .into_iter()
-        .filter(|m| !skipped_final.contains(m))
-        .collect();
-    let range = match (months.first(), months.last()) {
-        (Some(first), Some(last)) => {
-            let end = next_month(*last).min(now.date_naive() + Duration::days(1));
-            (*first < end).then_some((*first, end))
-        }
-        _ => None,
-    };
-    Ok(Plan {
-        months,
-        skipped_final,
-        range,
-    })
+    crate::monthly::plan(
+        dataset,
+        options.from,
+        options.to,
+        options.refresh,
+        now,
+        |month| staged_name(&options.billing_account, month),
+    )
 }
 
 /// Stages the fetched rows as one FOCUS file per month and imports them:
@@ -464,19 +391,4 @@ pub fn land(
         )?);
     }
     Ok(summary)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn months_cover_the_range() {
-        let d = |y, m, day| NaiveDate::from_ymd_opt(y, m, day).unwrap();
-        assert_eq!(
-            months(d(2026, 11, 20), d(2027, 1, 2)),
-            vec![d(2026, 11, 1), d(2026, 12, 1), d(2027, 1, 1)]
-        );
-        assert_eq!(months(d(2026, 10, 1), d(2026, 11, 1)), vec![d(2026, 10, 1)]);
-    }
 }

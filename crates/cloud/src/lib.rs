@@ -5,7 +5,10 @@
 //!
 //! - [`aws_ce`]: AWS Cost Explorer `GetCostAndUsage`, daily.
 //! - [`aws_cur`]: CUR / Data Exports deliveries in S3.
+//! - [`azure_query`]: the Cost Management Query API, daily, actual and
+//!   amortized.
 //! - [`azure_export`]: Cost Management exports in Blob storage.
+//! - [`monthly`]: the whole-month planning both cost APIs share.
 //!
 //! Credentials come only from each provider's standard chain; nothing here
 //! stores or logs a secret.
@@ -13,6 +16,8 @@
 pub mod aws_ce;
 pub mod aws_cur;
 pub mod azure_export;
+pub mod azure_query;
+pub mod monthly;
 
 /// Downloaded objects are cached in the data dir beside a `<file>.etag`
 /// holding the ETag they were downloaded at: a cached copy is current

@@ -43,16 +43,25 @@ pub struct Config {
 #[serde(deny_unknown_fields)]
 pub struct Connection {
     pub name: String,
-    /// `aws-ce` (Cost Explorer), `aws-cur` (CUR deliveries in S3) or
-    /// `azure-export` (Cost Management exports in Blob storage).
+    /// `aws-ce` (Cost Explorer), `aws-cur` (CUR deliveries in S3),
+    /// `azure-query` (Cost Management Query API) or `azure-export` (Cost
+    /// Management exports in Blob storage).
     pub kind: String,
+    /// azure-query: the Cost Management scope.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// azure-query: `actual`, `amortized` or `both` (default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost_type: Option<String>,
     /// aws-ce: the payer account the data belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub billing_account: Option<String>,
-    /// aws-ce: whole months to pull back from the current one (default 2).
+    /// aws-ce, azure-query: whole months to pull back from the current one
+    /// (default 2).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub months: Option<u32>,
-    /// aws-ce: `account` (default) or `tag:KEY`.
+    /// aws-ce: `account` (default) or `tag:KEY`; azure-query: one or two
+    /// groupings (default `ServiceName,SubscriptionId`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_by: Option<String>,
     /// aws-cur: `s3://bucket/prefix`; azure-export: the container URL and path.
