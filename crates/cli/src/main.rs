@@ -8,7 +8,7 @@ mod pulls;
 mod schedules;
 
 use std::io::{IsTerminal, Write};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
@@ -505,7 +505,7 @@ fn expand_paths(inputs: &[String]) -> Result<Vec<PathBuf>> {
     for input in inputs {
         let path = PathBuf::from(input);
         if path.is_dir() {
-            collect_folder(&path, &mut files)?;
+            burnrate_core::ingest::files_in_folder(&path, &mut files)?;
         } else if path.exists() {
             files.push(path);
         } else if input.contains(['*', '?', '[']) {
@@ -513,7 +513,7 @@ fn expand_paths(inputs: &[String]) -> Result<Vec<PathBuf>> {
             for entry in glob::glob(input).with_context(|| format!("bad pattern {input}"))? {
                 let p = entry?;
                 if p.is_dir() {
-                    collect_folder(&p, &mut files)?;
+                    burnrate_core::ingest::files_in_folder(&p, &mut files)?;
                 } else {
                     files.push(p);
                 }
@@ -532,34 +532,6 @@ fn expand_paths(inputs: &[String]) -> Result<Vec<PathBuf>> {
         }
     }
     Ok(files)
-}
-
-fn collect_folder(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .with_context(|| dir.display().to_string())?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    let manifests: Vec<&PathBuf> = entries
-        .iter()
-        .filter(|p| p.is_file() && burnrate_core::ingest::cur_manifest::is_manifest(p))
-        .collect();
-    if !manifests.is_empty() {
-        files.extend(manifests.into_iter().cloned());
-        return Ok(());
-    }
-    for entry in entries {
-        let name = entry.file_name().and_then(|n| n.to_str()).unwrap_or("");
-        if name.starts_with('.') {
-            continue;
-        }
-        if entry.is_dir() {
-            collect_folder(&entry, files)?;
-        } else if !name.to_ascii_lowercase().ends_with(".json") || !name.contains("Manifest") {
-            files.push(entry);
-        }
-    }
-    Ok(())
 }
 
 fn import(

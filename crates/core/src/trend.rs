@@ -39,7 +39,7 @@ impl Period {
     }
 
     /// The first day of the period holding each charge (weeks start Monday).
-    fn start(self) -> Expr {
+    pub fn start(self) -> Expr {
         let day = col("ChargePeriodStart");
         match self {
             Period::Day => day.cast(DataType::Date),

@@ -1,0 +1,158 @@
+// Generated from crates/api/src/dto.rs by `BLESS_BINDINGS=1 cargo test --workspace`.
+// Do not edit: a test fails when this file and the Rust types differ.
+
+export type ApiError = { code: string, message: string, };
+
+export type Status = { data_dir: string, config_path: string, sources: number, rows: number, };
+
+export type Amount = { currency: string, amount: number, };
+
+export type Totals = { currency: string, billed: number, effective: number, list: number, };
+
+export type Slice = { name: string, cost: number, };
+
+export type Point = { day: string, cost: number, };
+
+export type MonthEnd = { month: string, actual_to_date: number, forecast: number, lower_95: number, upper_95: number, 
+/**
+ * Mean absolute % error over the held-out days, when there is history.
+ */
+backtest_mape: number | null, };
+
+export type CurrencyOverview = { total: Totals, month_to_date_effective: number, 
+/**
+ * The same days of the month before.
+ */
+previous_month_same_days_effective: number, change_pct: number | null, forecast: MonthEnd | null, by_service: Array<Slice>, by_account: Array<Slice>, 
+/**
+ * Effective cost per day, the last 90 days of data.
+ */
+daily: Array<Point>, };
+
+export type Overview = { empty: boolean, 
+/**
+ * The last day with data, YYYY-MM-DD.
+ */
+latest_day: string | null, 
+/**
+ * The month of `latest_day`, YYYY-MM: "this month" in the overview.
+ */
+month: string | null, 
+/**
+ * Set when figures were converted to a reporting currency.
+ */
+currency_note: string | null, 
+/**
+ * Largest spend first.
+ */
+currencies: Array<CurrencyOverview>, 
+/**
+ * The last 30 days of data.
+ */
+anomalies: Array<AnomalyRow>, top_recommendations: Array<Recommendation>, potential_monthly_savings: Array<Amount>, };
+
+export type Filter = { 
+/**
+ * A dimension name: provider, account, service, region, tag:KEY, ...
+ */
+dimension: string, value: string, };
+
+export type ExploreQuery = { group_by: string, 
+/**
+ * billed, effective or list.
+ */
+measure: string, 
+/**
+ * day, week or month.
+ */
+period: string, 
+/**
+ * First day included, YYYY-MM-DD.
+ */
+from: string | null, 
+/**
+ * First day excluded, YYYY-MM-DD.
+ */
+to: string | null, filters: Array<Filter>, };
+
+export type Series = { name: string, currency: string, values: Array<number>, total: number, };
+
+export type GroupRow = { name: string, currency: string, billed: number, effective: number, list: number, };
+
+export type Explore = { measure: string, group_by: string, periods: Array<string>, 
+/**
+ * The largest groups per currency; the rest summed as "(other)".
+ */
+series: Array<Series>, 
+/**
+ * Every group, largest first.
+ */
+rows: Array<GroupRow>, totals: Array<Totals>, currency_note: string | null, };
+
+export type AnomalyRow = { date: string, 
+/**
+ * service or account.
+ */
+dimension: string, value: string, expected_cost: number, actual_cost: number, impact: number, score: number, currency: string, };
+
+export type Evidence = { rule: string, window: string, figures: string, 
+/**
+ * Billing lines, `file:row`.
+ */
+sources: Array<string>, };
+
+export type Recommendation = { id: string, kind: string, provider: string, account: string, region: string, service: string, resource_id: string, 
+/**
+ * Effective cost of what the finding is about, per month.
+ */
+monthly_cost: number, estimated_monthly_savings: number, 
+/**
+ * high, medium or low.
+ */
+confidence: string, action: string, currency: string, evidence: Evidence, dismissed: boolean, };
+
+export type ImportProgress = { done: number, total: number, current: string, };
+
+export type Reconciliation = { currency: string, 
+/**
+ * The provider's own total in the file.
+ */
+native_total: number, 
+/**
+ * Which normalized measure must equal it (billed or effective).
+ */
+measure: string, normalized_total: number, billed: number, effective: number, };
+
+export type FileCheck = { path: string, format: string, version: string | null, rows: number, periods: Array<string>, reconciliation: Array<Reconciliation>, };
+
+export type ImportResult = { path: string, 
+/**
+ * imported, unchanged or failed.
+ */
+status: string, replaced: Array<string>, files: Array<FileCheck>, error: ApiError | null, };
+
+export type Source = { id: string, paths: Array<string>, format: string, rows: number, imported_at: string, periods: Array<string>, files: Array<FileCheck>, };
+
+export type ReportInfo = { name: string, title: string, description: string, origin: string, chart: string | null, };
+
+export type Table = { columns: Array<string>, rows: Array<Array<string | number | null>>, };
+
+export type ScheduleInfo = { name: string, cron: string, reports: Array<string>, next_run: string | null, };
+
+export type ScheduleRun = { schedule: string, due: string, ok: boolean, outputs: Array<string>, 
+/**
+ * `report: why it failed`.
+ */
+failures: Array<string>, };
+
+export type Schedules = { schedules: Array<ScheduleInfo>, 
+/**
+ * Newest first.
+ */
+runs: Array<ScheduleRun>, };
+
+export type Settings = { data_dir: string, config_path: string, reporting_currency: string | null, fx_table: string | null, anomaly_threshold: number, 
+/**
+ * `key = alias, alias`.
+ */
+tag_aliases: Array<string>, allocation_keys: Array<string>, };
