@@ -197,7 +197,7 @@ impl Backend {
             TOP_GROUPS,
         )?;
         let by_account =
-            frames::top_groups(this_month, Dimension::Account.expr(&config), TOP_GROUPS)?;
+            frames::top_groups(this_month, Dimension::SubAccount.expr(&config), TOP_GROUPS)?;
         let daily = frames::daily_effective(burnrate_core::summary::filter_dates(
             frame.clone(),
             Some(latest - Duration::days(89)),

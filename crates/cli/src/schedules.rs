@@ -14,8 +14,7 @@ use burnrate_core::Error;
 use burnrate_core::config::Config;
 use burnrate_core::report::Library;
 use burnrate_core::schedule::{self, RunLog, RunRecord, ScheduleConfig, Window};
-use burnrate_core::store::Dataset;
-use chrono::{DateTime, Utc};
+use chrono::Utc;
 use clap::Subcommand;
 use polars::prelude::*;
 
@@ -165,14 +164,16 @@ pub fn run(
                     Error::Usage(format!("no schedule {name:?} in {}", config_file.display()))
                 })?;
             let now = Utc::now();
-            let _lock = lock(&data_dir)?;
-            let record = run_one(&config, &data_dir, schedule, now, now);
+            let _lock = schedule::lock(&data_dir)?;
+            let record =
+                schedule::run_one(&config, &data_dir, schedule, now, now, &pull_connections);
             log.append(&record)?;
             print_record(out, &record)?;
             return Ok(exit_code(&[record]));
         }
         ScheduleAction::RunDue => {
-            let records = run_due(&config, &data_dir, &log, Utc::now())?;
+            let records =
+                schedule::run_due(&config, &data_dir, &log, Utc::now(), &pull_connections)?;
             for record in &records {
                 print_record(out, record)?;
             }
@@ -231,81 +232,22 @@ fn print_record(out: &mut dyn Write, record: &RunRecord) -> Result<()> {
     Ok(())
 }
 
-fn lock(data_dir: &Path) -> Result<std::fs::File> {
-    std::fs::create_dir_all(data_dir).with_context(|| data_dir.display().to_string())?;
-    let path = data_dir.join("schedule.lock");
-    let file = std::fs::OpenOptions::new()
-        .create(true)
-        .truncate(false)
-        .write(true)
-        .open(&path)
-        .with_context(|| path.display().to_string())?;
-    file.lock()
-        .with_context(|| format!("locking {}", path.display()))?;
-    Ok(file)
-}
-
-fn run_one(
-    config: &Config,
-    data_dir: &Path,
-    schedule: &ScheduleConfig,
-    due: DateTime<Utc>,
-    now: DateTime<Utc>,
-) -> RunRecord {
-    // Pull first when asked; a failed pull is recorded, and the reports
-    // still run on the data there is.
-    let mut pull_failures = Vec::new();
-    if schedule.pull {
-        let mut log = Vec::new();
-        match crate::pulls::pull_all(config, data_dir, &mut log) {
-            Ok(0) => {}
-            Ok(_) => pull_failures.push((
-                "pull".to_string(),
-                String::from_utf8_lossy(&log)
-                    .lines()
-                    .filter(|l| l.contains("FAILED"))
-                    .collect::<Vec<_>>()
-                    .join("; "),
-            )),
-            Err(e) => pull_failures.push(("pull".to_string(), format!("{e:#}"))),
-        }
+/// The pull step of a schedule with `pull = true`: every saved connection,
+/// each failure reported as ("pull", why).
+fn pull_connections(config: &Config, data_dir: &Path) -> Vec<(String, String)> {
+    let mut log = Vec::new();
+    match crate::pulls::pull_all(config, data_dir, &mut log) {
+        Ok(0) => Vec::new(),
+        Ok(_) => vec![(
+            "pull".to_string(),
+            String::from_utf8_lossy(&log)
+                .lines()
+                .filter(|l| l.contains("FAILED"))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )],
+        Err(e) => vec![("pull".to_string(), format!("{e:#}"))],
     }
-    let library = Library::load(&config.reports_dir());
-    let billing = || -> burnrate_core::Result<LazyFrame> {
-        let dataset = Dataset::open(data_dir)?;
-        let frame = dataset.snapshot()?.scan()?;
-        Ok(burnrate_core::rules::billing(frame, config)?.frame)
-    };
-    let mut record = schedule::run(
-        schedule,
-        due,
-        now,
-        &library,
-        &config.resolve(&schedule.output_dir),
-        &billing,
-    );
-    if !pull_failures.is_empty() {
-        record.ok = false;
-        pull_failures.extend(record.failures);
-        record.failures = pull_failures;
-    }
-    record
-}
-
-fn run_due(
-    config: &Config,
-    data_dir: &Path,
-    log: &RunLog,
-    now: DateTime<Utc>,
-) -> Result<Vec<RunRecord>> {
-    let _lock = lock(data_dir)?;
-    let mut records = Vec::new();
-    for (schedule, due) in schedule::due(&config.schedules, log, now)? {
-        let record = run_one(config, data_dir, &schedule, due, Utc::now());
-        log.append(&record)?;
-        records.push(record);
-    }
-    Ok(records)
 }
 
 async fn daemon(config_file: &Path, required: bool, data_dir: &Path) -> Result<()> {
@@ -320,7 +262,13 @@ async fn daemon(config_file: &Path, required: bool, data_dir: &Path) -> Result<(
         let records = {
             let (config, data_dir) = (config.clone(), data_dir.to_path_buf());
             tokio::task::spawn_blocking(move || {
-                run_due(&config, &data_dir, &RunLog::new(&data_dir), Utc::now())
+                schedule::run_due(
+                    &config,
+                    &data_dir,
+                    &RunLog::new(&data_dir),
+                    Utc::now(),
+                    &pull_connections,
+                )
             })
             .await
             .context("the scheduler's worker stopped")??

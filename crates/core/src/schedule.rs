@@ -394,6 +394,85 @@ pub fn run(
     record
 }
 
+/// Runs before a schedule with `pull = true`: pulls every saved connection
+/// and returns the failures as (what, why). The cloud connectors live
+/// outside core, so the caller supplies this.
+pub type PullStep<'a> = &'a dyn Fn(&crate::config::Config, &Path) -> Vec<(String, String)>;
+
+/// Takes the data dir's schedule lock: a cron-started `run-due`, a daemon
+/// and the desktop app never run the same schedule twice.
+pub fn lock(data_dir: &Path) -> Result<std::fs::File> {
+    std::fs::create_dir_all(data_dir).map_err(|e| Error::io(data_dir.display().to_string(), e))?;
+    let path = data_dir.join("schedule.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::io(path.display().to_string(), e))?;
+    file.lock()
+        .map_err(|e| Error::io(format!("locking {}", path.display()), e))?;
+    Ok(file)
+}
+
+/// Runs one schedule for its fire time `due`: pulls first when it asks to
+/// (a failed pull is recorded, and the reports still run on the data there
+/// is), then exports its reports.
+pub fn run_one(
+    config: &crate::config::Config,
+    data_dir: &Path,
+    schedule: &ScheduleConfig,
+    due: DateTime<Utc>,
+    now: DateTime<Utc>,
+    pull: PullStep<'_>,
+) -> RunRecord {
+    let pull_failures = if schedule.pull {
+        pull(config, data_dir)
+    } else {
+        Vec::new()
+    };
+    let library = Library::load(&config.reports_dir());
+    let billing = || -> Result<LazyFrame> {
+        let dataset = crate::store::Dataset::open(data_dir)?;
+        let frame = dataset.snapshot()?.scan()?;
+        Ok(crate::rules::billing(frame, config)?.frame)
+    };
+    let mut record = run(
+        schedule,
+        due,
+        now,
+        &library,
+        &config.resolve(&schedule.output_dir),
+        &billing,
+    );
+    if !pull_failures.is_empty() {
+        record.ok = false;
+        let mut failures = pull_failures;
+        failures.extend(record.failures);
+        record.failures = failures;
+    }
+    record
+}
+
+/// Runs every schedule that has become due since its last run, under the
+/// schedule lock, appending each run to the log.
+pub fn run_due(
+    config: &crate::config::Config,
+    data_dir: &Path,
+    log: &RunLog,
+    now: DateTime<Utc>,
+    pull: PullStep<'_>,
+) -> Result<Vec<RunRecord>> {
+    let _lock = lock(data_dir)?;
+    let mut records = Vec::new();
+    for (schedule, due) in due(&config.schedules, log, now)? {
+        let record = run_one(config, data_dir, &schedule, due, Utc::now(), pull);
+        log.append(&record)?;
+        records.push(record);
+    }
+    Ok(records)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

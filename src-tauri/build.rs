@@ -1,0 +1,34 @@
+//! Generates an `allow-<command>` permission for each app command, so the
+//! capability file grants exactly the commands the UI uses (without an app
+//! manifest, Tauri allows every app command).
+
+const COMMANDS: &[&str] = &[
+    "status",
+    "load_demo",
+    "import_paths",
+    "pick_and_import",
+    "cancel_import",
+    "sources",
+    "remove_source",
+    "overview",
+    "explore",
+    "anomalies",
+    "recommendations",
+    "set_dismissed",
+    "reports",
+    "run_report",
+    "export_report",
+    "export_csv",
+    "schedules",
+    "settings",
+];
+
+fn main() {
+    // The bundled UI is embedded at compile time: rebuild when it changes.
+    println!("cargo:rerun-if-changed=../ui/dist");
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("tauri build script");
+}

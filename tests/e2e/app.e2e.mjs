@@ -1,0 +1,143 @@
+// End to end in the real window: the app under Xvfb, driven over WebDriver
+// (tauri-driver + WebKitWebDriver). Run by scripts/e2e.sh, which starts
+// Xvfb and tauri-driver with an empty data dir in BURNRATE_DATA_DIR.
+//
+// A new user's path: load the demo data from the empty overview, check the
+// overview's total against `burnrate summary`, switch the explorer's
+// group-by, open a recommendation's evidence, follow an anomaly into the
+// explorer, import a fixture and see its reconciliation, run a report.
+// A screenshot of each view goes to $SCREENSHOTS.
+
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { Session } from "./webdriver.mjs";
+
+const app = process.env.BURNRATE_APP;
+const cli = process.env.BURNRATE_CLI;
+const fixture = process.env.BURNRATE_FIXTURE;
+const shots = process.env.SCREENSHOTS ?? "target/e2e-screenshots";
+const driver = process.env.WEBDRIVER_URL ?? "http://127.0.0.1:4444";
+mkdirSync(shots, { recursive: true });
+
+const session = await Session.start(driver, app);
+let step = "start";
+async function shot(name) {
+  writeFileSync(join(shots, `${name}.png`), Buffer.from(await session.screenshot(), "base64"));
+}
+async function view(name) {
+  await session.click(await session.find(`nav button[data-view="${name}"]`));
+  return session.waitFor(`[data-testid="view-${name}"]`);
+}
+/** Scrolls the first match of `css` to the middle of the window and
+ * clicks it, as a user would. */
+async function clickCss(css) {
+  const element = await session.waitFor(css);
+  await session.execute("document.querySelector(arguments[0]).scrollIntoView({ block: 'center' });", [css]);
+  await session.click(element);
+}
+
+/** Picks a <select> option or a date the way a user's choice does: set the
+ * value and fire `change` (WebKitWebDriver cannot click <option>s or drive
+ * the native date picker). */
+async function choose(selectCss, value) {
+  await session.find(selectCss);
+  await session.execute(
+    "const s = document.querySelector(arguments[0]); s.focus(); s.value = arguments[1]; s.dispatchEvent(new Event('change', { bubbles: true }));",
+    [selectCss, value],
+  );
+}
+
+try {
+  step = "empty overview offers the demo";
+  const load = await session.waitFor('[data-testid="load-demo"]');
+  await shot("00-first-launch");
+  await session.click(load);
+
+  step = "the demo imports with its reconciliation";
+  await session.waitFor('[data-testid="reconciliation-row"]', { timeout: 120000 });
+  const reconciled = await session.findAll('[data-testid="reconciliation-row"]');
+  assert.ok(reconciled.length >= 6, `demo files reconciled: ${reconciled.length}`);
+  for (const row of reconciled) assert.match(await session.text(row), /reconciled to the cent/);
+  await shot("01-data-demo-loaded");
+
+  step = "the overview total equals `burnrate summary`";
+  await view("overview");
+  const total = await session.waitFor('[data-testid="total-billed-USD"]', { timeout: 60000 });
+  const shown = Number(await session.attribute(total, "data-value"));
+  const summary = JSON.parse(execFileSync(cli, ["summary", "--by", "provider", "--format", "json"], { encoding: "utf8" }));
+  const expected = summary.filter((r) => r.currency === "USD").reduce((sum, r) => sum + r.billed_cost, 0);
+  assert.ok(Math.abs(shown - expected) < 0.005, `overview ${shown} vs summary ${expected}`);
+  assert.match(await session.text(total), /^\$[\d,]+\.\d\d$/);
+  await session.waitFor('[data-testid="forecast-USD"]');
+  await shot("02-overview");
+
+  step = "the explorer switches group-by";
+  await view("explorer");
+  await session.waitFor('[data-testid="explore-table"]', { timeout: 60000 });
+  await choose("#group-by", "subaccount");
+  await session.waitFor('[data-testid="explore-table"] th', { check: async (th) => (await session.text(th)) === "subaccount" });
+  const explorerTotal = await session.find('[data-testid="explore-total-billed-USD"]');
+  const usd = new Intl.NumberFormat("en-US", { style: "currency", currency: "USD" });
+  assert.equal(await session.text(explorerTotal), usd.format(expected), "the explorer totals the same billed cost");
+  const timing = await session.text(await session.find('[data-testid="explore-timing"]'));
+  console.log(`explorer: ${timing}`);
+  await shot("03-explorer-by-account");
+  await choose("#measure", "billed");
+  await session.waitFor('[data-testid="explore-table"]');
+  await clickCss('[data-testid="explore-table"] tbody tr td');
+  await session.waitFor('[data-testid="filters"] .chip');
+  await shot("04-explorer-drilled");
+
+  step = "a recommendation's evidence";
+  await view("recommendations");
+  await session.waitFor('[data-testid="recommendation-table"] tbody tr', { timeout: 60000 });
+  await clickCss('[data-testid="recommendation-table"] tbody tr td');
+  const rule = await session.waitFor('[data-testid="evidence-rule"]');
+  assert.ok((await session.text(rule)).length > 10, "the evidence names its rule");
+  await shot("05-recommendation-evidence");
+
+  step = "an anomaly opens the explorer on its day";
+  await view("anomalies");
+  await session.waitFor('[data-testid="anomalies-since"]');
+  await choose('[data-testid="anomalies-since"]', "2026-08-01");
+  await session.waitFor('[data-testid="anomaly-table"] tbody tr', { timeout: 60000 });
+  const anomalyText = await session.text((await session.findAll('[data-testid="anomaly-table"] tbody tr'))[0]);
+  assert.match(anomalyText, /2026-09-17/);
+  await shot("06-anomalies");
+  await clickCss('[data-testid="anomaly-table"] tbody tr td');
+  await session.waitFor('[data-testid="explore-table"]', { timeout: 60000 });
+  assert.match(await session.text(await session.find('[data-testid="filters"]')), /2026|service|subaccount/);
+
+  step = "import a fixture and see its reconciliation";
+  await view("data");
+  const path = await session.waitFor('[data-testid="import-path"]');
+  await session.type(path, fixture);
+  await session.click(await session.find('[data-testid="import-path-button"]'));
+  await session.waitFor('[data-testid="reconciliation-row"]', {
+    timeout: 60000,
+    check: async (row) => (await session.text(row)).includes(fixture.split("/").pop()),
+  });
+  const fixtureRow = await session.find('[data-testid="reconciliation-row"]');
+  assert.match(await session.text(fixtureRow), /reconciled to the cent/);
+  await shot("07-data-imported-fixture");
+
+  step = "run a report";
+  await view("reports");
+  await clickCss('[data-testid="report-list"] button');
+  await session.waitFor('[data-testid="report-table"] tbody tr', { timeout: 60000 });
+  await shot("08-report");
+
+  step = "settings";
+  await view("settings");
+  await session.waitFor('[data-testid="settings"]');
+  await shot("09-settings");
+  console.log(`e2e: all steps passed; screenshots in ${shots}`);
+} catch (error) {
+  await shot(`failed-${step.replace(/[^a-z0-9]+/gi, "-")}`).catch(() => {});
+  console.error(`e2e failed at "${step}": ${error.message}`);
+  process.exitCode = 1;
+} finally {
+  await session.end().catch(() => {});
+}

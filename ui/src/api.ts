@@ -1,0 +1,81 @@
+// The typed command layer: the only place the UI talks to the backend.
+// Types come from bindings.ts, generated from the Rust answers.
+
+import { Channel, invoke } from "@tauri-apps/api/core";
+import type {
+  AnomalyRow,
+  ApiError,
+  Explore,
+  ExploreQuery,
+  ImportProgress,
+  ImportResult,
+  Overview,
+  Recommendation,
+  ReportInfo,
+  Schedules,
+  Settings,
+  Source,
+  Status,
+  Table,
+} from "./bindings";
+
+export type { ApiError };
+
+/** An error from the backend (`{code, message}`) or a failure to reach it. */
+export class CommandError extends Error {
+  readonly code: string;
+  constructor(code: string, message: string) {
+    super(message);
+    this.code = code;
+  }
+}
+
+export function isApiError(value: unknown): value is ApiError {
+  return (
+    typeof value === "object" &&
+    value !== null &&
+    typeof (value as ApiError).code === "string" &&
+    typeof (value as ApiError).message === "string"
+  );
+}
+
+async function call<T>(command: string, args?: Record<string, unknown>): Promise<T> {
+  try {
+    return await invoke<T>(command, args);
+  } catch (error) {
+    if (isApiError(error)) throw new CommandError(error.code, error.message);
+    throw new CommandError("internal", String(error));
+  }
+}
+
+export const api = {
+  status: () => call<Status>("status"),
+  loadDemo: () => call<ImportResult[]>("load_demo"),
+  importPaths: (paths: string[], onProgress: (p: ImportProgress) => void) => {
+    const progress = new Channel<ImportProgress>();
+    progress.onmessage = onProgress;
+    return call<ImportResult[]>("import_paths", { paths, progress });
+  },
+  pickAndImport: (folder: boolean, onProgress: (p: ImportProgress) => void) => {
+    const progress = new Channel<ImportProgress>();
+    progress.onmessage = onProgress;
+    return call<ImportResult[]>("pick_and_import", { folder, progress });
+  },
+  cancelImport: () => call<void>("cancel_import"),
+  sources: () => call<Source[]>("sources"),
+  removeSource: (id: string) => call<void>("remove_source", { id }),
+  overview: () => call<Overview>("overview"),
+  explore: (query: ExploreQuery) => call<Explore>("explore", { query }),
+  anomalies: (since?: string) => call<AnomalyRow[]>("anomalies", { since: since ?? null }),
+  recommendations: () => call<Recommendation[]>("recommendations"),
+  setDismissed: (id: string, dismissed: boolean) => call<void>("set_dismissed", { id, dismissed }),
+  reports: () => call<ReportInfo[]>("reports"),
+  runReport: (name: string, from?: string, to?: string) =>
+    call<Table>("run_report", { name, from: from || null, to: to || null }),
+  exportReport: (name: string, from?: string, to?: string) =>
+    call<string | null>("export_report", { name, from: from || null, to: to || null }),
+  exportCsv: (suggestedName: string, contents: string) =>
+    call<string | null>("export_csv", { suggestedName, contents }),
+  schedules: () => call<Schedules>("schedules"),
+  settings: () => call<Settings>("settings"),
+};

@@ -1,0 +1,46 @@
+import { describe, expect, it } from "vitest";
+import type { Recommendation } from "./bindings";
+import { anomalyQuery, defaultQuery, withFilter, withoutFilter } from "./state";
+import { defaultRecommendationsState, visibleFindings } from "./views/recommendations";
+import { chartColumns } from "./views/reports";
+
+describe("explorer query state", () => {
+  it("replaces a filter on the same dimension and removes it", () => {
+    let q = withFilter(defaultQuery(), { dimension: "service", value: "EC2" });
+    q = withFilter(q, { dimension: "service", value: "S3" });
+    q = withFilter(q, { dimension: "region", value: "us-east-1" });
+    expect(q.filters).toEqual([{ dimension: "service", value: "S3" }, { dimension: "region", value: "us-east-1" }]);
+    expect(withoutFilter(q, "service").filters).toEqual([{ dimension: "region", value: "us-east-1" }]);
+  });
+  it("opens an anomaly's day on its service, grouped by account", () => {
+    const q = anomalyQuery("2026-09-17", "service", "AWS Lambda", "2026-09-18");
+    expect(q).toMatchObject({ from: "2026-09-17", to: "2026-09-18", group_by: "subaccount", filters: [{ dimension: "service", value: "AWS Lambda" }] });
+    expect(anomalyQuery("2026-09-17", "account", "222222222222", "2026-09-18").filters[0].dimension).toBe("subaccount");
+  });
+});
+
+function finding(id: string, savings: number, extra: Partial<Recommendation> = {}): Recommendation {
+  return {
+    id, kind: "idle_ip", provider: "AWS", account: "1", region: "us-east-1", service: "EC2", resource_id: id,
+    monthly_cost: savings, estimated_monthly_savings: savings, confidence: "high", action: "release", currency: "USD",
+    evidence: { rule: "r", window: "w", figures: "f", sources: [] }, dismissed: false, ...extra,
+  };
+}
+
+describe("recommendation filters", () => {
+  it("sorts by savings, hides dismissed ones and filters by kind", () => {
+    const all = [finding("a", 5), finding("b", 50), finding("c", 20, { dismissed: true }), finding("d", 1, { kind: "gp2_to_gp3" })];
+    const s = defaultRecommendationsState();
+    expect(visibleFindings(all, s).map((r) => r.id)).toEqual(["b", "a", "d"]);
+    expect(visibleFindings(all, { ...s, showDismissed: true, sortAscending: true }).map((r) => r.id)).toEqual(["d", "a", "c", "b"]);
+    expect(visibleFindings(all, { ...s, kind: "gp2_to_gp3" }).map((r) => r.id)).toEqual(["d"]);
+  });
+});
+
+describe("report charts", () => {
+  it("pick a label and a cost column by name and type", () => {
+    const table = { columns: ["service", "currency", "effective_cost"], rows: [["EC2", "USD", 10], ["S3", "USD", 2]] };
+    expect(chartColumns(table)).toEqual({ label: 0, value: 2, currency: 1 });
+    expect(chartColumns({ columns: ["n"], rows: [[1]] })).toBeNull();
+  });
+});

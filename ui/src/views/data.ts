@@ -1,0 +1,154 @@
+import { getCurrentWebview } from "@tauri-apps/api/webview";
+import { api } from "../api";
+import type { ImportProgress, ImportResult, Source } from "../bindings";
+import { h, mount, notice } from "../dom";
+import { count, money } from "../format";
+
+function resultTable(results: ImportResult[]): HTMLElement {
+  return h(
+    "table",
+    { "data-testid": "import-results" },
+    h("thead", {}, h("tr", {}, ["File", "Status", "Format", "Rows", "Periods", "Provider's total", "Normalized", "Check"].map((c) => h("th", {}, c)))),
+    h(
+      "tbody",
+      {},
+      results.flatMap((r) => {
+        if (r.status !== "imported") {
+          return [h("tr", { class: r.status === "failed" ? "failed" : "" }, h("td", { class: "mono" }, r.path), h("td", {}, r.status), h("td", { colspan: 6 }, r.error ? `${r.error.message}` : "already imported: nothing changed"))];
+        }
+        return r.files.flatMap((f) =>
+          f.reconciliation.map((c) => {
+            const ok = Math.abs(c.native_total - c.normalized_total) < 0.005;
+            return h(
+              "tr",
+              { "data-testid": "reconciliation-row" },
+              h("td", { class: "mono" }, f.path),
+              h("td", {}, r.replaced.length ? "imported (replaced an earlier delivery)" : "imported"),
+              h("td", {}, `${f.format}${f.version ? ` ${f.version}` : ""}`),
+              h("td", { class: "num" }, count(f.rows)),
+              h("td", {}, f.periods.join(", ")),
+              h("td", { class: "num" }, money(c.native_total, c.currency)),
+              h("td", { class: "num" }, `${money(c.normalized_total, c.currency)} ${c.measure}`),
+              h("td", { class: ok ? "ok" : "failed" }, ok ? "reconciled to the cent" : "MISMATCH"),
+            );
+          }),
+        );
+      }),
+    ),
+  );
+}
+
+function sourcesTable(sources: Source[], onRemove: (s: Source) => void): HTMLElement {
+  if (sources.length === 0) return notice("empty", "No sources yet", "Import billing exports (AWS CUR, Azure cost details, GCP billing export, FOCUS) or load the demo dataset.");
+  return h(
+    "table",
+    { "data-testid": "sources" },
+    h("thead", {}, h("tr", {}, ["Id", "Files", "Format", "Rows", "Periods", "Imported", ""].map((c) => h("th", {}, c)))),
+    h(
+      "tbody",
+      {},
+      sources.map((s) =>
+        h(
+          "tr",
+          {},
+          h("td", { class: "mono" }, s.id),
+          h("td", { class: "mono" }, s.paths.map((p) => p.split(/[\\/]/).pop()).join(", ")),
+          h("td", {}, s.format),
+          h("td", { class: "num" }, count(s.rows)),
+          h("td", {}, s.periods.join(", ")),
+          h("td", {}, s.imported_at.slice(0, 16).replace("T", " ")),
+          h("td", {}, h("button", { class: "danger", onclick: () => onRemove(s) }, "Remove")),
+        ),
+      ),
+    ),
+  );
+}
+
+let unlistenDrop: (() => void) | null = null;
+
+export async function dataView(root: HTMLElement, options: { loadDemo?: boolean }, toast: (m: string) => void, onChanged: () => void): Promise<void> {
+  const progressBox = h("div", { class: "progress", "data-testid": "import-progress", hidden: true });
+  const results = h("div", {});
+  const sourcesBox = h("div", {}, notice("loading", "Reading the dataset…"));
+
+  const refreshSources = async () => {
+    const sources = await api.sources();
+    mount(
+      sourcesBox,
+      sourcesTable(sources, async (s) => {
+        if (!window.confirm(`Remove ${s.paths.join(", ")} and its ${count(s.rows)} rows from the dataset?`)) return;
+        await api.removeSource(s.id);
+        toast(`Removed ${s.id}`);
+        onChanged();
+        await refreshSources();
+      }),
+    );
+  };
+
+  const showProgress = (p: ImportProgress) => {
+    progressBox.hidden = false;
+    const fraction = p.total === 0 ? 1 : p.done / p.total;
+    mount(
+      progressBox,
+      h("div", { class: "bar" }, h("div", { class: "fill", style: `width:${(fraction * 100).toFixed(0)}%` })),
+      h("span", {}, p.current ? `Importing ${p.done + 1} of ${p.total}: ${p.current}` : `Done: ${p.total} file(s)`),
+      p.current ? h("button", { onclick: () => void api.cancelImport() }, "Cancel") : null,
+    );
+  };
+
+  const run = async (work: () => Promise<ImportResult[]>) => {
+    mount(results, notice("loading", "Importing… the window stays usable; each file is reconciled before it is kept."));
+    try {
+      const outcome = await work();
+      mount(results, outcome.length ? resultTable(outcome) : h("p", { class: "muted" }, "Nothing selected."));
+      const failed = outcome.filter((r) => r.status === "failed").length;
+      toast(failed ? `${failed} file(s) failed; the dataset keeps everything else` : `Imported ${outcome.length} file(s)`);
+    } catch (error) {
+      mount(results, notice("error", "Import failed", (error as Error).message));
+    }
+    progressBox.hidden = true;
+    onChanged();
+    await refreshSources();
+  };
+
+  const pathInput = h("input", { type: "text", placeholder: "/path/to/export.csv or a folder", "data-testid": "import-path", size: 48 }) as HTMLInputElement;
+  mount(
+    root,
+    h("h1", {}, "Data"),
+    h(
+      "div",
+      { class: "dropzone", "data-testid": "dropzone" },
+      h("p", {}, "Drop billing files or folders here, or"),
+      h("button", { class: "primary", onclick: () => run(() => api.pickAndImport(false, showProgress)) }, "Import files…"),
+      h("button", { onclick: () => run(() => api.pickAndImport(true, showProgress)) }, "Import a folder…"),
+      h("button", { "data-testid": "load-demo-data", onclick: () => run(() => api.loadDemo()) }, "Load demo data"),
+      h(
+        "form",
+        { class: "inline", onsubmit: (e: Event) => { e.preventDefault(); const p = pathInput.value.trim(); if (p) void run(() => api.importPaths([p], showProgress)); } },
+        pathInput,
+        h("button", { type: "submit", "data-testid": "import-path-button" }, "Import path"),
+      ),
+      h("p", { class: "muted" }, "AWS CUR (legacy, Athena, 2.0), Azure cost details (EA, MCA, PAYG; actual and amortized), GCP billing export, FOCUS 1.0–1.2. Importing the same file twice changes nothing; a re-delivered month replaces the old one."),
+    ),
+    progressBox,
+    results,
+    h("h2", {}, "Sources"),
+    sourcesBox,
+    h("h2", {}, "Cloud connections"),
+    h("p", { class: "muted" }, "Pulls from AWS Cost Explorer, CUR in S3, the Azure Cost Management Query API and Azure exports in Blob storage run from the command line (`burnrate pull …`, saved as [[connections]] in the config file); their data appears here as sources."),
+  );
+  unlistenDrop?.();
+  unlistenDrop = null;
+  try {
+    unlistenDrop = await getCurrentWebview().onDragDropEvent((event) => {
+      if (event.payload.type === "drop" && event.payload.paths.length > 0) {
+        const paths = event.payload.paths;
+        void run(() => api.importPaths(paths, showProgress));
+      }
+    });
+  } catch {
+    // Outside the app window (tests): no drag and drop.
+  }
+  await refreshSources();
+  if (options.loadDemo) await run(() => api.loadDemo());
+}

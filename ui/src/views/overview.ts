@@ -1,0 +1,110 @@
+import { api } from "../api";
+import type { CurrencyOverview, Overview } from "../bindings";
+import { barsOption, chart, lineOption } from "../charts";
+import { h, mount, notice } from "../dom";
+import { money, monthName, percent } from "../format";
+import type { Navigate } from "../main";
+
+function card(title: string, value: string, detail: string | null, testid: string): HTMLElement {
+  return h("div", { class: "card", "data-testid": testid }, h("div", { class: "card-title" }, title), h("div", { class: "card-value" }, value), detail ? h("div", { class: "card-detail" }, detail) : null);
+}
+
+function currencySection(c: CurrencyOverview, month: string, latestDay: string): HTMLElement {
+  const cur = c.total.currency;
+  const forecast = c.forecast;
+  const trend = h("div", { class: "chart", "data-testid": `trend-${cur}` });
+  const services = h("div", { class: "chart" });
+  const accounts = h("div", { class: "chart" });
+  const section = h(
+    "section",
+    { class: "currency", "data-currency": cur },
+    h("h2", {}, `${cur} · ${monthName(month)} (data through ${latestDay})`),
+    h(
+      "div",
+      { class: "cards" },
+      card("Spend this month so far", money(c.month_to_date_effective, cur), "effective cost (amortized)", `mtd-${cur}`),
+      card(
+        "Forecast month-end",
+        forecast ? money(forecast.forecast, cur) : "n/a",
+        forecast
+          ? `95% interval ${money(forecast.lower_95, cur)} – ${money(forecast.upper_95, cur)}${forecast.backtest_mape !== null ? ` · backtest error ${forecast.backtest_mape.toFixed(1)}%` : ""}`
+          : "not enough history",
+        `forecast-${cur}`,
+      ),
+      card("Change vs last month", percent(c.change_pct), `same days of last month: ${money(c.previous_month_same_days_effective, cur)}`, `change-${cur}`),
+      h(
+        "div",
+        { class: "card", "data-testid": `total-${cur}` },
+        h("div", { class: "card-title" }, "All data"),
+        h("div", { class: "card-value", "data-testid": `total-billed-${cur}`, "data-value": c.total.billed.toFixed(2) }, money(c.total.billed, cur)),
+        h("div", { class: "card-detail" }, `billed · effective ${money(c.total.effective, cur)} · list ${money(c.total.list, cur)}`),
+      ),
+    ),
+    h("div", { class: "grid-2" }, h("div", { class: "panel" }, h("h3", {}, "By service, this month (effective)"), services), h("div", { class: "panel" }, h("h3", {}, "By account, this month (effective)"), accounts)),
+    h("div", { class: "panel" }, h("h3", {}, "Daily effective cost, last 90 days"), trend),
+  );
+  queueMicrotask(() => {
+    chart(trend, lineOption(c.daily.map((p) => p.day), c.daily.map((p) => p.cost), cur));
+    chart(services, barsOption(c.by_service, cur));
+    chart(accounts, barsOption(c.by_account, cur));
+  });
+  return section;
+}
+
+export async function overviewView(root: HTMLElement, navigate: Navigate): Promise<void> {
+  mount(root, notice("loading", "Loading the overview…"));
+  const overview: Overview = await api.overview();
+  if (overview.empty) {
+    const button = h("button", { class: "primary", "data-testid": "load-demo", onclick: () => navigate("data", { loadDemo: true }) }, "Load the demo dataset");
+    mount(root, h("h1", {}, "Overview"), notice("empty", "No billing data yet", "Import your billing exports in Data, or explore three months of demo AWS and Azure billing.", button));
+    return;
+  }
+  const month = overview.month ?? "";
+  const savings = overview.potential_monthly_savings.map((s) => money(s.amount, s.currency)).join(" + ") || "none";
+  mount(
+    root,
+    h("h1", {}, "Overview"),
+    overview.currency_note ? h("p", { class: "note" }, overview.currency_note) : null,
+    overview.currencies.map((c) => currencySection(c, month, overview.latest_day ?? "")),
+    h(
+      "div",
+      { class: "grid-2" },
+      h(
+        "div",
+        { class: "panel", "data-testid": "overview-anomalies" },
+        h("h3", {}, `Anomalies, last 30 days of data (${overview.anomalies.length})`),
+        overview.anomalies.length === 0
+          ? h("p", { class: "muted" }, "No unusual daily spend.")
+          : h(
+              "table",
+              {},
+              h("thead", {}, h("tr", {}, h("th", {}, "Day"), h("th", {}, "What"), h("th", { class: "num" }, "Impact"))),
+              h(
+                "tbody",
+                {},
+                overview.anomalies.slice(0, 8).map((a) =>
+                  h("tr", { class: "clickable", onclick: () => navigate("anomalies") }, h("td", {}, a.date), h("td", {}, `${a.dimension}: ${a.value}`), h("td", { class: "num" }, money(a.impact, a.currency))),
+                ),
+              ),
+            ),
+      ),
+      h(
+        "div",
+        { class: "panel", "data-testid": "overview-recommendations" },
+        h("h3", {}, "Top recommendations"),
+        h("p", { class: "big", "data-testid": "potential-savings" }, `${savings} / month potential savings`),
+        h(
+          "table",
+          {},
+          h(
+            "tbody",
+            {},
+            overview.top_recommendations.map((r) =>
+              h("tr", { class: "clickable", onclick: () => navigate("recommendations", { select: r.id }) }, h("td", {}, r.action), h("td", { class: "num" }, money(r.estimated_monthly_savings, r.currency))),
+            ),
+          ),
+        ),
+      ),
+    ),
+  );
+}
