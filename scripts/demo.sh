@@ -1,21 +1,27 @@
 #!/usr/bin/env bash
-# Builds burnrate, loads the built-in demo dataset into a demo data dir and
-# shows where the money goes.
+# Builds Burnrate, loads the built-in demo dataset (three months of AWS and
+# Azure billing) into a demo data dir, prints where the money goes, and opens
+# the desktop app on it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
+export PATH="$HOME/.cargo/bin:$PATH"
 export BURNRATE_DATA_DIR="${BURNRATE_DATA_DIR:-$PWD/target/demo-data}"
+(cd ui && npm run build)
 cargo build --workspace --locked
 ./target/debug/burnrate demo
 echo
 echo "== cost by provider and service (billed, effective = amortized, list)"
 ./target/debug/burnrate summary --by provider,service
 echo
-echo "== cost by team tag (keys compared case-insensitively)"
-./target/debug/burnrate summary --by tag:team
-echo
 echo "== forecast (effective cost; 95% interval; backtest error)"
 ./target/debug/burnrate forecast
+if [ -z "${DISPLAY:-}${WAYLAND_DISPLAY:-}" ]; then
+  echo
+  echo "No display: the desktop app needs one. Run ./target/debug/burnrate-app from a desktop session"
+  echo "(with BURNRATE_DATA_DIR=$BURNRATE_DATA_DIR) to open it on this data."
+  exit 0
+fi
 echo
-echo "== anomalies since the demo's first month"
-./target/debug/burnrate anomalies --since 2026-08-01
+echo "Opening the desktop app on $BURNRATE_DATA_DIR (close the window to finish)."
+exec ./target/debug/burnrate-app

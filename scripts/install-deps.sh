@@ -2,11 +2,19 @@
 # Installs what building and testing Burnrate needs on a fresh Debian/Ubuntu
 # machine, skipping anything already there. Safe to run repeatedly.
 set -euo pipefail
+cd "$(dirname "$0")/.."
 
 need_apt=()
 command -v cc >/dev/null 2>&1 || need_apt+=(build-essential)
 command -v pkg-config >/dev/null 2>&1 || need_apt+=(pkg-config)
 command -v curl >/dev/null 2>&1 || need_apt+=(curl)
+command -v npm >/dev/null 2>&1 || need_apt+=(nodejs npm)
+# The desktop app (Tauri 2: WebKitGTK) and its end-to-end test (a virtual
+# display and WebKit's WebDriver).
+for package in libwebkit2gtk-4.1-dev libxdo-dev libssl-dev \
+               libayatana-appindicator3-dev librsvg2-dev xvfb webkit2gtk-driver file; do
+  dpkg -s "$package" >/dev/null 2>&1 || need_apt+=("$package")
+done
 
 if [ ${#need_apt[@]} -gt 0 ]; then
   SUDO=""
@@ -59,4 +67,16 @@ if ! command -v azurite-blob >/dev/null 2>&1; then
   echo "installing Azurite (npm)"
   SUDO=""; [ "$(id -u)" -eq 0 ] || SUDO="sudo"
   $SUDO npm install -g --silent azurite
+fi
+
+# tauri-driver: WebDriver for the app window (the end-to-end test).
+if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
+  echo "installing tauri-driver (cargo)"
+  cargo install tauri-driver --locked --quiet
+fi
+
+# The UI's build and test tools (versions pinned by ui/package-lock.json).
+if [ ! -d ui/node_modules ] || [ ui/package-lock.json -nt ui/node_modules/.package-lock.json ]; then
+  echo "installing the UI's npm packages"
+  (cd ui && npm ci --no-audit --no-fund --loglevel=error)
 fi
