@@ -20,6 +20,7 @@ trap cleanup EXIT
 Xvfb "$display" -screen 0 1440x900x24 -nolisten tcp >/dev/null 2>&1 &
 xvfb_pid=$!
 touch "$work/config.toml"
+mkdir -p "$work/exports"
 export DISPLAY=$display
 export BURNRATE_DATA_DIR="$work/data"
 export BURNRATE_CONFIG="$work/config.toml"
@@ -37,4 +38,5 @@ BURNRATE_APP="$root/target/debug/burnrate-app" \
 BURNRATE_CLI="$root/target/debug/burnrate" \
 BURNRATE_FIXTURE="$root/tests/fixtures/azure_ea.csv" \
 SCREENSHOTS="$root/target/e2e-screenshots" \
+SCHEDULE_OUTPUT="$work/exports" \
   node tests/e2e/app.e2e.mjs || { echo "tauri-driver log:"; cat "$work/driver.log"; exit 1; }

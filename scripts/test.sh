@@ -11,5 +11,8 @@ cd "$(dirname "$0")/.."
 # pip --user installs moto_server here on a fresh machine.
 export PATH="$HOME/.local/bin:$HOME/.cargo/bin:$PATH"
 (cd ui && npm test && npm run build)
+# Build everything first: the end-to-end test needs the app's binary, which
+# `cargo test` alone does not link (same package selection: no rebuild).
+cargo build --workspace --locked --all-targets
 cargo test --workspace --locked --all-targets
 ./scripts/e2e.sh

@@ -20,7 +20,15 @@ const COMMANDS: &[&str] = &[
     "export_report",
     "export_csv",
     "schedules",
+    "save_schedule",
+    "remove_schedule",
+    "run_schedule",
     "settings",
+    "update_settings",
+    "connections",
+    "save_connection",
+    "remove_connection",
+    "pull_connection",
 ];
 
 fn main() {

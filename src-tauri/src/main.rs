@@ -252,6 +252,72 @@ async fn schedules(state: State<'_, AppState>) -> Answer<Schedules> {
 }
 
 #[tauri::command]
+async fn save_schedule(
+    state: State<'_, AppState>,
+    original: Option<String>,
+    form: ScheduleForm,
+) -> Answer<()> {
+    let backend = state.backend.clone();
+    blocking(move || backend.save_schedule(original, form)).await
+}
+
+#[tauri::command]
+async fn remove_schedule(state: State<'_, AppState>, name: String) -> Answer<()> {
+    let backend = state.backend.clone();
+    blocking(move || backend.remove_schedule(&name)).await
+}
+
+#[tauri::command]
+async fn run_schedule(state: State<'_, AppState>, name: String) -> Answer<ScheduleRun> {
+    let backend = state.backend.clone();
+    blocking(move || backend.run_schedule(&name)).await
+}
+
+#[tauri::command]
+async fn update_settings(state: State<'_, AppState>, update: SettingsUpdate) -> Answer<()> {
+    let backend = state.backend.clone();
+    blocking(move || backend.update_settings(update)).await
+}
+
+#[tauri::command]
+async fn connections(state: State<'_, AppState>) -> Answer<Vec<ConnectionForm>> {
+    let backend = state.backend.clone();
+    blocking(move || backend.connections()).await
+}
+
+#[tauri::command]
+async fn save_connection(
+    state: State<'_, AppState>,
+    original: Option<String>,
+    form: ConnectionForm,
+) -> Answer<()> {
+    let backend = state.backend.clone();
+    blocking(move || backend.save_connection(original, form)).await
+}
+
+#[tauri::command]
+async fn remove_connection(state: State<'_, AppState>, name: String) -> Answer<()> {
+    let backend = state.backend.clone();
+    blocking(move || backend.remove_connection(&name)).await
+}
+
+/// Pulls a saved connection, streaming its log lines to the UI.
+#[tauri::command]
+async fn pull_connection(
+    state: State<'_, AppState>,
+    name: String,
+    progress: Channel<String>,
+) -> Answer<PullResult> {
+    let backend = state.backend.clone();
+    blocking(move || {
+        backend.pull_connection(&name, &mut |line| {
+            let _ = progress.send(line);
+        })
+    })
+    .await
+}
+
+#[tauri::command]
 async fn settings(state: State<'_, AppState>) -> Answer<Settings> {
     let backend = state.backend.clone();
     blocking(move || backend.settings()).await
@@ -328,7 +394,15 @@ fn main() {
             export_report,
             export_csv,
             schedules,
+            save_schedule,
+            remove_schedule,
+            run_schedule,
             settings,
+            update_settings,
+            connections,
+            save_connection,
+            remove_connection,
+            pull_connection,
         ])
         .run(tauri::generate_context!())
         .expect("the Burnrate window failed to start");

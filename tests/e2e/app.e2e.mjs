@@ -5,12 +5,13 @@
 // A new user's path: load the demo data from the empty overview, check the
 // overview's total against `burnrate summary`, switch the explorer's
 // group-by, open a recommendation's evidence, follow an anomaly into the
-// explorer, import a fixture and see its reconciliation, run a report.
+// explorer, import a fixture and see its reconciliation, add a cloud
+// connection and pull it, run a report, create a schedule and run it.
 // A screenshot of each view goes to $SCREENSHOTS.
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { Session } from "./webdriver.mjs";
 
@@ -18,6 +19,7 @@ const app = process.env.BURNRATE_APP;
 const cli = process.env.BURNRATE_CLI;
 const fixture = process.env.BURNRATE_FIXTURE;
 const shots = process.env.SCREENSHOTS ?? "target/e2e-screenshots";
+const exports = process.env.SCHEDULE_OUTPUT;
 const driver = process.env.WEBDRIVER_URL ?? "http://127.0.0.1:4444";
 mkdirSync(shots, { recursive: true });
 
@@ -123,16 +125,53 @@ try {
   assert.match(await session.text(fixtureRow), /reconciled to the cent/);
   await shot("07-data-imported-fixture");
 
+  step = "add a cloud connection, pull it (no credentials: it says how to fix that), remove it";
+  await clickCss('[data-testid="connection-new"]');
+  await session.type(await session.waitFor('[data-testid="connection-name"]'), "blob-exports");
+  await choose('[data-testid="connection-kind"]', "azure-export");
+  await session.type(await session.waitFor('[data-testid="connection-url"]'), "http://127.0.0.1:9/devstoreaccount1/exports/cost");
+  await clickCss('[data-testid="connection-save"]');
+  await session.waitFor('[data-testid="connection-table"] tbody tr');
+  await clickCss('[data-testid="connection-table"] tbody tr td:last-child button:nth-child(1)');
+  await session.waitFor('[data-testid="pull-log"]', {
+    timeout: 60000,
+    check: async (log) => /FAILED/.test(await session.text(log)),
+  });
+  assert.match(await session.text(await session.find('[data-testid="pull-log"]')), /AZURE_STORAGE_KEY/);
+  await shot("08-connections");
+  // Remove asks for a second click.
+  await clickCss('[data-testid="connection-table"] tbody tr td:last-child button:nth-child(3)');
+  await clickCss('[data-testid="connection-table"] tbody tr td:last-child button:nth-child(3)');
+  await session.waitFor('[data-testid="view-data"]', {
+    check: async () => (await session.findAll('[data-testid="connection-table"]')).length === 0,
+  });
+
   step = "run a report";
   await view("reports");
   await clickCss('[data-testid="report-list"] button');
   await session.waitFor('[data-testid="report-table"] tbody tr', { timeout: 60000 });
-  await shot("08-report");
+  await shot("09-report");
+
+  step = "create a schedule and run it";
+  await clickCss('[data-testid="schedule-new"]');
+  await session.type(await session.waitFor('[data-testid="schedule-name"]'), "monthly-export");
+  await session.type(await session.find('[data-testid="schedule-output_dir"]'), exports);
+  await clickCss('[data-testid="schedule-form"] fieldset input');
+  await clickCss('[data-testid="schedule-save"]');
+  await session.waitFor('[data-testid="schedule-table"] tbody tr');
+  assert.match(await session.text(await session.find('[data-testid="schedule-table"] tbody tr')), /monthly-export/);
+  await clickCss('[data-testid="schedule-table"] tbody tr td:last-child button:nth-child(2)');
+  const history = await session.waitFor('[data-testid="run-history"] tbody tr', { timeout: 60000 });
+  assert.match(await session.text(history), /monthly-export.*ok/s);
+  const written = readdirSync(exports);
+  assert.equal(written.length, 1, `one CSV written: ${written}`);
+  assert.match(readFileSync(join(exports, written[0]), "utf8"), /,/);
+  await shot("10-schedules");
 
   step = "settings";
   await view("settings");
   await session.waitFor('[data-testid="settings"]');
-  await shot("09-settings");
+  await shot("11-settings");
   console.log(`e2e: all steps passed; screenshots in ${shots}`);
 } catch (error) {
   await shot(`failed-${step.replace(/[^a-z0-9]+/gi, "-")}`).catch(() => {});

@@ -5,15 +5,20 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   AnomalyRow,
   ApiError,
+  ConnectionForm,
   Explore,
   ExploreQuery,
   ImportProgress,
   ImportResult,
   Overview,
+  PullResult,
   Recommendation,
   ReportInfo,
+  ScheduleForm,
+  ScheduleRun,
   Schedules,
   Settings,
+  SettingsUpdate,
   Source,
   Status,
   Table,
@@ -77,5 +82,17 @@ export const api = {
   exportCsv: (suggestedName: string, contents: string) =>
     call<string | null>("export_csv", { suggestedName, contents }),
   schedules: () => call<Schedules>("schedules"),
+  saveSchedule: (original: string | null, form: ScheduleForm) => call<void>("save_schedule", { original, form }),
+  removeSchedule: (name: string) => call<void>("remove_schedule", { name }),
+  runSchedule: (name: string) => call<ScheduleRun>("run_schedule", { name }),
   settings: () => call<Settings>("settings"),
+  connections: () => call<ConnectionForm[]>("connections"),
+  saveConnection: (original: string | null, form: ConnectionForm) => call<void>("save_connection", { original, form }),
+  removeConnection: (name: string) => call<void>("remove_connection", { name }),
+  pullConnection: (name: string, onLine: (line: string) => void) => {
+    const progress = new Channel<string>();
+    progress.onmessage = onLine;
+    return call<PullResult>("pull_connection", { name, progress });
+  },
+  updateSettings: (update: SettingsUpdate) => call<void>("update_settings", { update }),
 };

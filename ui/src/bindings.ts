@@ -137,7 +137,29 @@ export type ReportInfo = { name: string, title: string, description: string, ori
 
 export type Table = { columns: Array<string>, rows: Array<Array<string | number | null>>, };
 
-export type ScheduleInfo = { name: string, cron: string, reports: Array<string>, next_run: string | null, };
+export type ScheduleForm = { name: string, reports: Array<string>, 
+/**
+ * Five-field cron, e.g. `0 6 1 * *`.
+ */
+cron: string, 
+/**
+ * IANA time zone, e.g. `Europe/Berlin`.
+ */
+timezone: string, 
+/**
+ * last_full_month, month_to_date, yesterday, last_7_days, last_30_days or all.
+ */
+window: string, output_dir: string, 
+/**
+ * Placeholders {report} {schedule} {date} {from} {to}.
+ */
+file_name: string, 
+/**
+ * png or svg, or none.
+ */
+chart: string | null, keep: number | null, pull: boolean, };
+
+export type ScheduleInfo = { form: ScheduleForm, next_run: string | null, };
 
 export type ScheduleRun = { schedule: string, due: string, ok: boolean, outputs: Array<string>, 
 /**
@@ -151,8 +173,66 @@ export type Schedules = { schedules: Array<ScheduleInfo>,
  */
 runs: Array<ScheduleRun>, };
 
-export type Settings = { data_dir: string, config_path: string, reporting_currency: string | null, fx_table: string | null, anomaly_threshold: number, 
+export type Settings = { data_dir: string, config_path: string, reporting_currency: string | null, fx_table: string | null, anomaly_threshold: number, anomaly_min_impact: number, 
 /**
  * `key = alias, alias`.
  */
 tag_aliases: Array<string>, allocation_keys: Array<string>, };
+
+export type SettingsUpdate = { 
+/**
+ * An ISO currency code, or none to keep each bill's currency.
+ */
+reporting_currency: string | null, 
+/**
+ * A `date,from,to,rate` CSV; needed with a reporting currency.
+ */
+fx_table: string | null, anomaly_threshold: number, anomaly_min_impact: number, 
+/**
+ * `key = alias, alias` per line.
+ */
+tag_aliases: Array<string>, };
+
+export type ConnectionForm = { name: string, 
+/**
+ * aws-ce, aws-cur, azure-query or azure-export.
+ */
+kind: string, 
+/**
+ * aws-ce: the payer account.
+ */
+billing_account: string | null, 
+/**
+ * aws-ce, azure-query: whole months back (default 2).
+ */
+months: number | null, 
+/**
+ * aws-ce: account or tag:KEY; azure-query: one or two groupings.
+ */
+group_by: string | null, 
+/**
+ * aws-cur: s3://bucket/prefix; azure-export: the container URL and path.
+ */
+url: string | null, 
+/**
+ * aws-cur: the bucket's region.
+ */
+region: string | null, 
+/**
+ * aws-ce, aws-cur: a shared-config profile name.
+ */
+profile: string | null, 
+/**
+ * A compatible or local endpoint.
+ */
+endpoint_url: string | null, 
+/**
+ * azure-query: the Cost Management scope.
+ */
+scope: string | null, 
+/**
+ * azure-query: actual, amortized or both.
+ */
+cost_type: string | null, };
+
+export type PullResult = { connection: string, ok: boolean, log: Array<string>, error: ApiError | null, };

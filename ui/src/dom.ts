@@ -43,3 +43,28 @@ export function notice(kind: "empty" | "error" | "loading", title: string, detai
     action ?? null,
   );
 }
+
+/** A destructive button that asks for a second click (native confirm
+ * dialogs are not reliable in every web view). */
+export function confirmButton(label: string, question: string, action: () => Promise<void> | void, testid?: string): HTMLElement {
+  let armed = false;
+  let timer: number | undefined;
+  const button = h("button", {
+    class: "danger",
+    "data-testid": testid ?? null,
+    onclick: async () => {
+      if (!armed) {
+        armed = true;
+        button.textContent = question;
+        timer = window.setTimeout(() => {
+          armed = false;
+          button.textContent = label;
+        }, 5000);
+        return;
+      }
+      window.clearTimeout(timer);
+      await action();
+    },
+  }, label);
+  return button;
+}

@@ -84,7 +84,7 @@ const navigate: Navigate = (view, options = {}) => {
       case "reports":
         return reportsView(root, toast);
       case "settings":
-        return settingsView(root);
+        return settingsView(root, toast);
     }
   };
   run().catch((error: Error) => {

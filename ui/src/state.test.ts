@@ -44,3 +44,22 @@ describe("report charts", () => {
     expect(chartColumns({ columns: ["n"], rows: [[1]] })).toBeNull();
   });
 });
+
+import { connectionFromFields } from "./views/connections";
+import { settingsUpdate } from "./views/settings";
+
+describe("forms", () => {
+  it("turn a connection's fields into its saved form, blanks as none", () => {
+    const form = connectionFromFields(" prod ", "azure-query", { scope: "subscriptions/1", cost_type: "", months: "3", url: "ignored" });
+    expect(form).toMatchObject({ name: "prod", kind: "azure-query", scope: "subscriptions/1", cost_type: null, months: 3, url: null });
+  });
+  it("turn settings into an update, alias lines trimmed", () => {
+    expect(settingsUpdate({ currency: "", fx: " ", threshold: "3.5", minImpact: "1", aliases: "team = a, b\n\n env = stage \n" })).toEqual({
+      reporting_currency: null,
+      fx_table: null,
+      anomaly_threshold: 3.5,
+      anomaly_min_impact: 1,
+      tag_aliases: ["team = a, b", "env = stage"],
+    });
+  });
+});

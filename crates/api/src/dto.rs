@@ -404,11 +404,29 @@ pub struct Table {
     pub rows: Vec<Vec<serde_json::Value>>,
 }
 
+/// A schedule as the app shows and edits it (the config file's fields).
+#[derive(Debug, Clone, Serialize, serde::Deserialize, TS)]
+pub struct ScheduleForm {
+    pub name: String,
+    pub reports: Vec<String>,
+    /// Five-field cron, e.g. `0 6 1 * *`.
+    pub cron: String,
+    /// IANA time zone, e.g. `Europe/Berlin`.
+    pub timezone: String,
+    /// last_full_month, month_to_date, yesterday, last_7_days, last_30_days or all.
+    pub window: String,
+    pub output_dir: String,
+    /// Placeholders {report} {schedule} {date} {from} {to}.
+    pub file_name: String,
+    /// png or svg, or none.
+    pub chart: Option<String>,
+    pub keep: Option<u32>,
+    pub pull: bool,
+}
+
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ScheduleInfo {
-    pub name: String,
-    pub cron: String,
-    pub reports: Vec<String>,
+    pub form: ScheduleForm,
     pub next_run: Option<String>,
 }
 
@@ -436,9 +454,59 @@ pub struct Settings {
     pub reporting_currency: Option<String>,
     pub fx_table: Option<String>,
     pub anomaly_threshold: f64,
+    pub anomaly_min_impact: f64,
     /// `key = alias, alias`.
     pub tag_aliases: Vec<String>,
     pub allocation_keys: Vec<String>,
+}
+
+/// The settings the app edits; each is written to the config file.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, TS)]
+pub struct SettingsUpdate {
+    /// An ISO currency code, or none to keep each bill's currency.
+    pub reporting_currency: Option<String>,
+    /// A `date,from,to,rate` CSV; needed with a reporting currency.
+    pub fx_table: Option<String>,
+    pub anomaly_threshold: f64,
+    pub anomaly_min_impact: f64,
+    /// `key = alias, alias` per line.
+    pub tag_aliases: Vec<String>,
+}
+
+/// A saved cloud connection (no secrets: credentials come from each
+/// provider's chain). Which fields apply depends on `kind`.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, TS)]
+pub struct ConnectionForm {
+    pub name: String,
+    /// aws-ce, aws-cur, azure-query or azure-export.
+    pub kind: String,
+    /// aws-ce: the payer account.
+    pub billing_account: Option<String>,
+    /// aws-ce, azure-query: whole months back (default 2).
+    pub months: Option<u32>,
+    /// aws-ce: account or tag:KEY; azure-query: one or two groupings.
+    pub group_by: Option<String>,
+    /// aws-cur: s3://bucket/prefix; azure-export: the container URL and path.
+    pub url: Option<String>,
+    /// aws-cur: the bucket's region.
+    pub region: Option<String>,
+    /// aws-ce, aws-cur: a shared-config profile name.
+    pub profile: Option<String>,
+    /// A compatible or local endpoint.
+    pub endpoint_url: Option<String>,
+    /// azure-query: the Cost Management scope.
+    pub scope: Option<String>,
+    /// azure-query: actual, amortized or both.
+    pub cost_type: Option<String>,
+}
+
+/// What a pull did: its log, and the error that stopped it.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct PullResult {
+    pub connection: String,
+    pub ok: bool,
+    pub log: Vec<String>,
+    pub error: Option<ApiError>,
 }
 
 /// Every type above as TypeScript, in declaration order.
@@ -469,10 +537,14 @@ pub fn typescript_bindings() -> String {
         Source::decl(&cfg),
         ReportInfo::decl(&cfg),
         Table::decl(&cfg),
+        ScheduleForm::decl(&cfg),
         ScheduleInfo::decl(&cfg),
         ScheduleRun::decl(&cfg),
         Schedules::decl(&cfg),
         Settings::decl(&cfg),
+        SettingsUpdate::decl(&cfg),
+        ConnectionForm::decl(&cfg),
+        PullResult::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from crates/api/src/dto.rs by `BLESS_BINDINGS=1 cargo test --workspace`.\n// Do not edit: a test fails when this file and the Rust types differ.\n\n",

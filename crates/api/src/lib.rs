@@ -440,21 +440,7 @@ impl Backend {
         let config = self.config()?;
         let now = Utc::now();
         let log = schedule::RunLog::new(&self.data_dir);
-        let mut runs: Vec<ScheduleRun> = log
-            .records()?
-            .into_iter()
-            .map(|r| ScheduleRun {
-                schedule: r.schedule,
-                due: r.due.to_rfc3339(),
-                ok: r.ok,
-                outputs: r.outputs.iter().map(|p| p.display().to_string()).collect(),
-                failures: r
-                    .failures
-                    .into_iter()
-                    .map(|(report, why)| format!("{report}: {why}"))
-                    .collect(),
-            })
-            .collect();
+        let mut runs: Vec<ScheduleRun> = log.records()?.into_iter().map(run_of).collect();
         runs.reverse();
         runs.truncate(50);
         Ok(Schedules {
@@ -462,9 +448,7 @@ impl Backend {
                 .schedules
                 .iter()
                 .map(|s| ScheduleInfo {
-                    name: s.name.clone(),
-                    cron: s.cron.clone(),
-                    reports: s.reports.clone(),
+                    form: schedule_form(s),
                     next_run: s.next_fire(now).map(|t| t.to_rfc3339()),
                 })
                 .collect(),
@@ -484,6 +468,7 @@ impl Backend {
                 .as_ref()
                 .map(|p| config.resolve(p).display().to_string()),
             anomaly_threshold: config.anomalies.threshold,
+            anomaly_min_impact: config.anomalies.min_impact,
             tag_aliases: config
                 .tags
                 .aliases
@@ -492,6 +477,412 @@ impl Backend {
                 .collect(),
             allocation_keys: config.allocation.iter().map(|k| k.name.clone()).collect(),
         })
+    }
+}
+
+impl Backend {
+    /// Adds a schedule (`original` None) or replaces the one named
+    /// `original`, after checking its cron, window, time zone and reports.
+    pub fn save_schedule(&self, original: Option<String>, form: ScheduleForm) -> Result<()> {
+        let config = self.config()?;
+        let library = burnrate_core::report::Library::load(&config.reports_dir());
+        if form.reports.is_empty() {
+            return Err(usage("pick at least one report"));
+        }
+        for report in &form.reports {
+            library.get(report)?;
+        }
+        let existing = original
+            .as_deref()
+            .and_then(|name| config.schedules.iter().find(|s| s.name == name));
+        let schedule = schedule::ScheduleConfig {
+            name: form.name.trim().to_string(),
+            reports: form.reports,
+            cron: form.cron.trim().to_string(),
+            timezone: form.timezone.trim().to_string(),
+            window: schedule::Window::parse(&form.window)?,
+            output_dir: PathBuf::from(form.output_dir.trim()),
+            file_name: form.file_name,
+            chart: form.chart.filter(|c| !c.is_empty()),
+            keep: form.keep.map(|k| k as usize),
+            pull: form.pull,
+            // An edit keeps when the schedule was made (earlier fire times
+            // stay not due); a new one starts now.
+            created: existing.and_then(|s| s.created).or(Some(Utc::now())),
+        };
+        if schedule.name.is_empty() {
+            return Err(usage("the schedule needs a name"));
+        }
+        match original {
+            None => burnrate_core::config_edit::add_schedule(&self.config_path, &schedule)?,
+            Some(name) => {
+                burnrate_core::config_edit::replace_schedule(&self.config_path, &name, &schedule)?
+            }
+        }
+        Ok(())
+    }
+
+    pub fn remove_schedule(&self, name: &str) -> Result<()> {
+        Ok(burnrate_core::config_edit::remove_schedule(
+            &self.config_path,
+            name,
+        )?)
+    }
+
+    /// Runs a schedule now (as `burnrate schedule run NAME`), under the
+    /// scheduler's lock, and records it in the run log. A schedule that
+    /// pulls first is refused: pulls run from the CLI.
+    pub fn run_schedule(&self, name: &str) -> Result<ScheduleRun> {
+        let config = self.config()?;
+        let found = config
+            .schedules
+            .iter()
+            .find(|s| s.name == name)
+            .ok_or_else(|| usage(&format!("no schedule {name:?}")))?;
+        if found.pull {
+            return Err(usage(
+                "this schedule pulls cloud connections first: run it with `burnrate schedule run`",
+            ));
+        }
+        let _lock = schedule::lock(&self.data_dir)?;
+        let now = Utc::now();
+        let record =
+            schedule::run_one(&config, &self.data_dir, found, now, now, &|_, _| Vec::new());
+        schedule::RunLog::new(&self.data_dir).append(&record)?;
+        Ok(run_of(record))
+    }
+
+    /// Writes the edited settings into the config file (comments kept; an
+    /// edit that would not load is refused and changes nothing).
+    pub fn update_settings(&self, update: SettingsUpdate) -> Result<()> {
+        use burnrate_core::config_edit::set_value;
+        let path = &self.config_path;
+        let text = |v: Option<String>| {
+            v.map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .map(toml_edit_value)
+        };
+        let currency = text(update.reporting_currency.map(|c| c.to_uppercase()));
+        let fx = text(update.fx_table);
+        if currency.is_some() && fx.is_none() {
+            return Err(usage(
+                "a reporting currency needs an FX table (a date,from,to,rate CSV)",
+            ));
+        }
+        if update.anomaly_threshold.is_nan()
+            || update.anomaly_threshold <= 0.0
+            || update.anomaly_min_impact.is_nan()
+            || update.anomaly_min_impact < 0.0
+        {
+            return Err(usage(
+                "the anomaly threshold must be above 0 and the minimum impact at least 0",
+            ));
+        }
+        let mut aliases: Vec<(String, Vec<String>)> = Vec::new();
+        for line in update.tag_aliases.iter().filter(|l| !l.trim().is_empty()) {
+            let (key, others) = line.split_once('=').ok_or_else(|| {
+                usage(&format!(
+                    "tag aliases: {line:?} is not `key = alias, alias`"
+                ))
+            })?;
+            aliases.push((
+                key.trim().to_string(),
+                others
+                    .split(',')
+                    .map(|a| a.trim().to_string())
+                    .filter(|a| !a.is_empty())
+                    .collect(),
+            ));
+        }
+        // Check the whole edit on a copy first, so a bad value changes
+        // nothing in the user's file.
+        let staged = tempfile_copy(path)?;
+        for target in [staged.as_path(), path.as_path()] {
+            set_value(target, &["currency"], "reporting", currency.clone())?;
+            set_value(target, &["currency"], "fx_table", fx.clone())?;
+            set_value(
+                target,
+                &["anomalies"],
+                "threshold",
+                Some(update.anomaly_threshold.into()),
+            )?;
+            set_value(
+                target,
+                &["anomalies"],
+                "min_impact",
+                Some(update.anomaly_min_impact.into()),
+            )?;
+            let current = Config::load(target, false)?;
+            for key in current.tags.aliases.keys() {
+                if !aliases.iter().any(|(k, _)| k == key) {
+                    set_value(target, &["tags", "aliases"], key, None)?;
+                }
+            }
+            for (key, others) in &aliases {
+                let array: toml_edit::Array = others.iter().map(String::as_str).collect();
+                set_value(target, &["tags", "aliases"], key, Some(array.into()))?;
+            }
+            Config::load(target, false)?;
+        }
+        Ok(())
+    }
+}
+
+impl Backend {
+    pub fn connections(&self) -> Result<Vec<ConnectionForm>> {
+        Ok(self
+            .config()?
+            .connections
+            .iter()
+            .map(connection_form)
+            .collect())
+    }
+
+    /// Adds a connection (`original` None) or replaces the one named
+    /// `original`, after checking the fields its kind needs.
+    pub fn save_connection(&self, original: Option<String>, form: ConnectionForm) -> Result<()> {
+        let connection = connection_of(form)?;
+        let path = &self.config_path;
+        match original {
+            None => burnrate_core::config_edit::add_connection(path, &connection)?,
+            Some(name) => {
+                // Checked on a copy first: a failed add leaves the file as it was.
+                let staged = tempfile_copy(path)?;
+                burnrate_core::config_edit::remove_connection(staged.as_path(), &name)?;
+                burnrate_core::config_edit::add_connection(staged.as_path(), &connection)?;
+                burnrate_core::config_edit::remove_connection(path, &name)?;
+                burnrate_core::config_edit::add_connection(path, &connection)?;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn remove_connection(&self, name: &str) -> Result<()> {
+        Ok(burnrate_core::config_edit::remove_connection(
+            &self.config_path,
+            name,
+        )?)
+    }
+
+    /// Pulls one saved connection into the dataset, handing each line of
+    /// its log to `progress` as it is written.
+    pub fn pull_connection(
+        &self,
+        name: &str,
+        progress: &mut dyn FnMut(String),
+    ) -> Result<PullResult> {
+        let config = self.config()?;
+        let connection = config
+            .connections
+            .iter()
+            .find(|c| c.name == name)
+            .ok_or_else(|| usage(&format!("no connection {name:?} in the config file")))?;
+        let dataset = self.dataset()?;
+        let mut log = LineLog {
+            lines: Vec::new(),
+            partial: String::new(),
+            progress,
+        };
+        let outcome = burnrate_cloud::connections::pull_connection(
+            &dataset,
+            &self.data_dir,
+            connection,
+            &mut log,
+        );
+        log.flush_partial();
+        Ok(PullResult {
+            connection: name.to_string(),
+            ok: outcome.is_ok(),
+            log: log.lines,
+            error: outcome.err().map(|e| ApiError {
+                code: match &e {
+                    burnrate_cloud::PullError::Credentials(_) => "credentials".into(),
+                    burnrate_cloud::PullError::Api(_) => "api".into(),
+                    burnrate_cloud::PullError::Core(core) => core.code().into(),
+                },
+                message: e.to_string(),
+            }),
+        })
+    }
+}
+
+/// A `Write` that hands each complete line to a callback and keeps them.
+struct LineLog<'a> {
+    lines: Vec<String>,
+    partial: String,
+    progress: &'a mut dyn FnMut(String),
+}
+
+impl LineLog<'_> {
+    fn flush_partial(&mut self) {
+        if !self.partial.is_empty() {
+            let line = std::mem::take(&mut self.partial);
+            (self.progress)(line.clone());
+            self.lines.push(line);
+        }
+    }
+}
+
+impl std::io::Write for LineLog<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.partial.push_str(&String::from_utf8_lossy(bytes));
+        while let Some(at) = self.partial.find('\n') {
+            let line: String = self.partial.drain(..=at).collect();
+            let line = line.trim_end().to_string();
+            (self.progress)(line.clone());
+            self.lines.push(line);
+        }
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn connection_form(c: &burnrate_core::config::Connection) -> ConnectionForm {
+    ConnectionForm {
+        name: c.name.clone(),
+        kind: c.kind.clone(),
+        billing_account: c.billing_account.clone(),
+        months: c.months,
+        group_by: c.group_by.clone(),
+        url: c.url.clone(),
+        region: c.region.clone(),
+        profile: c.profile.clone(),
+        endpoint_url: c.endpoint_url.clone(),
+        scope: c.scope.clone(),
+        cost_type: c.cost_type.clone(),
+    }
+}
+
+/// A connection from the form: blank fields are absent, and the fields the
+/// kind needs are present and valid.
+fn connection_of(form: ConnectionForm) -> Result<burnrate_core::config::Connection> {
+    let clean = |v: Option<String>| v.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
+    let connection = burnrate_core::config::Connection {
+        name: form.name.trim().to_string(),
+        kind: form.kind.trim().to_string(),
+        billing_account: clean(form.billing_account),
+        months: form.months,
+        group_by: clean(form.group_by),
+        url: clean(form.url),
+        region: clean(form.region),
+        profile: clean(form.profile),
+        endpoint_url: clean(form.endpoint_url),
+        scope: clean(form.scope),
+        cost_type: clean(form.cost_type),
+    };
+    if connection.name.is_empty() {
+        return Err(usage("the connection needs a name"));
+    }
+    let need = |field: &Option<String>, what: &str| match field {
+        Some(_) => Ok(()),
+        None => Err(usage(&format!(
+            "a {} connection needs {what}",
+            connection.kind
+        ))),
+    };
+    match connection.kind.as_str() {
+        "aws-ce" => need(&connection.billing_account, "the payer account id")?,
+        "aws-cur" => {
+            need(&connection.url, "an s3://bucket/prefix URL")?;
+            if !connection.url.as_deref().unwrap_or("").starts_with("s3://") {
+                return Err(usage("the CUR location is an s3://bucket/prefix URL"));
+            }
+        }
+        "azure-export" => need(&connection.url, "the container URL and path")?,
+        "azure-query" => {
+            need(&connection.scope, "a scope")?;
+            burnrate_cloud::azure_query::normalize_scope(connection.scope.as_deref().unwrap_or(""))
+                .map_err(|e| usage(&e.to_string()))?;
+            burnrate_cloud::azure_query::cost_types(
+                connection.cost_type.as_deref().unwrap_or("both"),
+            )
+            .map_err(|e| usage(&e.to_string()))?;
+            if let Some(groups) = &connection.group_by {
+                burnrate_cloud::azure_query::groupings(groups)
+                    .map_err(|e| usage(&e.to_string()))?;
+            }
+        }
+        other => {
+            return Err(usage(&format!(
+                "unknown kind {other:?}: use {}",
+                burnrate_cloud::connections::KINDS.join(", ")
+            )));
+        }
+    }
+    Ok(connection)
+}
+
+fn toml_edit_value(text: String) -> toml_edit::Value {
+    text.into()
+}
+
+/// A copy of the config file in a temporary folder, to try an edit on.
+fn tempfile_copy(path: &Path) -> Result<StagedCopy> {
+    let dir = tempfile::tempdir()
+        .map_err(|e| burnrate_core::Error::io("creating a temporary folder", e))?;
+    let copy = dir.path().join("config.toml");
+    match std::fs::copy(path, &copy) {
+        Ok(_) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(burnrate_core::Error::io(path.display().to_string(), e).into()),
+    }
+    // Relative paths in the copy resolve against the real file's folder.
+    Ok(StagedCopy {
+        _dir: dir,
+        path: copy,
+    })
+}
+
+struct StagedCopy {
+    _dir: tempfile::TempDir,
+    path: PathBuf,
+}
+
+impl StagedCopy {
+    fn as_path(&self) -> &Path {
+        &self.path
+    }
+}
+
+fn usage(message: &str) -> ApiError {
+    ApiError {
+        code: "usage".into(),
+        message: message.to_string(),
+    }
+}
+
+fn schedule_form(s: &schedule::ScheduleConfig) -> ScheduleForm {
+    ScheduleForm {
+        name: s.name.clone(),
+        reports: s.reports.clone(),
+        cron: s.cron.clone(),
+        timezone: s.timezone.clone(),
+        window: serde_json::to_value(s.window)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default(),
+        output_dir: s.output_dir.display().to_string(),
+        file_name: s.file_name.clone(),
+        chart: s.chart.clone(),
+        keep: s.keep.map(|k| k as u32),
+        pull: s.pull,
+    }
+}
+
+fn run_of(r: schedule::RunRecord) -> ScheduleRun {
+    ScheduleRun {
+        schedule: r.schedule,
+        due: r.due.to_rfc3339(),
+        ok: r.ok,
+        outputs: r.outputs.iter().map(|p| p.display().to_string()).collect(),
+        failures: r
+            .failures
+            .into_iter()
+            .map(|(report, why)| format!("{report}: {why}"))
+            .collect(),
     }
 }
 

@@ -92,6 +92,13 @@ fn demo_overview_and_explorer_reconcile_with_the_summary() {
         assert_eq!(c.daily.len(), 90);
     }
     assert!(!overview.top_recommendations.is_empty());
+    let spikes = backend.anomalies(Some("2026-08-01".into())).unwrap();
+    assert!(
+        spikes
+            .iter()
+            .any(|a| a.date == "2026-09-17" && a.value == "AWS Lambda"),
+        "{spikes:?}"
+    );
     assert!(overview.anomalies.is_empty() || overview.anomalies[0].date.as_str() >= "2026-10-02");
 
     // The explorer over everything totals the same, in any grouping.
@@ -189,4 +196,191 @@ fn reports_run_and_bad_dates_are_usage_errors() {
         .run_report(&reports[0].name, Some("October".into()), None)
         .unwrap_err();
     assert_eq!(error.code, "usage");
+}
+
+#[test]
+fn schedules_are_created_edited_run_and_deleted_in_the_config_file() {
+    let (dir, backend) = backend();
+    std::fs::write(&backend.config_path, "# team settings\n").unwrap();
+    backend.load_demo().unwrap();
+    let out = dir.path().join("exports");
+    let form = ScheduleForm {
+        name: "monthly".into(),
+        reports: vec!["cost_by_account".into()],
+        cron: "0 6 1 * *".into(),
+        timezone: "Europe/Berlin".into(),
+        window: "all".into(),
+        output_dir: out.display().to_string(),
+        file_name: "{report}-{date}.csv".into(),
+        chart: None,
+        keep: Some(3),
+        pull: false,
+    };
+    backend.save_schedule(None, form.clone()).unwrap();
+    let error = backend.save_schedule(None, form.clone()).unwrap_err();
+    assert!(
+        error.message.contains("already exists"),
+        "{}",
+        error.message
+    );
+    let bad = ScheduleForm {
+        cron: "every day".into(),
+        ..form.clone()
+    };
+    assert_eq!(
+        backend
+            .save_schedule(
+                None,
+                ScheduleForm {
+                    name: "x".into(),
+                    ..bad
+                }
+            )
+            .unwrap_err()
+            .code,
+        "usage"
+    );
+    let unknown = ScheduleForm {
+        name: "y".into(),
+        reports: vec!["nope".into()],
+        ..form.clone()
+    };
+    assert!(backend.save_schedule(None, unknown).is_err());
+
+    let edited = ScheduleForm {
+        cron: "0 7 * * 1".into(),
+        ..form.clone()
+    };
+    backend
+        .save_schedule(Some("monthly".into()), edited)
+        .unwrap();
+    let listed = backend.schedules().unwrap();
+    assert_eq!(listed.schedules.len(), 1);
+    assert_eq!(listed.schedules[0].form.cron, "0 7 * * 1");
+    assert_eq!(listed.schedules[0].form.keep, Some(3));
+    let text = std::fs::read_to_string(&backend.config_path).unwrap();
+    assert!(text.contains("# team settings"), "{text}");
+
+    let run = backend.run_schedule("monthly").unwrap();
+    assert!(run.ok, "{:?}", run.failures);
+    assert_eq!(std::fs::read_dir(&out).unwrap().count(), 1);
+    assert_eq!(backend.schedules().unwrap().runs[0].schedule, "monthly");
+
+    backend.remove_schedule("monthly").unwrap();
+    assert!(backend.schedules().unwrap().schedules.is_empty());
+    assert_eq!(
+        backend.remove_schedule("monthly").unwrap_err().code,
+        "usage"
+    );
+}
+
+#[test]
+fn settings_edits_are_checked_before_the_file_changes() {
+    let (_dir, backend) = backend();
+    std::fs::write(
+        &backend.config_path,
+        "# mine\n[anomalies]\nthreshold = 4.0\n",
+    )
+    .unwrap();
+    let good = SettingsUpdate {
+        reporting_currency: None,
+        fx_table: None,
+        anomaly_threshold: 3.0,
+        anomaly_min_impact: 5.0,
+        tag_aliases: vec!["team = owner_team, Team".into()],
+    };
+    backend.update_settings(good.clone()).unwrap();
+    let settings = backend.settings().unwrap();
+    assert_eq!(settings.anomaly_threshold, 3.0);
+    assert_eq!(settings.anomaly_min_impact, 5.0);
+    assert_eq!(settings.tag_aliases, vec!["team = owner_team, Team"]);
+    let before = std::fs::read_to_string(&backend.config_path).unwrap();
+    assert!(before.starts_with("# mine"));
+    for bad in [
+        SettingsUpdate {
+            anomaly_threshold: 0.0,
+            ..good.clone()
+        },
+        SettingsUpdate {
+            reporting_currency: Some("EUR".into()),
+            ..good.clone()
+        },
+        SettingsUpdate {
+            tag_aliases: vec!["no equals sign".into()],
+            ..good.clone()
+        },
+    ] {
+        assert_eq!(backend.update_settings(bad).unwrap_err().code, "usage");
+        assert_eq!(
+            std::fs::read_to_string(&backend.config_path).unwrap(),
+            before
+        );
+    }
+    // Removing an alias line removes the key.
+    backend
+        .update_settings(SettingsUpdate {
+            tag_aliases: vec![],
+            ..good
+        })
+        .unwrap();
+    assert!(backend.settings().unwrap().tag_aliases.is_empty());
+}
+
+#[test]
+fn connections_are_saved_without_secrets_checked_and_pulled_with_a_log() {
+    let (_dir, backend) = backend();
+    let form = ConnectionForm {
+        name: "exports".into(),
+        kind: "azure-export".into(),
+        billing_account: None,
+        months: None,
+        group_by: None,
+        // Nothing listens here: the pull fails, and says why.
+        url: Some("http://127.0.0.1:9/devstoreaccount1/exports/cost".into()),
+        region: None,
+        profile: Some("  ".into()),
+        endpoint_url: None,
+        scope: None,
+        cost_type: None,
+    };
+    backend.save_connection(None, form.clone()).unwrap();
+    let saved = backend.connections().unwrap();
+    assert_eq!(saved.len(), 1);
+    assert_eq!(saved[0].profile, None, "blank fields are not written");
+    assert!(
+        backend.save_connection(None, form.clone()).is_err(),
+        "names are unique"
+    );
+    let bad_scope = ConnectionForm {
+        name: "q".into(),
+        kind: "azure-query".into(),
+        scope: Some("subscription/x".into()),
+        ..form.clone()
+    };
+    assert_eq!(
+        backend.save_connection(None, bad_scope).unwrap_err().code,
+        "usage"
+    );
+    let renamed = ConnectionForm {
+        name: "blob".into(),
+        ..form.clone()
+    };
+    backend
+        .save_connection(Some("exports".into()), renamed)
+        .unwrap();
+    assert_eq!(backend.connections().unwrap()[0].name, "blob");
+
+    let mut seen = Vec::new();
+    let result = backend
+        .pull_connection("blob", &mut |line| seen.push(line))
+        .unwrap();
+    assert!(!result.ok);
+    assert!(result.error.is_some());
+    assert_eq!(seen, result.log);
+    assert!(
+        backend.sources().unwrap().is_empty(),
+        "a failed pull lands nothing"
+    );
+    backend.remove_connection("blob").unwrap();
+    assert!(backend.connections().unwrap().is_empty());
 }

@@ -135,12 +135,11 @@ pub fn run(
                 pull,
                 created: Some(Utc::now()),
             };
-            schedule.validate().map_err(Error::Usage)?;
             let library = Library::load(&config.reports_dir());
             for report in &schedule.reports {
                 library.get(report)?;
             }
-            add_to_file(config_file, &config, &schedule)?;
+            burnrate_core::config_edit::add_schedule(config_file, &schedule)?;
             writeln!(
                 out,
                 "added schedule {} to {}",
@@ -152,7 +151,7 @@ pub fn run(
             }
         }
         ScheduleAction::Remove { name } => {
-            remove_from_file(config_file, &name)?;
+            burnrate_core::config_edit::remove_schedule(config_file, &name)?;
             writeln!(out, "removed schedule {name}")?;
         }
         ScheduleAction::Run { name } => {
@@ -236,7 +235,7 @@ fn print_record(out: &mut dyn Write, record: &RunRecord) -> Result<()> {
 /// each failure reported as ("pull", why).
 fn pull_connections(config: &Config, data_dir: &Path) -> Vec<(String, String)> {
     let mut log = Vec::new();
-    match crate::pulls::pull_all(config, data_dir, &mut log) {
+    match burnrate_cloud::connections::pull_all(config, data_dir, &mut log) {
         Ok(0) => Vec::new(),
         Ok(_) => vec![(
             "pull".to_string(),
@@ -294,60 +293,4 @@ async fn daemon(config_file: &Path, required: bool, data_dir: &Path) -> Result<(
             _ = tokio::signal::ctrl_c() => return Ok(()),
         }
     }
-}
-
-fn read_document(path: &Path) -> Result<toml_edit::DocumentMut> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(e).with_context(|| path.display().to_string()),
-    };
-    text.parse::<toml_edit::DocumentMut>()
-        .with_context(|| format!("{} is not valid TOML", path.display()))
-}
-
-fn write_document(path: &Path, document: &toml_edit::DocumentMut) -> Result<()> {
-    let text = document.to_string();
-    // Refuse to write a file Burnrate could not read back.
-    toml::from_str::<Config>(&text)
-        .with_context(|| format!("the edited {} would not load", path.display()))?;
-    burnrate_core::report::write_atomically(path, |w| w.write_all(text.as_bytes()))?;
-    Ok(())
-}
-
-fn add_to_file(path: &Path, config: &Config, schedule: &ScheduleConfig) -> Result<()> {
-    if config.schedules.iter().any(|s| s.name == schedule.name) {
-        anyhow::bail!(Error::Usage(format!(
-            "a schedule named {} already exists",
-            schedule.name
-        )));
-    }
-    let mut document = read_document(path)?;
-    let entry: toml_edit::DocumentMut = toml::to_string(schedule)?.parse()?;
-    let tables = document
-        .entry("schedules")
-        .or_insert(toml_edit::Item::ArrayOfTables(
-            toml_edit::ArrayOfTables::new(),
-        ))
-        .as_array_of_tables_mut()
-        .context("`schedules` in the config file is not a list of tables")?;
-    tables.push(entry.as_table().clone());
-    write_document(path, &document)
-}
-
-fn remove_from_file(path: &Path, name: &str) -> Result<()> {
-    let mut document = read_document(path)?;
-    let tables = document
-        .get_mut("schedules")
-        .and_then(|s| s.as_array_of_tables_mut())
-        .ok_or_else(|| Error::Usage(format!("no schedule {name:?} in {}", path.display())))?;
-    let before = tables.len();
-    tables.retain(|t| t.get("name").and_then(|n| n.as_str()) != Some(name));
-    if tables.len() == before {
-        anyhow::bail!(Error::Usage(format!(
-            "no schedule {name:?} in {}",
-            path.display()
-        )));
-    }
-    write_document(path, &document)
 }

@@ -9,6 +9,7 @@
 //!   amortized.
 //! - [`azure_export`]: Cost Management exports in Blob storage.
 //! - [`monthly`]: the whole-month planning both cost APIs share.
+//! - [`connections`]: saved connections and the pull of each.
 //!
 //! Credentials come only from each provider's standard chain; nothing here
 //! stores or logs a secret.
@@ -17,6 +18,7 @@ pub mod aws_ce;
 pub mod aws_cur;
 pub mod azure_export;
 pub mod azure_query;
+pub mod connections;
 pub mod monthly;
 
 /// Downloaded objects are cached in the data dir beside a `<file>.etag`

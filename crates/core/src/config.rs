@@ -292,10 +292,20 @@ impl Config {
                         "{what}: aws-cur needs url = \"s3://bucket/prefix\""
                     ));
                 }
-                "aws-ce" | "aws-cur" => {}
+                "azure-export" if connection.url.is_none() => {
+                    return bad(format!(
+                        "{what}: azure-export needs url = \"https://ACCOUNT.blob.core.windows.net/CONTAINER/PATH\""
+                    ));
+                }
+                "azure-query" if connection.scope.is_none() => {
+                    return bad(format!(
+                        "{what}: azure-query needs scope = \"subscriptions/ID\" (or another Cost Management scope)"
+                    ));
+                }
+                "aws-ce" | "aws-cur" | "azure-export" | "azure-query" => {}
                 other => {
                     return bad(format!(
-                        "{what}: unknown kind {other:?} (aws-ce or aws-cur)"
+                        "{what}: unknown kind {other:?} (aws-ce, aws-cur, azure-query or azure-export)"
                     ));
                 }
             }

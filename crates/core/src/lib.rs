@@ -26,6 +26,7 @@ pub mod anomaly;
 pub mod chart;
 pub mod commitments;
 pub mod config;
+pub mod config_edit;
 pub mod demo;
 pub mod error;
 pub mod forecast;

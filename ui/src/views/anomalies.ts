@@ -9,7 +9,12 @@ export interface AnomaliesState {
   since: string;
 }
 
+let latestRender = 0;
+
 export async function anomaliesView(root: HTMLElement, state: AnomaliesState, navigate: Navigate): Promise<void> {
+  // A newer render (the user changed the date meanwhile) wins over this one.
+  const render = ++latestRender;
+  const since = state.since;
   const controls = h(
     "div",
     { class: "controls" },
@@ -27,12 +32,13 @@ export async function anomaliesView(root: HTMLElement, state: AnomaliesState, na
         },
       }),
     ),
-    h("span", { class: "muted" }, state.since ? "" : "(empty: the last 30 days of data)"),
+    h("span", { class: "muted" }, since ? "" : "(empty: the last 30 days of data)"),
   );
   mount(root, h("h1", {}, "Anomalies"), controls, notice("loading", "Scanning daily spend…"));
-  const rows = await api.anomalies(state.since || undefined);
+  const rows = await api.anomalies(since || undefined);
+  if (render !== latestRender) return;
   if (rows.length === 0) {
-    mount(root, h("h1", {}, "Anomalies"), controls, notice("empty", state.since ? `No anomalies since ${state.since}` : "No anomalies in the last 30 days of data", "Pick an earlier day above to look further back. Days are compared with the same weekday's usual level; the threshold is in the config file ([anomalies])."));
+    mount(root, h("h1", {}, "Anomalies"), controls, notice("empty", since ? `No anomalies since ${since}` : "No anomalies in the last 30 days of data", "Pick an earlier day above to look further back. Days are compared with the same weekday's usual level; the threshold is in the config file ([anomalies])."));
     return;
   }
   mount(

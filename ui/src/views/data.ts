@@ -1,8 +1,9 @@
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { api } from "../api";
 import type { ImportProgress, ImportResult, Source } from "../bindings";
-import { h, mount, notice } from "../dom";
+import { confirmButton, h, mount, notice } from "../dom";
 import { count, money } from "../format";
+import { connectionsPanel } from "./connections";
 
 function resultTable(results: ImportResult[]): HTMLElement {
   return h(
@@ -57,7 +58,7 @@ function sourcesTable(sources: Source[], onRemove: (s: Source) => void): HTMLEle
           h("td", { class: "num" }, count(s.rows)),
           h("td", {}, s.periods.join(", ")),
           h("td", {}, s.imported_at.slice(0, 16).replace("T", " ")),
-          h("td", {}, h("button", { class: "danger", onclick: () => onRemove(s) }, "Remove")),
+          h("td", {}, confirmButton("Remove", `Remove ${count(s.rows)} rows?`, () => onRemove(s))),
         ),
       ),
     ),
@@ -76,7 +77,6 @@ export async function dataView(root: HTMLElement, options: { loadDemo?: boolean 
     mount(
       sourcesBox,
       sourcesTable(sources, async (s) => {
-        if (!window.confirm(`Remove ${s.paths.join(", ")} and its ${count(s.rows)} rows from the dataset?`)) return;
         await api.removeSource(s.id);
         toast(`Removed ${s.id}`);
         onChanged();
@@ -111,6 +111,7 @@ export async function dataView(root: HTMLElement, options: { loadDemo?: boolean 
     await refreshSources();
   };
 
+  const connectionsBox = h("div", {});
   const pathInput = h("input", { type: "text", placeholder: "/path/to/export.csv or a folder", "data-testid": "import-path", size: 48 }) as HTMLInputElement;
   mount(
     root,
@@ -134,8 +135,7 @@ export async function dataView(root: HTMLElement, options: { loadDemo?: boolean 
     results,
     h("h2", {}, "Sources"),
     sourcesBox,
-    h("h2", {}, "Cloud connections"),
-    h("p", { class: "muted" }, "Pulls from AWS Cost Explorer, CUR in S3, the Azure Cost Management Query API and Azure exports in Blob storage run from the command line (`burnrate pull …`, saved as [[connections]] in the config file); their data appears here as sources."),
+    connectionsBox,
   );
   unlistenDrop?.();
   unlistenDrop = null;
@@ -149,6 +149,6 @@ export async function dataView(root: HTMLElement, options: { loadDemo?: boolean 
   } catch {
     // Outside the app window (tests): no drag and drop.
   }
-  await refreshSources();
+  await Promise.all([refreshSources(), connectionsPanel(connectionsBox, toast, () => void refreshSources())]);
   if (options.loadDemo) await run(() => api.loadDemo());
 }

@@ -16,7 +16,11 @@ function select(id: string, value: string, options: [string, string][], onchange
   return element;
 }
 
+let latestRender = 0;
+
 export async function explorerView(root: HTMLElement, state: ExplorerState, toast: (m: string) => void): Promise<void> {
+  // A newer render (the user changed the query meanwhile) wins over this one.
+  const thisRender = ++latestRender;
   const render = () => explorerView(root, state, toast);
   const update = (query: ExploreQuery) => {
     state.query = query;
@@ -42,9 +46,24 @@ export async function explorerView(root: HTMLElement, state: ExplorerState, toas
     h("label", {}, "To (excl.) ", h("input", { type: "date", value: q.to ?? "", "data-testid": "to", onchange: (e: Event) => update({ ...q, to: (e.target as HTMLInputElement).value || null }) })),
     h("label", {}, "Chart ", select("chart-kind", state.area ? "area" : "bars", [["bars", "Stacked bars"], ["area", "Stacked area"]], (v) => { state.area = v === "area"; void render(); })),
   );
+  const filterDimension = select("filter-dimension", "service", [...DIMENSIONS.map(([v, l]) => [v, l] as [string, string]), ["tag:", "Tag (key:value)"]], () => undefined);
+  const filterValue = h("input", { type: "text", placeholder: "value, e.g. AWS Lambda", "data-testid": "filter-value", size: 20 }) as HTMLInputElement;
+  const addFilter = (e: Event) => {
+    e.preventDefault();
+    const text = filterValue.value.trim();
+    if (!text) return;
+    if (filterDimension.value === "tag:") {
+      const [key, ...rest] = text.split(":");
+      if (!key || rest.length === 0) return;
+      update(withFilter(q, { dimension: `tag:${key.trim()}`, value: rest.join(":").trim() }));
+    } else {
+      update(withFilter(q, { dimension: filterDimension.value, value: text }));
+    }
+  };
   const filters = h(
     "div",
     { class: "filters", "data-testid": "filters" },
+    h("form", { class: "inline", onsubmit: addFilter }, "Filter ", filterDimension, filterValue, h("button", { type: "submit" }, "Add")),
     q.filters.length === 0 ? h("span", { class: "muted" }, "No filters: click a row to drill into it.") : null,
     q.filters.map((f) => h("span", { class: "chip" }, `${f.dimension} = ${f.value} `, h("button", { "aria-label": `remove filter ${f.dimension}`, onclick: () => update(withoutFilter(q, f.dimension)) }, "×"))),
   );
@@ -56,9 +75,10 @@ export async function explorerView(root: HTMLElement, state: ExplorerState, toas
   try {
     result = await api.explore(q);
   } catch (error) {
-    mount(body, notice("error", "This view could not be computed", (error as Error).message));
+    if (thisRender === latestRender) mount(body, notice("error", "This view could not be computed", (error as Error).message));
     return;
   }
+  if (thisRender !== latestRender) return;
   const elapsed = performance.now() - started;
   root.dataset.elapsedMs = elapsed.toFixed(0);
   if (result.rows.length === 0) {

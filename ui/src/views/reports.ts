@@ -2,6 +2,7 @@ import { api } from "../api";
 import type { ReportInfo, Table } from "../bindings";
 import { barsOption, chart } from "../charts";
 import { h, mount, notice } from "../dom";
+import { schedulesPanel } from "./schedules";
 
 /** The first text column and first money-like column, for a quick chart. */
 export function chartColumns(table: Table): { label: number; value: number; currency: number } | null {
@@ -13,12 +14,16 @@ export function chartColumns(table: Table): { label: number; value: number; curr
 
 function cellText(value: string | number | null): string {
   if (value === null) return "";
-  return typeof value === "number" ? value.toLocaleString("en-US", { maximumFractionDigits: 2 }) : value;
+  // `+ 0` turns -0 into 0.
+  return typeof value === "number" ? (value + 0).toLocaleString("en-US", { maximumFractionDigits: 2 }) : value;
 }
 
 export async function reportsView(root: HTMLElement, toast: (m: string) => void): Promise<void> {
   mount(root, h("h1", {}, "Reports and schedules"), notice("loading", "Loading reports…"));
   const [reports, schedules] = await Promise.all([api.reports(), api.schedules()]);
+  const schedulesBox = h("div", {});
+  const refreshSchedules = async () => mount(schedulesBox, schedulesPanel(reports, await api.schedules(), toast, () => void refreshSchedules()));
+  mount(schedulesBox, schedulesPanel(reports, schedules, toast, () => void refreshSchedules()));
   const preview = h("div", {});
   let from = "";
   let to = "";
@@ -70,27 +75,10 @@ export async function reportsView(root: HTMLElement, toast: (m: string) => void)
     ),
     h(
       "div",
-      { class: "split" },
+      { class: "reports-split" },
       h("ul", { class: "report-list", "data-testid": "report-list" }, reports.map((r) => h("li", {}, h("button", { class: "link", "data-report": r.name, onclick: () => runReport(r), title: r.description }, r.title)))),
       preview,
     ),
-    h("h2", {}, "Schedules"),
-    schedules.schedules.length === 0
-      ? h("p", { class: "muted" }, "No schedules. Add one with `burnrate schedule add NAME --report REPORT --cron \"0 6 1 * *\" --output-dir DIR`; they run while this app is open, or from cron with `burnrate schedule run-due`.")
-      : h(
-          "table",
-          {},
-          h("thead", {}, h("tr", {}, ["Name", "Cron", "Reports", "Next run"].map((c) => h("th", {}, c)))),
-          h("tbody", {}, schedules.schedules.map((s) => h("tr", {}, h("td", {}, s.name), h("td", { class: "mono" }, s.cron), h("td", {}, s.reports.join(", ")), h("td", {}, s.next_run ?? "never")))),
-        ),
-    h("h2", {}, "Run history"),
-    schedules.runs.length === 0
-      ? h("p", { class: "muted" }, "No runs yet.")
-      : h(
-          "table",
-          {},
-          h("thead", {}, h("tr", {}, ["Schedule", "Due", "Result", "Files or why it failed"].map((c) => h("th", {}, c)))),
-          h("tbody", {}, schedules.runs.map((r) => h("tr", { class: r.ok ? "" : "failed" }, h("td", {}, r.schedule), h("td", {}, r.due.slice(0, 16).replace("T", " ")), h("td", {}, r.ok ? "ok" : "failed"), h("td", { class: "mono" }, r.ok ? r.outputs.join(", ") : r.failures.join("; "))))),
-        ),
+    schedulesBox,
   );
 }
