@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 rows="${1:-4000000}"
 cargo build --release --locked -p burnrate-cli
+cargo build --release --locked -p burnrate-api --example answer_times
 bin=target/release/burnrate
 mkdir -p bench-data
 csv="bench-data/cur-${rows}.csv"
@@ -50,3 +51,5 @@ import duckdb, sys
 duckdb.sql(\"COPY (SELECT * FROM '$csv') TO '$data/duck.parquet' (FORMAT parquet)\")"
 fi
 rm -rf "$data"
+echo "== the desktop app's answers over the stored rows (best of 3, in process)"
+target/release/examples/answer_times "$data"

@@ -29,6 +29,7 @@ const COMMANDS: &[&str] = &[
     "save_connection",
     "remove_connection",
     "pull_connection",
+    "check_connection",
 ];
 
 fn main() {

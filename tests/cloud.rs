@@ -557,6 +557,19 @@ endpoint_url = "{url}"
         ),
     )
     .unwrap();
+    // Checking pulls nothing and makes no billed request.
+    let out = env.burnrate(&["pull", "--all", "--check"], true);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("ce (aws-ce): ok: AWS credentials found"),
+        "{text}"
+    );
+    assert!(
+        text.contains("missing-bucket (aws-cur): FAILED") && text.contains("does not exist"),
+        "{text}"
+    );
+    assert!(env.manifest().is_none(), "a check lands nothing");
     let out = env.burnrate(&["pull", "--all"], true);
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "one connection failed: {text}");
@@ -840,6 +853,22 @@ fn cost_page(order: &[&str], rows: &[(u32, &str, f64)], next: Option<&str>) -> S
     query_body(&columns, Value::Array(rows), next)
 }
 
+/// `pull azure-query` of October 2026 for the test subscription.
+fn pull_october(env: &Env, server: &azure_query_server::QueryServer, extra: &[&str]) -> Output {
+    let mut args = vec![
+        "--scope",
+        SUBSCRIPTION,
+        "--from",
+        "2026-10-01",
+        "--to",
+        "2026-11-01",
+        "--endpoint-url",
+        &server.url,
+    ];
+    args.extend(extra);
+    azure_query(env, &server.env(), &args)
+}
+
 #[test]
 fn azure_query_api_pages_throttling_types_and_restatement() {
     use azure_query_server::{QueryServer, Reply};
@@ -918,20 +947,7 @@ fn azure_query_api_pages_throttling_types_and_restatement() {
     };
     server.script(script(10.125));
     let started = Instant::now();
-    let out = ok(&azure_query(
-        &env,
-        &server.env(),
-        &[
-            "--scope",
-            SUBSCRIPTION,
-            "--from",
-            "2026-10-01",
-            "--to",
-            "2026-11-01",
-            "--endpoint-url",
-            &server.url,
-        ],
-    ));
+    let out = ok(&pull_october(&env, &server, &[]));
     assert!(
         out.contains("API ActualCost total: 723.88 EUR -> BilledCost"),
         "{out}"
@@ -985,40 +1001,13 @@ fn azure_query_api_pages_throttling_types_and_restatement() {
 
     // October is final now: not requested again.
     server.clear();
-    let out = ok(&azure_query(
-        &env,
-        &server.env(),
-        &[
-            "--scope",
-            SUBSCRIPTION,
-            "--from",
-            "2026-10-01",
-            "--to",
-            "2026-11-01",
-            "--endpoint-url",
-            &server.url,
-        ],
-    ));
+    let out = ok(&pull_october(&env, &server, &[]));
     assert!(out.contains("2026-10: already pulled and final"), "{out}");
     assert!(server.queries().is_empty());
 
     // Azure corrected October: --refresh replaces it, never adds to it.
     server.script(script(20.125));
-    let out = ok(&azure_query(
-        &env,
-        &server.env(),
-        &[
-            "--scope",
-            SUBSCRIPTION,
-            "--from",
-            "2026-10-01",
-            "--to",
-            "2026-11-01",
-            "--endpoint-url",
-            &server.url,
-            "--refresh",
-        ],
-    ));
+    let out = ok(&pull_october(&env, &server, &["--refresh"]));
     assert!(out.contains("replacing the earlier pull"), "{out}");
     let (billed, effective) = env.total();
     assert!((billed - 733.875).abs() < 0.005, "{billed}");
@@ -1146,6 +1135,48 @@ fn azure_query_api_failures_leave_the_dataset_unchanged() {
     ]);
     ok(&pull(&server.env(), SUBSCRIPTION));
     assert!((env.total().0 - 8.0).abs() < 1e-9, "{}", env.total().0);
+
+    // A saved connection checks its sign-in without querying.
+    std::fs::write(
+        env.dir.path().join("config.toml"),
+        format!(
+            "[[connections]]\nname = \"prod\"\nkind = \"azure-query\"\nscope = \"{SUBSCRIPTION}\"\nendpoint_url = \"{}\"\n",
+            server.url
+        ),
+    )
+    .unwrap();
+    let check = |azure: &[(&str, String)]| {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_burnrate"));
+        command
+            .args(["pull", "--all", "--check"])
+            .env("BURNRATE_DATA_DIR", env.data())
+            .env("BURNRATE_CONFIG", env.dir.path().join("config.toml"))
+            .env("HOME", env.dir.path())
+            .env("PATH", "/usr/bin:/bin")
+            .env_remove("AZURE_CLIENT_SECRET");
+        for (name, value) in azure {
+            command.env(name, value);
+        }
+        command.output().unwrap()
+    };
+    let queries_before = server.queries().len();
+    let out = check(&server.env());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success() && text.contains("prod (azure-query): ok: signed in"),
+        "{text}"
+    );
+    let out = check(&wrong);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("FAILED") && text.contains("AZURE_CLIENT_SECRET"),
+        "{text}"
+    );
+    assert_eq!(
+        server.queries().len(),
+        queries_before,
+        "a check makes no query"
+    );
 
     // A nextLink to another host is not followed with the token.
     server.script(vec![Reply::Json(

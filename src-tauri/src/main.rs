@@ -301,6 +301,13 @@ async fn remove_connection(state: State<'_, AppState>, name: String) -> Answer<(
     blocking(move || backend.remove_connection(&name)).await
 }
 
+/// Checks a saved connection without pulling.
+#[tauri::command]
+async fn check_connection(state: State<'_, AppState>, name: String) -> Answer<String> {
+    let backend = state.backend.clone();
+    blocking(move || backend.check_connection(&name)).await
+}
+
 /// Pulls a saved connection, streaming its log lines to the UI.
 #[tauri::command]
 async fn pull_connection(
@@ -403,6 +410,7 @@ fn main() {
             save_connection,
             remove_connection,
             pull_connection,
+            check_connection,
         ])
         .run(tauri::generate_context!())
         .expect("the Burnrate window failed to start");

@@ -139,9 +139,14 @@ try {
   });
   assert.match(await session.text(await session.find('[data-testid="pull-log"]')), /AZURE_STORAGE_KEY/);
   await shot("08-connections");
+  // Test says the same without pulling.
+  await clickCss('[data-testid="connection-table"] tbody tr td:last-child button:nth-child(2)');
+  await session.waitFor('[data-testid="pull-log"]', {
+    check: async (log) => /Testing blob-exports…\s+FAILED: .*AZURE_STORAGE_KEY/s.test(await session.text(log)),
+  });
   // Remove asks for a second click.
-  await clickCss('[data-testid="connection-table"] tbody tr td:last-child button:nth-child(3)');
-  await clickCss('[data-testid="connection-table"] tbody tr td:last-child button:nth-child(3)');
+  await clickCss('[data-testid="connection-table"] tbody tr td:last-child button:nth-child(4)');
+  await clickCss('[data-testid="connection-table"] tbody tr td:last-child button:nth-child(4)');
   await session.waitFor('[data-testid="view-data"]', {
     check: async () => (await session.findAll('[data-testid="connection-table"]')).length === 0,
   });

@@ -89,6 +89,7 @@ export const api = {
   connections: () => call<ConnectionForm[]>("connections"),
   saveConnection: (original: string | null, form: ConnectionForm) => call<void>("save_connection", { original, form }),
   removeConnection: (name: string) => call<void>("remove_connection", { name }),
+  checkConnection: (name: string) => call<string>("check_connection", { name }),
   pullConnection: (name: string, onLine: (line: string) => void) => {
     const progress = new Channel<string>();
     progress.onmessage = onLine;

@@ -191,21 +191,28 @@ pub fn explore(
     measure: CostMeasure,
     top: usize,
 ) -> Result<Explore> {
-    let grouped = frame
-        .group_by([
-            period.start().dt().to_string("%Y-%m-%d").alias("period"),
-            dimension.expr(config).cast(DataType::String).alias("name"),
-            currency(),
-        ])
-        .agg([
-            col("BilledCost").sum().alias("billed"),
-            col("EffectiveCost").sum().alias("effective"),
-            col("ListCost").sum().alias("list"),
-        ])
-        .cache();
+    // One pass over the billing rows; the per-group totals come from the
+    // small per-period result, not from a second scan.
+    let per_period = collect(
+        frame
+            .group_by([
+                // Grouped as dates and turned into text after aggregating:
+                // formatting millions of dates costs more than the group-by.
+                period.start().alias("period"),
+                dimension.expr(config).cast(DataType::String).alias("name"),
+                currency(),
+            ])
+            .agg([
+                col("BilledCost").sum().alias("billed"),
+                col("EffectiveCost").sum().alias("effective"),
+                col("ListCost").sum().alias("list"),
+            ]),
+        "exploring over time",
+    )?;
     let per_group = collect(
-        grouped
+        per_period
             .clone()
+            .lazy()
             .group_by([col("name"), col("currency")])
             .agg([
                 col("billed").sum(),
@@ -218,7 +225,6 @@ pub fn explore(
             ),
         "exploring",
     )?;
-    let per_period = collect(grouped, "exploring over time")?;
 
     let rows: Vec<GroupRow> = {
         let (n, c, b, e, l) = (

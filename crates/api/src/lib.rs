@@ -664,6 +664,18 @@ impl Backend {
         )?)
     }
 
+    /// Checks a saved connection without pulling (location, credentials,
+    /// and where it costs nothing, that the service answers).
+    pub fn check_connection(&self, name: &str) -> Result<String> {
+        let config = self.config()?;
+        let connection = config
+            .connections
+            .iter()
+            .find(|c| c.name == name)
+            .ok_or_else(|| usage(&format!("no connection {name:?} in the config file")))?;
+        burnrate_cloud::connections::check_connection(connection).map_err(pull_error)
+    }
+
     /// Pulls one saved connection into the dataset, handing each line of
     /// its log to `progress` as it is written.
     pub fn pull_connection(
@@ -694,15 +706,19 @@ impl Backend {
             connection: name.to_string(),
             ok: outcome.is_ok(),
             log: log.lines,
-            error: outcome.err().map(|e| ApiError {
-                code: match &e {
-                    burnrate_cloud::PullError::Credentials(_) => "credentials".into(),
-                    burnrate_cloud::PullError::Api(_) => "api".into(),
-                    burnrate_cloud::PullError::Core(core) => core.code().into(),
-                },
-                message: e.to_string(),
-            }),
+            error: outcome.err().map(pull_error),
         })
+    }
+}
+
+fn pull_error(error: burnrate_cloud::PullError) -> ApiError {
+    ApiError {
+        code: match &error {
+            burnrate_cloud::PullError::Credentials(_) => "credentials".into(),
+            burnrate_cloud::PullError::Api(_) => "api".into(),
+            burnrate_cloud::PullError::Core(core) => core.code().into(),
+        },
+        message: error.to_string(),
     }
 }
 

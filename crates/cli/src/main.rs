@@ -202,6 +202,10 @@ pub(crate) enum Command {
         /// Pull every connection in the config file.
         #[arg(long)]
         all: bool,
+        /// With --all: check each connection (its location and credentials,
+        /// without billed requests) instead of pulling.
+        #[arg(long, requires = "all")]
+        check: bool,
         #[command(subcommand)]
         source: Option<pulls::PullSource>,
     },
@@ -402,8 +406,12 @@ fn run(cli: Cli) -> Result<ExitCode> {
             write_frame(&mut out, &df, format)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Pull { all, source } => {
+        Command::Pull { all, check, source } => {
             let dir = data_dir(cli.data_dir)?;
+            if check {
+                let config = load_config(cli.config)?;
+                return pulls::check_all(&config, &mut out);
+            }
             pulls::run(all, source, &dir, cli.config, &mut out)
         }
         Command::Metrics {

@@ -12,6 +12,7 @@ use burnrate_cloud::connections::{
     pull_all, pull_azure_export, pull_azure_query, pull_ce, pull_cur, tag_of,
 };
 use burnrate_cloud::{aws_ce, aws_cur, azure_query};
+use burnrate_core::config::Config;
 use burnrate_core::store::Dataset;
 use chrono::NaiveDate;
 use clap::Subcommand;
@@ -94,6 +95,33 @@ pub enum PullSource {
         #[arg(long)]
         endpoint_url: Option<String>,
     },
+}
+
+/// `pull --all --check`: each connection's location and credentials,
+/// without pulling. Exit code 1 if any check failed.
+pub fn check_all(config: &Config, out: &mut dyn Write) -> Result<ExitCode> {
+    if config.connections.is_empty() {
+        writeln!(out, "no connections in the config file ([[connections]])")?;
+    }
+    let mut failures = 0;
+    for connection in &config.connections {
+        match burnrate_cloud::connections::check_connection(connection) {
+            Ok(what) => writeln!(out, "{} ({}): ok: {what}", connection.name, connection.kind)?,
+            Err(error) => {
+                failures += 1;
+                writeln!(
+                    out,
+                    "{} ({}): FAILED: {error}",
+                    connection.name, connection.kind
+                )?;
+            }
+        }
+    }
+    Ok(if failures == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 pub fn run(

@@ -81,6 +81,30 @@ async fn client(options: &Options) -> Result<aws_sdk_costexplorer::Client, PullE
     Ok(aws_sdk_costexplorer::Client::new(&config))
 }
 
+/// Checks a connection without a billed request (Cost Explorer charges
+/// each one): the credentials resolve through the chain.
+pub async fn check(options: &Options) -> Result<String, PullError> {
+    use aws_sdk_costexplorer::config::ProvideCredentials;
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .region(aws_config::Region::new("us-east-1"));
+    if let Some(profile) = &options.profile {
+        loader = loader.profile_name(profile);
+    }
+    let config = loader.load().await;
+    let how = match &options.profile {
+        Some(p) => format!("check the profile {p:?} (`aws sso login --profile {p}` if it uses SSO)"),
+        None => "set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or run `aws configure` / `aws sso login`".into(),
+    };
+    let provider = config
+        .credentials_provider()
+        .ok_or_else(|| PullError::Credentials(format!("no AWS credentials provider: {how}")))?;
+    provider
+        .provide_credentials()
+        .await
+        .map_err(|e| PullError::Credentials(format!("no usable AWS credentials ({e}): {how}")))?;
+    Ok("AWS credentials found; Cost Explorer itself is not called (each request costs $0.01); the identity needs ce:GetCostAndUsage".into())
+}
+
 fn explain<E: std::error::Error + 'static>(
     error: aws_sdk_costexplorer::error::SdkError<E>,
     profile: &Option<String>,
@@ -346,25 +370,8 @@ pub fn land(
     requests: usize,
     now: DateTime<Utc>,
 ) -> Result<PullSummary, PullError> {
-    let mut summary = PullSummary {
-        requests,
-        months: plan
-            .months
-            .iter()
-            .map(|m| m.format("%Y-%m").to_string())
-            .collect(),
-        skipped_final: plan
-            .skipped_final
-            .iter()
-            .map(|m| m.format("%Y-%m").to_string())
-            .collect(),
-        rows: rows.len(),
-        outcomes: Vec::new(),
-    };
-    let staging = tempfile::Builder::new()
-        .prefix("aws-ce-")
-        .tempdir_in(dataset.temp_dir())
-        .map_err(|e| PullError::Core(burnrate_core::Error::io("creating a staging folder", e)))?;
+    let mut summary = PullSummary::of_plan(plan, requests, rows.len());
+    let staging = crate::staging_folder(dataset, "aws-ce-")?;
     for month in &plan.months {
         let in_month: Vec<&CostRow> = rows
             .iter()

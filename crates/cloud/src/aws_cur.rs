@@ -118,6 +118,32 @@ fn explain<E: std::error::Error + 'static>(
     }
 }
 
+/// Checks a connection: the bucket lists under the prefix (one page), and
+/// says how many billing-period manifests that page holds.
+pub async fn check(options: &Options) -> Result<String, PullError> {
+    let (bucket, prefix) = parse_url(&options.url)?;
+    let client = client(options).await;
+    let page = client
+        .list_objects_v2()
+        .bucket(&bucket)
+        .prefix(&prefix)
+        .max_keys(1000)
+        .send()
+        .await
+        .map_err(|e| explain("listing the bucket", e, options))?;
+    let keys: Vec<&str> = page.contents().iter().filter_map(|o| o.key()).collect();
+    let manifests = keys.iter().filter(|k| is_period_manifest(k)).count();
+    Ok(format!(
+        "s3://{bucket}/{prefix} lists: {} object(s){}, {manifests} billing-period manifest(s)",
+        keys.len(),
+        if page.is_truncated().unwrap_or(false) {
+            " in the first page"
+        } else {
+            ""
+        }
+    ))
+}
+
 /// Every key (with its ETag) under the prefix, following continuation tokens.
 async fn list(
     client: &aws_sdk_s3::Client,

@@ -228,6 +228,24 @@ pub struct Fetched {
     pub unchanged: usize,
 }
 
+/// Checks a connection: the container lists under the path, and says
+/// which billing periods have an export run.
+pub async fn check(url: &str) -> Result<String, PullError> {
+    let location = parse_url(url)?;
+    let client = container(&location)?;
+    let blobs = list(&client, &location.path).await?;
+    let runs = latest_runs(&blobs)?;
+    Ok(format!(
+        "{} blob(s) under the path; export runs for {}",
+        blobs.len(),
+        if runs.is_empty() {
+            "no period (CSV files in YYYYMMDD-YYYYMMDD folders)".to_string()
+        } else {
+            runs.keys().cloned().collect::<Vec<_>>().join(", ")
+        }
+    ))
+}
+
 pub async fn fetch(url: &str, cache: &Path) -> Result<Vec<Fetched>, PullError> {
     let location = parse_url(url)?;
     let client = container(&location)?;

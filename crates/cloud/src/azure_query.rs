@@ -296,6 +296,23 @@ impl MgmtCrateApi {
         })
     }
 
+    /// Checks the sign-in: a token for the management endpoint (no query
+    /// is made).
+    pub async fn check(&self) -> Result<String, PullError> {
+        self.credential
+            .get_token(&[&self.token_scope()])
+            .await
+            .map_err(explain)?;
+        Ok(format!(
+            "signed in: a token for {} was issued; the identity needs Cost Management Reader on the scope",
+            self.endpoint
+        ))
+    }
+
+    fn token_scope(&self) -> String {
+        format!("{}/.default", self.endpoint.as_str().trim_end_matches('/'))
+    }
+
     /// A client whose requests go to `url`'s origin with `url`'s query
     /// (api-version and, for a next page, the skip token): the generated
     /// client sets only the path.
@@ -312,8 +329,12 @@ impl MgmtCrateApi {
             .push(Arc::new(CostManagementRetryAfter));
         // The token's audience is the management endpoint, whatever URL a
         // page comes from.
-        let scope = format!("{}/.default", self.endpoint.as_str().trim_end_matches('/'));
-        azure_mgmt_costmanagement::Client::new(url, self.credential.clone(), vec![scope], options)
+        azure_mgmt_costmanagement::Client::new(
+            url,
+            self.credential.clone(),
+            vec![self.token_scope()],
+            options,
+        )
     }
 }
 
@@ -859,25 +880,8 @@ pub fn land(
 ) -> Result<PullSummary, PullError> {
     let scope = normalize_scope(&options.scope)?;
     let merged = merge(fetched, &options.types);
-    let mut summary = PullSummary {
-        requests: fetched.requests,
-        months: plan
-            .months
-            .iter()
-            .map(|m| m.format("%Y-%m").to_string())
-            .collect(),
-        skipped_final: plan
-            .skipped_final
-            .iter()
-            .map(|m| m.format("%Y-%m").to_string())
-            .collect(),
-        rows: merged.len(),
-        outcomes: Vec::new(),
-    };
-    let staging = tempfile::Builder::new()
-        .prefix("azure-query-")
-        .tempdir_in(dataset.temp_dir())
-        .map_err(|e| PullError::Core(burnrate_core::Error::io("creating a staging folder", e)))?;
+    let mut summary = PullSummary::of_plan(plan, fetched.requests, merged.len());
+    let staging = crate::staging_folder(dataset, "azure-query-")?;
     for month in &plan.months {
         let groups: Vec<(&GroupKey, &Merged)> = merged
             .iter()

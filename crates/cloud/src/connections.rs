@@ -48,6 +48,45 @@ fn runtime() -> Result<tokio::runtime::Runtime, PullError> {
         .map_err(|e| io("starting the network runtime", e))
 }
 
+/// Checks a saved connection without pulling: its location is valid, its
+/// credentials resolve, and (where it costs nothing) the service answers.
+pub fn check_connection(connection: &Connection) -> Result<String, PullError> {
+    let runtime = runtime()?;
+    match connection.kind.as_str() {
+        "aws-ce" => runtime.block_on(aws_ce::check(&aws_ce_options(connection)?)),
+        "aws-cur" => runtime.block_on(aws_cur::check(&aws_cur_options(connection))),
+        "azure-export" => runtime.block_on(azure_export::check(
+            connection.url.as_deref().unwrap_or_default(),
+        )),
+        "azure-query" => {
+            let options = azure_query_options(connection)?;
+            azure_query::normalize_scope(&options.scope)?;
+            let api = azure_query::MgmtCrateApi::new(options.endpoint_url.as_deref())?;
+            runtime.block_on(api.check())
+        }
+        other => Err(unknown_kind(other)),
+    }
+}
+
+fn unknown_kind(kind: &str) -> PullError {
+    usage(format!(
+        "unknown connection kind {kind:?}: use aws-ce, aws-cur, azure-query or azure-export"
+    ))
+}
+
+/// Names the months a plan leaves out because they are final.
+fn say_skipped(plan: &crate::monthly::Plan, out: &mut dyn Write) -> Result<(), PullError> {
+    for month in &plan.skipped_final {
+        writeln!(
+            out,
+            "{}: already pulled and final, not requested",
+            month.format("%Y-%m")
+        )
+        .map_err(write_error)?;
+    }
+    Ok(())
+}
+
 /// Plans, fetches and lands a Cost Explorer pull, saying how many billed
 /// requests it makes before making them.
 pub fn pull_ce(
@@ -57,14 +96,7 @@ pub fn pull_ce(
 ) -> Result<(), PullError> {
     let now = chrono::Utc::now();
     let plan = aws_ce::plan(dataset, options, now)?;
-    for month in &plan.skipped_final {
-        writeln!(
-            out,
-            "{}: already pulled and final, not requested",
-            month.format("%Y-%m")
-        )
-        .map_err(write_error)?;
-    }
+    say_skipped(&plan, out)?;
     let Some((from, to)) = plan.range else {
         writeln!(out, "nothing to pull").map_err(write_error)?;
         return Ok(());
@@ -99,14 +131,7 @@ pub fn pull_azure_query(
 ) -> Result<(), PullError> {
     let now = chrono::Utc::now();
     let plan = azure_query::plan(dataset, options, now)?;
-    for month in &plan.skipped_final {
-        writeln!(
-            out,
-            "{}: already pulled and final, not requested",
-            month.format("%Y-%m")
-        )
-        .map_err(write_error)?;
-    }
+    say_skipped(&plan, out)?;
     if plan.range.is_none() {
         writeln!(out, "nothing to pull").map_err(write_error)?;
         return Ok(());
@@ -217,53 +242,55 @@ pub fn pull_connection(
     out: &mut dyn Write,
 ) -> Result<(), PullError> {
     match connection.kind.as_str() {
-        "aws-ce" => {
-            let options = aws_ce::Options {
-                billing_account: connection.billing_account.clone().unwrap_or_default(),
-                from: months_back(connection)?,
-                to: chrono::Utc::now().date_naive() + chrono::Duration::days(1),
-                profile: connection.profile.clone(),
-                tag: tag_of(connection.group_by.as_deref().unwrap_or("account"))?,
-                endpoint_url: connection.endpoint_url.clone(),
-                refresh: false,
-            };
-            pull_ce(dataset, &options, out)
-        }
-        "azure-query" => {
-            let options = azure_query::Options {
-                scope: connection.scope.clone().unwrap_or_default(),
-                types: azure_query::cost_types(connection.cost_type.as_deref().unwrap_or("both"))?,
-                from: months_back(connection)?,
-                to: chrono::Utc::now().date_naive() + chrono::Duration::days(1),
-                group_by: azure_query::groupings(
-                    connection
-                        .group_by
-                        .as_deref()
-                        .unwrap_or("ServiceName,SubscriptionId"),
-                )?,
-                endpoint_url: connection.endpoint_url.clone(),
-                refresh: false,
-            };
-            pull_azure_query(dataset, &options, out)
-        }
+        "aws-ce" => pull_ce(dataset, &aws_ce_options(connection)?, out),
+        "azure-query" => pull_azure_query(dataset, &azure_query_options(connection)?, out),
         "azure-export" => pull_azure_export(
             dataset,
             data_dir,
             connection.url.as_deref().unwrap_or_default(),
             out,
         ),
-        "aws-cur" => {
-            let options = aws_cur::Options {
-                url: connection.url.clone().unwrap_or_default(),
-                profile: connection.profile.clone(),
-                region: connection.region.clone(),
-                endpoint_url: connection.endpoint_url.clone(),
-            };
-            pull_cur(dataset, data_dir, &options, out)
-        }
-        other => Err(usage(format!(
-            "unknown connection kind {other:?}: use aws-ce, aws-cur, azure-query or azure-export"
-        ))),
+        "aws-cur" => pull_cur(dataset, data_dir, &aws_cur_options(connection), out),
+        other => Err(unknown_kind(other)),
+    }
+}
+
+/// A saved connection's pull, from `months` back to today.
+fn aws_ce_options(connection: &Connection) -> Result<aws_ce::Options, PullError> {
+    Ok(aws_ce::Options {
+        billing_account: connection.billing_account.clone().unwrap_or_default(),
+        from: months_back(connection)?,
+        to: chrono::Utc::now().date_naive() + chrono::Duration::days(1),
+        profile: connection.profile.clone(),
+        tag: tag_of(connection.group_by.as_deref().unwrap_or("account"))?,
+        endpoint_url: connection.endpoint_url.clone(),
+        refresh: false,
+    })
+}
+
+fn azure_query_options(connection: &Connection) -> Result<azure_query::Options, PullError> {
+    Ok(azure_query::Options {
+        scope: connection.scope.clone().unwrap_or_default(),
+        types: azure_query::cost_types(connection.cost_type.as_deref().unwrap_or("both"))?,
+        from: months_back(connection)?,
+        to: chrono::Utc::now().date_naive() + chrono::Duration::days(1),
+        group_by: azure_query::groupings(
+            connection
+                .group_by
+                .as_deref()
+                .unwrap_or("ServiceName,SubscriptionId"),
+        )?,
+        endpoint_url: connection.endpoint_url.clone(),
+        refresh: false,
+    })
+}
+
+fn aws_cur_options(connection: &Connection) -> aws_cur::Options {
+    aws_cur::Options {
+        url: connection.url.clone().unwrap_or_default(),
+        profile: connection.profile.clone(),
+        region: connection.region.clone(),
+        endpoint_url: connection.endpoint_url.clone(),
     }
 }
 

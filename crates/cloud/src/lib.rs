@@ -49,6 +49,33 @@ pub struct PullSummary {
     pub outcomes: Vec<burnrate_core::store::ImportOutcome>,
 }
 
+impl PullSummary {
+    /// The summary of landing a planned pull, before its imports.
+    pub(crate) fn of_plan(plan: &monthly::Plan, requests: usize, rows: usize) -> PullSummary {
+        let months = |list: &[chrono::NaiveDate]| {
+            list.iter().map(|m| m.format("%Y-%m").to_string()).collect()
+        };
+        PullSummary {
+            requests,
+            months: months(&plan.months),
+            skipped_final: months(&plan.skipped_final),
+            rows,
+            outcomes: Vec::new(),
+        }
+    }
+}
+
+/// A folder in the data dir's temp area for the files a pull stages.
+pub(crate) fn staging_folder(
+    dataset: &burnrate_core::store::Dataset,
+    prefix: &str,
+) -> Result<tempfile::TempDir, PullError> {
+    tempfile::Builder::new()
+        .prefix(prefix)
+        .tempdir_in(dataset.temp_dir())
+        .map_err(|e| PullError::Core(burnrate_core::Error::io("creating a staging folder", e)))
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum PullError {
     /// Missing or expired credentials, with what to do about it.

@@ -118,6 +118,16 @@ export async function connectionsPanel(box: HTMLElement, toast: (m: string) => v
     onPulled();
   };
 
+  const check = async (name: string) => {
+    log.hidden = false;
+    log.textContent = `Testing ${name}…\n`;
+    try {
+      log.textContent += `ok: ${await api.checkConnection(name)}\n`;
+    } catch (err) {
+      log.textContent += `FAILED: ${(err as Error).message}\n`;
+    }
+  };
+
   mount(
     box,
     h("div", { class: "panel-head" }, h("h2", {}, "Cloud connections"), h("button", { "data-testid": "connection-new", onclick: () => edit(null, emptyConnection("aws-ce")) }, "Add connection")),
@@ -142,6 +152,7 @@ export async function connectionsPanel(box: HTMLElement, toast: (m: string) => v
                   "td",
                   {},
                   h("button", { class: "primary", onclick: () => pull(c.name) }, "Pull now"),
+                  h("button", { onclick: () => check(c.name) }, "Test"),
                   h("button", { onclick: () => edit(c.name, c) }, "Edit"),
                   confirmButton("Remove", "Remove? Data it pulled stays", async () => {
                     await api.removeConnection(c.name);
