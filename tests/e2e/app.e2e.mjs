@@ -26,6 +26,8 @@ mkdirSync(shots, { recursive: true });
 const session = await Session.start(driver, app);
 let step = "start";
 async function shot(name) {
+  // Let the charts' 250 ms animations finish.
+  await new Promise((r) => setTimeout(r, 500));
   writeFileSync(join(shots, `${name}.png`), Buffer.from(await session.screenshot(), "base64"));
 }
 async function view(name) {
@@ -73,6 +75,8 @@ try {
   assert.ok(Math.abs(shown - expected) < 0.005, `overview ${shown} vs summary ${expected}`);
   assert.match(await session.text(total), /^\$[\d,]+\.\d\d$/);
   await session.waitFor('[data-testid="forecast-USD"]');
+  const savings = await session.waitFor('[data-testid="potential-savings"]', { timeout: 60000 });
+  assert.match(await session.text(savings), /\$[\d,]+\.\d\d.* \/ month potential savings/);
   await shot("02-overview");
 
   step = "the explorer switches group-by";

@@ -5,8 +5,6 @@ export type ApiError = { code: string, message: string, };
 
 export type Status = { data_dir: string, config_path: string, sources: number, rows: number, };
 
-export type Amount = { currency: string, amount: number, };
-
 export type Totals = { currency: string, billed: number, effective: number, list: number, };
 
 export type Slice = { name: string, cost: number, };
@@ -49,7 +47,7 @@ currencies: Array<CurrencyOverview>,
 /**
  * The last 30 days of data.
  */
-anomalies: Array<AnomalyRow>, top_recommendations: Array<Recommendation>, potential_monthly_savings: Array<Amount>, };
+anomalies: Array<AnomalyRow>, };
 
 export type Filter = { 
 /**
@@ -133,7 +131,13 @@ status: string, replaced: Array<string>, files: Array<FileCheck>, error: ApiErro
 
 export type Source = { id: string, paths: Array<string>, format: string, rows: number, imported_at: string, periods: Array<string>, files: Array<FileCheck>, };
 
-export type ReportInfo = { name: string, title: string, description: string, origin: string, chart: string | null, };
+export type ReportChart = { kind: string, x: string, y: string, series: string | null, };
+
+export type ReportInfo = { name: string, title: string, description: string, origin: string, 
+/**
+ * The report's chart, if its header declares one.
+ */
+chart: ReportChart | null, };
 
 export type Table = { columns: Array<string>, rows: Array<Array<string | number | null>>, };
 

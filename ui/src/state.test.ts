@@ -2,7 +2,8 @@ import { describe, expect, it } from "vitest";
 import type { Recommendation } from "./bindings";
 import { anomalyQuery, defaultQuery, withFilter, withoutFilter } from "./state";
 import { defaultRecommendationsState, visibleFindings } from "./views/recommendations";
-import { chartColumns } from "./views/reports";
+import { topRecommendations } from "./views/overview";
+import { chartColumns, largestCurrency } from "./views/reports";
 
 describe("explorer query state", () => {
   it("replaces a filter on the same dimension and removes it", () => {
@@ -37,11 +38,26 @@ describe("recommendation filters", () => {
   });
 });
 
+describe("the overview's recommendations", () => {
+  it("show the five largest open findings and total the savings per currency", () => {
+    const all = [finding("a", 5), finding("b", 50), finding("c", 20, { dismissed: true }), finding("d", 7, { currency: "EUR" })];
+    const { top, savings } = topRecommendations(all, 2);
+    expect(top.map((r) => r.id)).toEqual(["b", "d"]);
+    expect([...savings]).toEqual([["USD", 55], ["EUR", 7]]);
+  });
+});
+
 describe("report charts", () => {
   it("pick a label and a cost column by name and type", () => {
     const table = { columns: ["service", "currency", "effective_cost"], rows: [["EC2", "USD", 10], ["S3", "USD", 2]] };
     expect(chartColumns(table)).toEqual({ label: 0, value: 2, currency: 1 });
     expect(chartColumns({ columns: ["n"], rows: [[1]] })).toBeNull();
+    const declared = { kind: "bar", x: "currency", y: "effective_cost", series: null };
+    expect(chartColumns(table, declared)).toEqual({ label: 1, value: 2, currency: 1 });
+  });
+  it("chart the currency with the largest total", () => {
+    const table = { columns: ["service", "currency", "cost"], rows: [["a", "CAD", 4], ["b", "USD", 300], ["c", "USD", -2]] };
+    expect(largestCurrency(table, 2, 1)).toBe("USD");
   });
 });
 

@@ -36,12 +36,6 @@ pub struct Status {
     pub rows: f64,
 }
 
-#[derive(Debug, Clone, Default, Serialize, TS)]
-pub struct Amount {
-    pub currency: String,
-    pub amount: f64,
-}
-
 /// All three measures of one currency.
 #[derive(Debug, Clone, Default, Serialize, TS)]
 pub struct Totals {
@@ -117,8 +111,6 @@ pub struct Overview {
     pub currencies: Vec<CurrencyOverview>,
     /// The last 30 days of data.
     pub anomalies: Vec<AnomalyRow>,
-    pub top_recommendations: Vec<Recommendation>,
-    pub potential_monthly_savings: Vec<Amount>,
 }
 
 #[derive(Debug, Clone, Serialize, serde::Deserialize, TS)]
@@ -393,7 +385,17 @@ pub struct ReportInfo {
     pub title: String,
     pub description: String,
     pub origin: String,
-    pub chart: Option<String>,
+    /// The report's chart, if its header declares one.
+    pub chart: Option<ReportChart>,
+}
+
+/// A report's declared chart: `bar`, `line` or `stacked`, over columns.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ReportChart {
+    pub kind: String,
+    pub x: String,
+    pub y: String,
+    pub series: Option<String>,
 }
 
 /// A report's result: text and numbers as they came out of the query.
@@ -515,7 +517,6 @@ pub fn typescript_bindings() -> String {
     let declarations = [
         ApiError::decl(&cfg),
         Status::decl(&cfg),
-        Amount::decl(&cfg),
         Totals::decl(&cfg),
         Slice::decl(&cfg),
         Point::decl(&cfg),
@@ -535,6 +536,7 @@ pub fn typescript_bindings() -> String {
         FileCheck::decl(&cfg),
         ImportResult::decl(&cfg),
         Source::decl(&cfg),
+        ReportChart::decl(&cfg),
         ReportInfo::decl(&cfg),
         Table::decl(&cfg),
         ScheduleForm::decl(&cfg),

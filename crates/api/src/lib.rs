@@ -159,7 +159,9 @@ impl Backend {
     }
 
     /// The dataset at a glance, for the latest month with data (the data
-    /// may end before today: offline files are often a month behind).
+    /// may end before today: offline files are often a month behind). The
+    /// recommendations panel is fetched on its own (`recommendations`), so
+    /// the figures show without waiting for the optimizer.
     pub fn overview(&self) -> Result<Overview> {
         let config = self.config()?;
         let Some((frame, currency_note)) = self.billing(&config)? else {
@@ -212,7 +214,6 @@ impl Backend {
             CostMeasure::Effective,
             Some(latest - Duration::days(29)),
         )?;
-        let recommendations = self.recommendations_for(frame, &config)?;
 
         let mut currencies: Vec<CurrencyOverview> = totals
             .into_iter()
@@ -248,17 +249,6 @@ impl Backend {
             })
             .collect();
         currencies.sort_by(|a, b| b.total.effective.total_cmp(&a.total.effective));
-        let open: Vec<&Recommendation> = recommendations.iter().filter(|r| !r.dismissed).collect();
-        let mut savings: Vec<Amount> = Vec::new();
-        for r in &open {
-            match savings.iter_mut().find(|a| a.currency == r.currency) {
-                Some(a) => a.amount += r.estimated_monthly_savings,
-                None => savings.push(Amount {
-                    currency: r.currency.clone(),
-                    amount: r.estimated_monthly_savings,
-                }),
-            }
-        }
         Ok(Overview {
             empty: false,
             latest_day: Some(latest.to_string()),
@@ -266,8 +256,6 @@ impl Backend {
             currency_note,
             currencies,
             anomalies: anomalies.iter().map(AnomalyRow::from_core).collect(),
-            top_recommendations: open.into_iter().take(5).cloned().collect(),
-            potential_monthly_savings: savings,
         })
     }
 
@@ -386,7 +374,17 @@ impl Backend {
                 title: r.title.clone(),
                 description: r.description.clone(),
                 origin: r.origin.clone(),
-                chart: r.chart.as_ref().map(|c| format!("{c:?}")),
+                chart: r.chart.as_ref().map(|c| ReportChart {
+                    kind: match c.kind {
+                        burnrate_core::chart::ChartKind::Bar => "bar",
+                        burnrate_core::chart::ChartKind::Line => "line",
+                        burnrate_core::chart::ChartKind::Stacked => "stacked",
+                    }
+                    .into(),
+                    x: c.x.clone(),
+                    y: c.y.clone(),
+                    series: c.series.clone(),
+                }),
             })
             .collect())
     }

@@ -1,5 +1,5 @@
 import { api } from "../api";
-import type { CurrencyOverview, Overview } from "../bindings";
+import type { CurrencyOverview, Overview, Recommendation } from "../bindings";
 import { barsOption, chart, lineOption } from "../charts";
 import { h, mount, notice } from "../dom";
 import { money, monthName, percent } from "../format";
@@ -51,16 +51,52 @@ function currencySection(c: CurrencyOverview, month: string, latestDay: string):
   return section;
 }
 
+/** The open (not dismissed) findings with the most savings, and the total
+ * potential savings per currency. */
+export function topRecommendations(all: Recommendation[], count: number): { top: Recommendation[]; savings: Map<string, number> } {
+  const open = all.filter((r) => !r.dismissed).sort((a, b) => b.estimated_monthly_savings - a.estimated_monthly_savings);
+  const savings = new Map<string, number>();
+  for (const r of open) savings.set(r.currency, (savings.get(r.currency) ?? 0) + r.estimated_monthly_savings);
+  return { top: open.slice(0, count), savings };
+}
+
+function recommendationsPanel(box: HTMLElement, all: Recommendation[], navigate: Navigate): void {
+  const { top, savings } = topRecommendations(all, 5);
+  const total = [...savings].map(([currency, amount]) => money(amount, currency)).join(" + ") || "none";
+  mount(
+    box,
+    h("h3", {}, "Top recommendations"),
+    h("p", { class: "big", "data-testid": "potential-savings" }, `${total} / month potential savings`),
+    h(
+      "table",
+      {},
+      h(
+        "tbody",
+        {},
+        top.map((r) =>
+          h("tr", { class: "clickable", onclick: () => navigate("recommendations", { select: r.id }) }, h("td", {}, r.action), h("td", { class: "num" }, money(r.estimated_monthly_savings, r.currency))),
+        ),
+      ),
+    ),
+  );
+}
+
 export async function overviewView(root: HTMLElement, navigate: Navigate): Promise<void> {
   mount(root, notice("loading", "Loading the overview…"));
+  // The optimizer is the slow part: its panel fills in when it is done.
+  const findings = api.recommendations();
   const overview: Overview = await api.overview();
   if (overview.empty) {
+    findings.catch(() => undefined);
     const button = h("button", { class: "primary", "data-testid": "load-demo", onclick: () => navigate("data", { loadDemo: true }) }, "Load the demo dataset");
     mount(root, h("h1", {}, "Overview"), notice("empty", "No billing data yet", "Import your billing exports in Data, or explore three months of demo AWS and Azure billing.", button));
     return;
   }
   const month = overview.month ?? "";
-  const savings = overview.potential_monthly_savings.map((s) => money(s.amount, s.currency)).join(" + ") || "none";
+  const recommendationsBox = h("div", { class: "panel", "data-testid": "overview-recommendations" }, h("h3", {}, "Top recommendations"), h("p", { class: "muted" }, "Checking for savings…"));
+  findings
+    .then((all) => recommendationsPanel(recommendationsBox, all, navigate))
+    .catch((error: Error) => mount(recommendationsBox, notice("error", "Recommendations could not be computed", error.message)));
   mount(
     root,
     h("h1", {}, "Overview"),
@@ -88,23 +124,7 @@ export async function overviewView(root: HTMLElement, navigate: Navigate): Promi
               ),
             ),
       ),
-      h(
-        "div",
-        { class: "panel", "data-testid": "overview-recommendations" },
-        h("h3", {}, "Top recommendations"),
-        h("p", { class: "big", "data-testid": "potential-savings" }, `${savings} / month potential savings`),
-        h(
-          "table",
-          {},
-          h(
-            "tbody",
-            {},
-            overview.top_recommendations.map((r) =>
-              h("tr", { class: "clickable", onclick: () => navigate("recommendations", { select: r.id }) }, h("td", {}, r.action), h("td", { class: "num" }, money(r.estimated_monthly_savings, r.currency))),
-            ),
-          ),
-        ),
-      ),
+      recommendationsBox,
     ),
   );
 }

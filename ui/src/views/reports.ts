@@ -1,21 +1,38 @@
 import { api } from "../api";
-import type { ReportInfo, Table } from "../bindings";
-import { barsOption, chart } from "../charts";
+import type { ReportChart, ReportInfo, Table } from "../bindings";
+import { barsOption, chart, lineOption } from "../charts";
 import { h, mount, notice } from "../dom";
 import { schedulesPanel } from "./schedules";
 
-/** The first text column and first money-like column, for a quick chart. */
-export function chartColumns(table: Table): { label: number; value: number; currency: number } | null {
+/** The columns to chart: the report's declared x and y, else the first
+ * text column and the first money-like column. */
+export function chartColumns(table: Table, chart: ReportChart | null = null): { label: number; value: number; currency: number } | null {
+  const currency = table.columns.findIndex((c) => c === "currency" || c === "BillingCurrency");
+  if (chart) {
+    const label = table.columns.indexOf(chart.x);
+    const value = table.columns.indexOf(chart.y);
+    if (label >= 0 && value >= 0) return { label, value, currency };
+  }
   const label = table.columns.findIndex((_, i) => table.rows.some((r) => typeof r[i] === "string"));
   const value = table.columns.findIndex((c, i) => /cost|savings|amount/i.test(c) && table.rows.some((r) => typeof r[i] === "number"));
-  const currency = table.columns.findIndex((c) => c === "currency" || c === "BillingCurrency");
   return label >= 0 && value >= 0 ? { label, value, currency } : null;
+}
+
+/** The currency with the largest total in a column: one currency per axis. */
+export function largestCurrency(table: Table, value: number, currency: number): string {
+  if (currency < 0) return "USD";
+  const totals = new Map<string, number>();
+  for (const row of table.rows) {
+    const code = String(row[currency] ?? "");
+    totals.set(code, (totals.get(code) ?? 0) + Math.abs(Number(row[value] ?? 0)));
+  }
+  return [...totals].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "USD";
 }
 
 function cellText(value: string | number | null): string {
   if (value === null) return "";
-  // `+ 0` turns -0 into 0.
-  return typeof value === "number" ? (value + 0).toLocaleString("en-US", { maximumFractionDigits: 2 }) : value;
+  // Rounded first, so -0.001 shows as 0, not -0.
+  return typeof value === "number" ? (Math.round(value * 100) / 100 + 0).toLocaleString("en-US", { maximumFractionDigits: 2 }) : value;
 }
 
 export async function reportsView(root: HTMLElement, toast: (m: string) => void): Promise<void> {
@@ -31,7 +48,7 @@ export async function reportsView(root: HTMLElement, toast: (m: string) => void)
     mount(preview, notice("loading", `Running ${report.title}…`));
     try {
       const table = await api.runReport(report.name, from, to);
-      const columns = chartColumns(table);
+      const columns = chartColumns(table, report.chart);
       const chartBox = h("div", { class: "chart" });
       mount(
         preview,
@@ -53,12 +70,19 @@ export async function reportsView(root: HTMLElement, toast: (m: string) => void)
         table.rows.length === 0 ? notice("empty", "The report returned no rows", "Widen the date range or import data.") : null,
       );
       if (columns) {
-        const currency = columns.currency >= 0 ? String(table.rows[0]?.[columns.currency] ?? "USD") : "USD";
-        const slices = table.rows
-          .filter((r) => columns.currency < 0 || r[columns.currency] === currency)
-          .slice(0, 15)
-          .map((r) => ({ name: String(r[columns.label] ?? ""), cost: Number(r[columns.value] ?? 0) }));
-        queueMicrotask(() => chart(chartBox, barsOption(slices, currency)));
+        const currency = largestCurrency(table, columns.value, columns.currency);
+        const rows = table.rows.filter((r) => columns.currency < 0 || r[columns.currency] === currency);
+        if (report.chart && report.chart.kind !== "bar") {
+          // Over time: one point per x, summed across series.
+          const sums = new Map<string, number>();
+          for (const r of rows) sums.set(String(r[columns.label] ?? ""), (sums.get(String(r[columns.label] ?? "")) ?? 0) + Number(r[columns.value] ?? 0));
+          const xs = [...sums.keys()].sort();
+          queueMicrotask(() => chart(chartBox, lineOption(xs, xs.map((x) => sums.get(x) ?? 0), currency)));
+        } else {
+          const slices = rows.slice(0, 15).map((r) => ({ name: String(r[columns.label] ?? ""), cost: Number(r[columns.value] ?? 0) }));
+          queueMicrotask(() => chart(chartBox, barsOption(slices, currency)));
+        }
+        chartBox.before(h("p", { class: "muted" }, `Chart: ${table.columns[columns.value]} by ${table.columns[columns.label]}, ${currency} rows (one currency per axis).`));
       }
     } catch (error) {
       mount(preview, notice("error", `${report.title} failed`, (error as Error).message));
