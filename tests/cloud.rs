@@ -1196,3 +1196,51 @@ fn azure_query_api_failures_leave_the_dataset_unchanged() {
     );
     assert!((env.total().0 - 8.0).abs() < 1e-9);
 }
+
+/// Without a key or SAS, Blob exports sign in through azure_identity's
+/// chain: the token comes from the (local) authority host and is sent as a
+/// bearer token; a refusal names the role the identity needs.
+#[test]
+fn azure_exports_sign_in_with_azure_identity_without_a_key() {
+    use azure_query_server::{QueryServer, Reply, azure_error};
+    let server = QueryServer::start();
+    let env = Env::new();
+    server.script(vec![Reply::Json(
+        403,
+        vec![],
+        azure_error(
+            "AuthorizationPermissionMismatch",
+            "This request is not authorized to perform this operation using this permission.",
+        ),
+    )]);
+    let mut command = Command::new(env!("CARGO_BIN_EXE_burnrate"));
+    command
+        .args([
+            "pull",
+            "azure-export",
+            &format!("{}/devstoreaccount1/exports/cost", server.url),
+        ])
+        .env("BURNRATE_DATA_DIR", env.data())
+        .env("BURNRATE_CONFIG", env.dir.path().join("config.toml"))
+        .env("HOME", env.dir.path())
+        .env("PATH", "/usr/bin:/bin")
+        .env_remove("AZURE_STORAGE_KEY")
+        .env_remove("AZURE_STORAGE_SAS_TOKEN");
+    for (name, value) in server.env() {
+        command.env(name, value);
+    }
+    let out = command.output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("Storage Blob Data Reader"), "{stderr}");
+    let listing = server
+        .queries()
+        .into_iter()
+        .find(|r| r.target.starts_with("/devstoreaccount1/exports?"))
+        .expect("the container was listed");
+    assert_eq!(
+        listing.header("authorization"),
+        Some(format!("Bearer {}", azure_query_server::TOKEN).as_str())
+    );
+    assert!(env.manifest().is_none());
+}

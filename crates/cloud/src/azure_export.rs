@@ -71,10 +71,19 @@ fn container(location: &Location) -> Result<ContainerClient, PullError> {
             PullError::Credentials(format!("AZURE_STORAGE_SAS_TOKEN is not a SAS token: {e}"))
         })?
     } else {
-        return Err(PullError::Credentials(format!(
-            "no credentials for storage account {}: set AZURE_STORAGE_KEY (an account key) or AZURE_STORAGE_SAS_TOKEN (a read/list SAS)",
-            location.account
-        )));
+        // No key or SAS: sign in through azure_identity's chain (service
+        // principal variables, managed identity, `az login`); the identity
+        // needs the Storage Blob Data Reader role.
+        let credential = azure_identity::DefaultAzureCredential::create(
+            azure_identity::TokenCredentialOptions::default(),
+        )
+        .map_err(|e| {
+            PullError::Credentials(format!(
+                "storage account {}: {e}; {CREDENTIALS_HELP}",
+                location.account
+            ))
+        })?;
+        StorageCredentials::token_credential(std::sync::Arc::new(credential))
     };
     let cloud = match &location.custom_uri {
         Some(uri) => CloudLocation::Custom {
@@ -96,14 +105,21 @@ struct BlobInfo {
     modified: i128,
 }
 
+const CREDENTIALS_HELP: &str = "set AZURE_STORAGE_KEY (an account key) or AZURE_STORAGE_SAS_TOKEN (a read/list SAS), or sign in with `az login` or AZURE_TENANT_ID / AZURE_CLIENT_ID / AZURE_CLIENT_SECRET as an identity with the Storage Blob Data Reader role";
+
 fn explain(what: &str, error: azure_core::Error) -> PullError {
     let text = error.to_string();
     let lower = text.to_lowercase();
+    if *error.kind() == azure_core::error::ErrorKind::Credential || lower.contains("credential") {
+        return PullError::Credentials(format!(
+            "{what}: no usable Azure credentials ({text}); {CREDENTIALS_HELP}"
+        ));
+    }
     if lower.contains("containernotfound") || lower.contains("404") {
         PullError::Api(format!("{what}: the container does not exist ({text})"))
     } else if lower.contains("authentication") || lower.contains("403") {
         PullError::Credentials(format!(
-            "{what}: the storage account refused the credentials ({text}); check AZURE_STORAGE_KEY or the SAS token (it needs read and list)"
+            "{what}: the storage account refused the credentials ({text}); check AZURE_STORAGE_KEY or the SAS token (it needs read and list), or give the signed-in identity the Storage Blob Data Reader role"
         ))
     } else {
         PullError::Api(format!("{what}: {text}"))
