@@ -33,9 +33,10 @@ fn main() {
         status.rows, status.sources
     );
 
-    let overview = best_of_3("overview (all cards, charts, anomalies, findings)", || {
-        backend.overview().expect("overview")
-    });
+    let overview = best_of_3(
+        "overview (cards, forecast, splits, trend, anomalies)",
+        || backend.overview().expect("overview"),
+    );
     let query = |group_by: &str, measure: &str, period: &str| ExploreQuery {
         group_by: group_by.into(),
         measure: measure.into(),
