@@ -15,17 +15,22 @@ use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 
-struct Moto {
+/// A test server process on loopback (moto's server, Azurite), stopped
+/// when dropped.
+struct Server {
     child: Child,
     url: String,
 }
 
-impl Drop for Moto {
+impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
 }
+
+type Moto = Server;
+type Azurite = Server;
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -87,7 +92,7 @@ fn moto() -> Option<Moto> {
             .status()
             .is_ok_and(|s| s.success());
         if up {
-            return Some(Moto { child, url });
+            return Some(Server { child, url });
         }
         std::thread::sleep(Duration::from_millis(200));
     }
@@ -606,18 +611,6 @@ const AZURITE_ACCOUNT: &str = "devstoreaccount1";
 const AZURITE_KEY: &str =
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
-struct Azurite {
-    child: Child,
-    url: String,
-}
-
-impl Drop for Azurite {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
 fn azurite() -> Option<Azurite> {
     let port = free_port();
     let child = match Command::new("azurite-blob")
@@ -641,7 +634,7 @@ fn azurite() -> Option<Azurite> {
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
         if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Some(Azurite { child, url });
+            return Some(Server { child, url });
         }
         std::thread::sleep(Duration::from_millis(200));
     }

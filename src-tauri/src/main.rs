@@ -22,8 +22,7 @@ use tauri_plugin_dialog::DialogExt;
 
 struct AppState {
     backend: Backend,
-    /// Set by `cancel_import`; checked between files (each file's import is
-    /// atomic, so stopping between files leaves a consistent dataset).
+    /// Set by `cancel_import`; the import stops before its next file.
     cancel_import: Arc<AtomicBool>,
 }
 
@@ -62,29 +61,13 @@ fn import_with_progress(
     let cancel = state.cancel_import.clone();
     cancel.store(false, Ordering::SeqCst);
     move || {
-        let mut results = Vec::new();
-        for (index, path) in paths.iter().enumerate() {
-            if cancel.load(Ordering::SeqCst) {
-                results.push(ImportResult::failed(
-                    path,
-                    ApiError {
-                        code: "cancelled".into(),
-                        message: "import cancelled before this file; nothing of it was imported"
-                            .into(),
-                    },
-                ));
-                continue;
-            }
-            let total = paths.len() as u32;
-            results.extend(backend.import(std::slice::from_ref(path), &mut |p| {
-                let _ = progress.send(ImportProgress {
-                    done: index as u32 + p.done.min(1),
-                    total,
-                    current: p.current,
-                });
-            }));
-        }
-        Ok(results)
+        Ok(backend.import(
+            &paths,
+            &mut |p| {
+                let _ = progress.send(p);
+            },
+            &cancel,
+        ))
     }
 }
 

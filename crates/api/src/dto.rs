@@ -98,6 +98,25 @@ pub struct CurrencyOverview {
     pub daily: Vec<Point>,
 }
 
+impl CurrencyOverview {
+    /// Zeros for a currency, to be summed into.
+    pub fn empty(currency: &str) -> CurrencyOverview {
+        CurrencyOverview {
+            total: Totals {
+                currency: currency.to_string(),
+                ..Totals::default()
+            },
+            month_to_date_effective: 0.0,
+            previous_month_same_days_effective: 0.0,
+            change_pct: None,
+            forecast: None,
+            by_service: Vec::new(),
+            by_account: Vec::new(),
+            daily: Vec::new(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize, TS)]
 pub struct Overview {
     pub empty: bool,

@@ -48,25 +48,43 @@ fn currency() -> Expr {
         .alias("currency")
 }
 
-/// All three measures per currency over the whole frame: the figures
-/// `burnrate summary` totals to.
-pub fn totals_by_currency(frame: LazyFrame) -> Result<Vec<Totals>> {
+/// One day of one currency, with all three measures.
+pub struct DayTotals {
+    /// None for rows without a charge day: in the totals, not on a calendar.
+    pub day: Option<NaiveDate>,
+    pub currency: String,
+    pub billed: f64,
+    pub effective: f64,
+    pub list: f64,
+}
+
+/// All three measures per day and currency, in day order: one scan that
+/// the overview's totals, month-to-date, comparison and trend all read.
+pub fn daily_totals(frame: LazyFrame) -> Result<Vec<DayTotals>> {
     let df = collect(
-        frame.group_by([currency()]).agg([
-            col("BilledCost").sum().alias("billed"),
-            col("EffectiveCost").sum().alias("effective"),
-            col("ListCost").sum().alias("list"),
-        ]),
-        "totalling by currency",
+        frame
+            .group_by([
+                col("ChargePeriodStart").cast(DataType::Date).alias("day"),
+                currency(),
+            ])
+            .agg([
+                col("BilledCost").sum().alias("billed"),
+                col("EffectiveCost").sum().alias("effective"),
+                col("ListCost").sum().alias("list"),
+            ])
+            .sort(["day", "currency"], SortMultipleOptions::default()),
+        "totalling by day",
     )?;
-    let (c, b, e, l) = (
+    let (d, c, b, e, l) = (
+        strings(&df, "day")?,
         strings(&df, "currency")?,
         numbers(&df, "billed")?,
         numbers(&df, "effective")?,
         numbers(&df, "list")?,
     );
-    Ok((0..c.len())
-        .map(|i| Totals {
+    Ok((0..d.len())
+        .map(|i| DayTotals {
+            day: NaiveDate::parse_from_str(&d[i], "%Y-%m-%d").ok(),
             currency: c[i].clone(),
             billed: b[i],
             effective: e[i],
@@ -88,20 +106,6 @@ pub fn latest_day(frame: LazyFrame) -> Result<Option<NaiveDate>> {
     Ok(value
         .first()
         .and_then(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok()))
-}
-
-/// Effective cost per currency.
-pub fn effective_by_currency(frame: LazyFrame) -> Result<Vec<(String, f64)>> {
-    let df = collect(
-        frame
-            .group_by([currency()])
-            .agg([col("EffectiveCost").sum().alias("cost")]),
-        "totalling effective cost",
-    )?;
-    Ok(strings(&df, "currency")?
-        .into_iter()
-        .zip(numbers(&df, "cost")?)
-        .collect())
 }
 
 /// Effective cost by a grouping, per currency, largest first:
@@ -154,31 +158,6 @@ pub fn slices_of(groups: &[(String, String, f64)], currency: &str) -> Vec<Slice>
             cost: *cost,
         })
         .collect()
-}
-
-/// Effective cost per day and currency: (day, currency, cost).
-pub fn daily_effective(frame: LazyFrame) -> Result<Vec<(String, String, f64)>> {
-    let df = collect(
-        frame
-            .group_by([
-                col("ChargePeriodStart")
-                    .dt()
-                    .to_string("%Y-%m-%d")
-                    .alias("day"),
-                currency(),
-            ])
-            .agg([col("EffectiveCost").sum().alias("cost")])
-            .sort(["day"], SortMultipleOptions::default()),
-        "computing the daily trend",
-    )?;
-    let (d, c, v) = (
-        strings(&df, "day")?,
-        strings(&df, "currency")?,
-        numbers(&df, "cost")?,
-    );
-    Ok((0..d.len())
-        .map(|i| (d[i].clone(), c[i].clone(), v[i]))
-        .collect())
 }
 
 /// The explorer's answer: a series per group and period, and a table of

@@ -11,6 +11,7 @@ pub mod dto;
 mod frames;
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use burnrate_core::config::Config;
 use burnrate_core::store::Dataset;
@@ -93,17 +94,19 @@ impl Backend {
     pub fn load_demo(&self) -> Result<Vec<ImportResult>> {
         let staging = self.data_dir.join("demo-files");
         let files = demo::write_demo_files(&staging)?;
-        let results = self.import(&files, &mut |_| {});
+        let results = self.import(&files, &mut |_| {}, &AtomicBool::new(false));
         Ok(results)
     }
 
     /// Imports files (folders are expanded), one at a time, reporting
     /// progress before each; a failed file does not stop the others and
-    /// leaves the dataset as it was.
+    /// leaves the dataset as it was. Setting `cancel` stops before the next
+    /// file (each file's import is atomic, so the dataset stays consistent).
     pub fn import(
         &self,
         inputs: &[PathBuf],
         progress: &mut dyn FnMut(ImportProgress),
+        cancel: &AtomicBool,
     ) -> Vec<ImportResult> {
         let mut files = Vec::new();
         let mut results = Vec::new();
@@ -125,6 +128,17 @@ impl Backend {
         };
         let total = files.len() as u32;
         for (done, file) in files.iter().enumerate() {
+            if cancel.load(Ordering::SeqCst) {
+                results.push(ImportResult::failed(
+                    file,
+                    ApiError {
+                        code: "cancelled".into(),
+                        message: "import cancelled before this file; nothing of it was imported"
+                            .into(),
+                    },
+                ));
+                continue;
+            }
             progress(ImportProgress {
                 done: done as u32,
                 total,
@@ -170,9 +184,8 @@ impl Backend {
                 ..Overview::default()
             });
         };
-        let totals = frames::totals_by_currency(frame.clone())?;
-        let latest = frames::latest_day(frame.clone())?;
-        let Some(latest) = latest else {
+        let days = frames::daily_totals(frame.clone())?;
+        let Some(latest) = days.iter().filter_map(|d| d.day).max() else {
             return Ok(Overview {
                 empty: true,
                 ..Overview::default()
@@ -181,17 +194,8 @@ impl Backend {
         let month = month_start(latest);
         let days_in = (latest - month).num_days() + 1;
         let previous_month = month_start(month - Duration::days(1));
-        let month_to_date = frames::effective_by_currency(burnrate_core::summary::filter_dates(
-            frame.clone(),
-            Some(month),
-            Some(latest + Duration::days(1)),
-        ))?;
-        let previous_same_days =
-            frames::effective_by_currency(burnrate_core::summary::filter_dates(
-                frame.clone(),
-                Some(previous_month),
-                Some((previous_month + Duration::days(days_in)).min(month)),
-            ))?;
+        let previous_end = (previous_month + Duration::days(days_in)).min(month);
+        let trend_from = latest - Duration::days(89);
         let this_month = burnrate_core::summary::filter_dates(frame.clone(), Some(month), None);
         let by_service = frames::top_groups(
             this_month.clone(),
@@ -200,11 +204,6 @@ impl Backend {
         )?;
         let by_account =
             frames::top_groups(this_month, Dimension::SubAccount.expr(&config), TOP_GROUPS)?;
-        let daily = frames::daily_effective(burnrate_core::summary::filter_dates(
-            frame.clone(),
-            Some(latest - Duration::days(89)),
-            None,
-        ))?;
         let month_label = month.format("%Y-%m").to_string();
         let forecasts = forecast::forecast(frame.clone(), &config, None, CostMeasure::Effective)
             .unwrap_or_default();
@@ -215,39 +214,49 @@ impl Backend {
             Some(latest - Duration::days(29)),
         )?;
 
-        let mut currencies: Vec<CurrencyOverview> = totals
-            .into_iter()
-            .map(|total| {
-                let find = |rows: &[(String, f64)]| {
-                    rows.iter()
-                        .find(|(c, _)| *c == total.currency)
-                        .map(|(_, v)| *v)
-                        .unwrap_or(0.0)
-                };
-                let mtd = find(&month_to_date);
-                let previous = find(&previous_same_days);
-                CurrencyOverview {
-                    month_to_date_effective: mtd,
-                    previous_month_same_days_effective: previous,
-                    change_pct: (previous != 0.0).then(|| (mtd - previous) / previous * 100.0),
-                    forecast: forecasts
-                        .iter()
-                        .find(|f| f.currency == total.currency && f.month == month_label)
-                        .map(MonthEnd::from_forecast),
-                    by_service: frames::slices_of(&by_service, &total.currency),
-                    by_account: frames::slices_of(&by_account, &total.currency),
-                    daily: daily
-                        .iter()
-                        .filter(|(_, c, _)| *c == total.currency)
-                        .map(|(day, _, cost)| Point {
-                            day: day.clone(),
-                            cost: *cost,
-                        })
-                        .collect(),
-                    total,
+        let mut currencies: Vec<CurrencyOverview> = Vec::new();
+        for day in &days {
+            let at = match currencies
+                .iter()
+                .position(|c| c.total.currency == day.currency)
+            {
+                Some(at) => at,
+                None => {
+                    currencies.push(CurrencyOverview::empty(&day.currency));
+                    currencies.len() - 1
                 }
-            })
-            .collect();
+            };
+            let c = &mut currencies[at];
+            c.total.billed += day.billed;
+            c.total.effective += day.effective;
+            c.total.list += day.list;
+            let Some(date) = day.day else { continue };
+            if date >= month {
+                c.month_to_date_effective += day.effective;
+            }
+            if date >= previous_month && date < previous_end {
+                c.previous_month_same_days_effective += day.effective;
+            }
+            if date >= trend_from {
+                c.daily.push(Point {
+                    day: date.to_string(),
+                    cost: day.effective,
+                });
+            }
+        }
+        for c in &mut currencies {
+            let (mtd, previous) = (
+                c.month_to_date_effective,
+                c.previous_month_same_days_effective,
+            );
+            c.change_pct = (previous != 0.0).then(|| (mtd - previous) / previous * 100.0);
+            c.forecast = forecasts
+                .iter()
+                .find(|f| f.currency == c.total.currency && f.month == month_label)
+                .map(MonthEnd::from_forecast);
+            c.by_service = frames::slices_of(&by_service, &c.total.currency);
+            c.by_account = frames::slices_of(&by_account, &c.total.currency);
+        }
         currencies.sort_by(|a, b| b.total.effective.total_cmp(&a.total.effective));
         Ok(Overview {
             empty: false,
@@ -553,12 +562,10 @@ impl Backend {
     /// Writes the edited settings into the config file (comments kept; an
     /// edit that would not load is refused and changes nothing).
     pub fn update_settings(&self, update: SettingsUpdate) -> Result<()> {
-        use burnrate_core::config_edit::set_value;
-        let path = &self.config_path;
         let text = |v: Option<String>| {
             v.map(|t| t.trim().to_string())
                 .filter(|t| !t.is_empty())
-                .map(toml_edit_value)
+                .map(toml_edit::Value::from)
         };
         let currency = text(update.reporting_currency.map(|c| c.to_uppercase()));
         let fx = text(update.fx_table);
@@ -592,36 +599,32 @@ impl Backend {
                     .collect(),
             ));
         }
-        // Check the whole edit on a copy first, so a bad value changes
-        // nothing in the user's file.
-        let staged = tempfile_copy(path)?;
-        for target in [staged.as_path(), path.as_path()] {
-            set_value(target, &["currency"], "reporting", currency.clone())?;
-            set_value(target, &["currency"], "fx_table", fx.clone())?;
-            set_value(
-                target,
+        // One edit: every value lands together, or (if the file would not
+        // load) none does.
+        burnrate_core::config_edit::edit(&self.config_path, |e| {
+            e.set(&["currency"], "reporting", currency)?;
+            e.set(&["currency"], "fx_table", fx)?;
+            e.set(
                 &["anomalies"],
                 "threshold",
                 Some(update.anomaly_threshold.into()),
             )?;
-            set_value(
-                target,
+            e.set(
                 &["anomalies"],
                 "min_impact",
                 Some(update.anomaly_min_impact.into()),
             )?;
-            let current = Config::load(target, false)?;
-            for key in current.tags.aliases.keys() {
-                if !aliases.iter().any(|(k, _)| k == key) {
-                    set_value(target, &["tags", "aliases"], key, None)?;
+            for key in e.keys(&["tags", "aliases"])? {
+                if !aliases.iter().any(|(k, _)| *k == key) {
+                    e.set(&["tags", "aliases"], &key, None)?;
                 }
             }
             for (key, others) in &aliases {
                 let array: toml_edit::Array = others.iter().map(String::as_str).collect();
-                set_value(target, &["tags", "aliases"], key, Some(array.into()))?;
+                e.set(&["tags", "aliases"], key, Some(array.into()))?;
             }
-            Config::load(target, false)?;
-        }
+            Ok(())
+        })?;
         Ok(())
     }
 }
@@ -643,16 +646,18 @@ impl Backend {
         let path = &self.config_path;
         match original {
             None => burnrate_core::config_edit::add_connection(path, &connection)?,
-            Some(name) => {
-                // Checked on a copy first: a failed add leaves the file as it was.
-                let staged = tempfile_copy(path)?;
-                burnrate_core::config_edit::remove_connection(staged.as_path(), &name)?;
-                burnrate_core::config_edit::add_connection(staged.as_path(), &connection)?;
-                burnrate_core::config_edit::remove_connection(path, &name)?;
-                burnrate_core::config_edit::add_connection(path, &connection)?;
-            }
+            Some(name) => burnrate_core::config_edit::replace_connection(path, &name, &connection)?,
         }
         Ok(())
+    }
+
+    /// The saved connection named `name`.
+    fn connection(&self, name: &str) -> Result<burnrate_core::config::Connection> {
+        self.config()?
+            .connections
+            .into_iter()
+            .find(|c| c.name == name)
+            .ok_or_else(|| usage(&format!("no connection {name:?} in the config file")))
     }
 
     pub fn remove_connection(&self, name: &str) -> Result<()> {
@@ -665,13 +670,8 @@ impl Backend {
     /// Checks a saved connection without pulling (location, credentials,
     /// and where it costs nothing, that the service answers).
     pub fn check_connection(&self, name: &str) -> Result<String> {
-        let config = self.config()?;
-        let connection = config
-            .connections
-            .iter()
-            .find(|c| c.name == name)
-            .ok_or_else(|| usage(&format!("no connection {name:?} in the config file")))?;
-        burnrate_cloud::connections::check_connection(connection).map_err(pull_error)
+        let connection = self.connection(name)?;
+        burnrate_cloud::connections::check_connection(&connection).map_err(pull_error)
     }
 
     /// Pulls one saved connection into the dataset, handing each line of
@@ -681,12 +681,7 @@ impl Backend {
         name: &str,
         progress: &mut dyn FnMut(String),
     ) -> Result<PullResult> {
-        let config = self.config()?;
-        let connection = config
-            .connections
-            .iter()
-            .find(|c| c.name == name)
-            .ok_or_else(|| usage(&format!("no connection {name:?} in the config file")))?;
+        let connection = self.connection(name)?;
         let dataset = self.dataset()?;
         let mut log = LineLog {
             lines: Vec::new(),
@@ -696,7 +691,7 @@ impl Backend {
         let outcome = burnrate_cloud::connections::pull_connection(
             &dataset,
             &self.data_dir,
-            connection,
+            &connection,
             &mut log,
         );
         log.flush_partial();
@@ -827,38 +822,6 @@ fn connection_of(form: ConnectionForm) -> Result<burnrate_core::config::Connecti
         }
     }
     Ok(connection)
-}
-
-fn toml_edit_value(text: String) -> toml_edit::Value {
-    text.into()
-}
-
-/// A copy of the config file in a temporary folder, to try an edit on.
-fn tempfile_copy(path: &Path) -> Result<StagedCopy> {
-    let dir = tempfile::tempdir()
-        .map_err(|e| burnrate_core::Error::io("creating a temporary folder", e))?;
-    let copy = dir.path().join("config.toml");
-    match std::fs::copy(path, &copy) {
-        Ok(_) => {}
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => return Err(burnrate_core::Error::io(path.display().to_string(), e).into()),
-    }
-    // Relative paths in the copy resolve against the real file's folder.
-    Ok(StagedCopy {
-        _dir: dir,
-        path: copy,
-    })
-}
-
-struct StagedCopy {
-    _dir: tempfile::TempDir,
-    path: PathBuf,
-}
-
-impl StagedCopy {
-    fn as_path(&self) -> &Path {
-        &self.path
-    }
 }
 
 fn usage(message: &str) -> ApiError {

@@ -168,7 +168,11 @@ fn dismissing_is_remembered_and_bad_imports_change_nothing() {
     let bad = dir.path().join("bad.csv");
     std::fs::write(&bad, "not,a,bill\n1,2,3\n").unwrap();
     let mut seen = Vec::new();
-    let results = backend.import(&[bad], &mut |p| seen.push(p.done));
+    let results = backend.import(
+        &[bad],
+        &mut |p| seen.push(p.done),
+        &std::sync::atomic::AtomicBool::new(false),
+    );
     assert_eq!(results[0].status, "failed");
     assert_eq!(results[0].error.as_ref().unwrap().code, "unknown_format");
     assert_eq!(seen, vec![0, 1]);

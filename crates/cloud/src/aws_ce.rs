@@ -16,7 +16,6 @@
 //! replace what was there. All months of one pull go in one request (plus
 //! its pages): Cost Explorer bills $0.01 per request.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
 use aws_sdk_costexplorer::types::{
@@ -303,18 +302,9 @@ fn write_focus(
     let period_end = format!("{}T00:00:00Z", next_month(month));
     for row in rows {
         let tags = match (tag, &row.tag_value) {
-            (Some(key), Some(value)) => {
-                let mut object = BTreeMap::new();
-                object.insert(key.to_string(), value.clone());
-                format!(
-                    "{{{}}}",
-                    object
-                        .iter()
-                        .map(|(k, v)| format!("{k:?}:{v:?}"))
-                        .collect::<Vec<_>>()
-                        .join(",")
-                )
-            }
+            // JSON, as the FOCUS adapter reads Tags (Rust's `{:?}` quoting
+            // is not JSON's for control characters).
+            (Some(key), Some(value)) => serde_json::json!({ key: value }).to_string(),
             _ => String::new(),
         };
         let category = if row.service == "Tax" { "Tax" } else { "Usage" };

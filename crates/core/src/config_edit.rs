@@ -41,134 +41,208 @@ fn write_document(path: &Path, document: &toml_edit::DocumentMut) -> Result<()> 
     crate::report::write_atomically(path, |w| w.write_all(text.as_bytes()))
 }
 
-/// Appends `entry` (any serializable table) to the array of tables `key`.
-fn push_table(path: &Path, key: &str, entry: &impl serde::Serialize) -> Result<()> {
-    let mut document = read_document(path)?;
-    let text = toml::to_string(entry).map_err(|e| config_error(path, e.to_string()))?;
-    let table: toml_edit::DocumentMut = text
-        .parse()
-        .map_err(|e| config_error(path, format!("{e}")))?;
-    let tables = document
-        .entry(key)
-        .or_insert(toml_edit::Item::ArrayOfTables(
-            toml_edit::ArrayOfTables::new(),
-        ))
-        .as_array_of_tables_mut()
-        .ok_or_else(|| config_error(path, format!("`{key}` is not a list of tables")))?;
-    tables.push(table.as_table().clone());
-    write_document(path, &document)
+/// The config file's document while an edit is made: every change of one
+/// edit is written together, once, and only if the result loads.
+pub struct Edit<'a> {
+    path: &'a Path,
+    document: toml_edit::DocumentMut,
 }
 
-/// Removes the tables of `key` whose `name` is `name`.
-fn remove_named(path: &Path, key: &str, what: &str, name: &str) -> Result<()> {
-    let mut document = read_document(path)?;
-    let missing = || Error::Usage(format!("no {what} {name:?} in {}", path.display()));
-    let tables = document
-        .get_mut(key)
-        .and_then(|s| s.as_array_of_tables_mut())
-        .ok_or_else(missing)?;
-    let before = tables.len();
-    tables.retain(|t| t.get("name").and_then(|n| n.as_str()) != Some(name));
-    if tables.len() == before {
-        return Err(missing());
+/// Reads the file, applies `change`, checks that the result loads, and
+/// replaces the file atomically: an edit lands whole or not at all.
+pub fn edit(path: &Path, change: impl FnOnce(&mut Edit) -> Result<()>) -> Result<()> {
+    let mut edit = Edit {
+        path,
+        document: read_document(path)?,
+    };
+    change(&mut edit)?;
+    write_document(path, &edit.document)
+}
+
+impl Edit<'_> {
+    /// The table at `tables` (e.g. `["tags", "aliases"]`), created if missing.
+    fn table(&mut self, tables: &[&str]) -> Result<&mut toml_edit::Table> {
+        let path = self.path;
+        let mut table = self.document.as_table_mut();
+        for name in tables {
+            let mut fresh = toml_edit::Table::new();
+            fresh.set_implicit(true);
+            table = table
+                .entry(name)
+                .or_insert(toml_edit::Item::Table(fresh))
+                .as_table_mut()
+                .ok_or_else(|| config_error(path, format!("`{name}` is not a table")))?;
+        }
+        Ok(table)
     }
-    write_document(path, &document)
+
+    /// Sets `key` in the table at `tables` to a value, or removes it (None).
+    pub fn set(
+        &mut self,
+        tables: &[&str],
+        key: &str,
+        value: Option<toml_edit::Value>,
+    ) -> Result<()> {
+        let table = self.table(tables)?;
+        match value {
+            Some(value) => {
+                table.insert(key, toml_edit::Item::Value(value));
+            }
+            None => {
+                table.remove(key);
+            }
+        }
+        Ok(())
+    }
+
+    /// The keys of the table at `tables`.
+    pub fn keys(&mut self, tables: &[&str]) -> Result<Vec<String>> {
+        Ok(self
+            .table(tables)?
+            .iter()
+            .map(|(k, _)| k.to_string())
+            .collect())
+    }
+
+    fn tables(&mut self, key: &str) -> Result<&mut toml_edit::ArrayOfTables> {
+        let path = self.path;
+        self.document
+            .entry(key)
+            .or_insert(toml_edit::Item::ArrayOfTables(
+                toml_edit::ArrayOfTables::new(),
+            ))
+            .as_array_of_tables_mut()
+            .ok_or_else(|| config_error(path, format!("`{key}` is not a list of tables")))
+    }
+
+    fn table_of(&self, entry: &impl serde::Serialize) -> Result<toml_edit::Table> {
+        let text = toml::to_string(entry).map_err(|e| config_error(self.path, e.to_string()))?;
+        let table: toml_edit::DocumentMut = text
+            .parse()
+            .map_err(|e| config_error(self.path, format!("{e}")))?;
+        Ok(table.as_table().clone())
+    }
+
+    /// The position of the entry of `key` named `name`.
+    fn position(&mut self, key: &str, what: &str, name: &str) -> Result<usize> {
+        let path = self.path.display().to_string();
+        self.tables(key)?
+            .iter()
+            .position(|t| t.get("name").and_then(|n| n.as_str()) == Some(name))
+            .ok_or_else(|| Error::Usage(format!("no {what} {name:?} in {path}")))
+    }
+
+    /// Appends `entry` to the array of tables `key`.
+    fn push(&mut self, key: &str, entry: &impl serde::Serialize) -> Result<()> {
+        let table = self.table_of(entry)?;
+        self.tables(key)?.push(table);
+        Ok(())
+    }
+
+    /// Replaces the entry named `name` in place, keeping the comments and
+    /// spacing around it.
+    fn replace(
+        &mut self,
+        key: &str,
+        what: &str,
+        name: &str,
+        entry: &impl serde::Serialize,
+    ) -> Result<()> {
+        let at = self.position(key, what, name)?;
+        let table = self.table_of(entry)?;
+        if let Some(slot) = self.tables(key)?.get_mut(at) {
+            let decor = slot.decor().clone();
+            *slot = table;
+            *slot.decor_mut() = decor;
+        }
+        Ok(())
+    }
+
+    fn remove(&mut self, key: &str, what: &str, name: &str) -> Result<()> {
+        let at = self.position(key, what, name)?;
+        self.tables(key)?.remove(at);
+        Ok(())
+    }
+}
+
+/// Refuses a name another entry already has.
+fn unique(taken: bool, what: &str, name: &str) -> Result<()> {
+    if taken {
+        return Err(Error::Usage(format!(
+            "a {what} named {name} already exists"
+        )));
+    }
+    Ok(())
 }
 
 /// Adds a schedule; its name must be new and its cron and window valid.
 pub fn add_schedule(path: &Path, schedule: &ScheduleConfig) -> Result<()> {
     schedule.validate().map_err(Error::Usage)?;
     let config = Config::load(path, false)?;
-    if config.schedules.iter().any(|s| s.name == schedule.name) {
-        return Err(Error::Usage(format!(
-            "a schedule named {} already exists",
-            schedule.name
-        )));
-    }
-    push_table(path, "schedules", schedule)
+    unique(
+        config.schedules.iter().any(|s| s.name == schedule.name),
+        "schedule",
+        &schedule.name,
+    )?;
+    edit(path, |e| e.push("schedules", schedule))
 }
 
 pub fn remove_schedule(path: &Path, name: &str) -> Result<()> {
-    remove_named(path, "schedules", "schedule", name)
+    edit(path, |e| e.remove("schedules", "schedule", name))
 }
 
 /// Replaces a schedule with an edited one (same name or renamed).
 pub fn replace_schedule(path: &Path, name: &str, schedule: &ScheduleConfig) -> Result<()> {
     schedule.validate().map_err(Error::Usage)?;
     let config = Config::load(path, false)?;
-    if schedule.name != name && config.schedules.iter().any(|s| s.name == schedule.name) {
-        return Err(Error::Usage(format!(
-            "a schedule named {} already exists",
-            schedule.name
-        )));
-    }
-    // Both steps are checked before either is written.
-    let mut document = read_document(path)?;
-    let tables = document
-        .get_mut("schedules")
-        .and_then(|s| s.as_array_of_tables_mut())
-        .ok_or_else(|| Error::Usage(format!("no schedule {name:?} in {}", path.display())))?;
-    let at = tables
-        .iter()
-        .position(|t| t.get("name").and_then(|n| n.as_str()) == Some(name))
-        .ok_or_else(|| Error::Usage(format!("no schedule {name:?} in {}", path.display())))?;
-    let text = toml::to_string(schedule).map_err(|e| config_error(path, e.to_string()))?;
-    let table: toml_edit::DocumentMut = text
-        .parse()
-        .map_err(|e| config_error(path, format!("{e}")))?;
-    if let Some(slot) = tables.get_mut(at) {
-        // Keep the comments and spacing around the entry.
-        let decor = slot.decor().clone();
-        *slot = table.as_table().clone();
-        *slot.decor_mut() = decor;
-    }
-    write_document(path, &document)
+    unique(
+        schedule.name != name && config.schedules.iter().any(|s| s.name == schedule.name),
+        "schedule",
+        &schedule.name,
+    )?;
+    edit(path, |e| e.replace("schedules", "schedule", name, schedule))
 }
 
 /// Adds a saved cloud connection; its name must be new.
 pub fn add_connection(path: &Path, connection: &crate::config::Connection) -> Result<()> {
     let config = Config::load(path, false)?;
-    if config.connections.iter().any(|c| c.name == connection.name) {
-        return Err(Error::Usage(format!(
-            "a connection named {} already exists",
-            connection.name
-        )));
-    }
-    push_table(path, "connections", connection)
+    unique(
+        config.connections.iter().any(|c| c.name == connection.name),
+        "connection",
+        &connection.name,
+    )?;
+    edit(path, |e| e.push("connections", connection))
+}
+
+/// Replaces a connection with an edited one (same name or renamed).
+pub fn replace_connection(
+    path: &Path,
+    name: &str,
+    connection: &crate::config::Connection,
+) -> Result<()> {
+    let config = Config::load(path, false)?;
+    unique(
+        connection.name != name && config.connections.iter().any(|c| c.name == connection.name),
+        "connection",
+        &connection.name,
+    )?;
+    edit(path, |e| {
+        e.replace("connections", "connection", name, connection)
+    })
 }
 
 pub fn remove_connection(path: &Path, name: &str) -> Result<()> {
-    remove_named(path, "connections", "connection", name)
+    edit(path, |e| e.remove("connections", "connection", name))
 }
 
-/// Sets `key` in the table at `tables` (e.g. `["tags", "aliases"]`) to a
-/// value, or removes it (None). Missing tables are created.
+/// Sets one value (see [`Edit::set`]) in its own edit.
 pub fn set_value(
     path: &Path,
     tables: &[&str],
     key: &str,
     value: Option<toml_edit::Value>,
 ) -> Result<()> {
-    let mut document = read_document(path)?;
-    let mut table = document.as_table_mut();
-    for name in tables {
-        let mut fresh = toml_edit::Table::new();
-        fresh.set_implicit(true);
-        table = table
-            .entry(name)
-            .or_insert(toml_edit::Item::Table(fresh))
-            .as_table_mut()
-            .ok_or_else(|| config_error(path, format!("`{name}` is not a table")))?;
-    }
-    match value {
-        Some(value) => {
-            table.insert(key, toml_edit::Item::Value(value));
-        }
-        None => {
-            table.remove(key);
-        }
-    }
-    write_document(path, &document)
+    edit(path, |e| e.set(tables, key, value))
 }
 
 #[cfg(test)]
