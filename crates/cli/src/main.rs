@@ -651,6 +651,12 @@ fn print_import_table(
         for note in &r.notes {
             writeln!(out, "         note: {note}")?;
         }
+        if r.native_check != "independent re-read" {
+            writeln!(
+                out,
+                "         note: provider total summed in the import pipeline (files over 512 MiB are not re-read)"
+            )?;
+        }
         Ok(())
     };
     for (path, result) in results {
@@ -691,7 +697,7 @@ fn print_import_table(
     }
     writeln!(
         out,
-        "provider total = the cost column as written in the file (re-read independently); it matches \
+        "provider total = the cost column as written in the file (re-read independently unless noted); it matches \
          BilledCost (actual/billed files) or EffectiveCost (amortized files) to the cent."
     )?;
     Ok(())

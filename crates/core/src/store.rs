@@ -131,11 +131,11 @@ fn fsync_dir(dir: &Path) -> Result<()> {
         .map_err(io_err(dir))
 }
 
-/// blake3 of a file's bytes, streamed.
+/// blake3 of a file's bytes, streamed, hashing each buffer on all cores.
 pub fn hash_file(path: &Path) -> Result<(String, u64)> {
     let mut file = File::open(path).map_err(io_err(path))?;
     let mut hasher = blake3::Hasher::new();
-    let mut buf = vec![0u8; 1 << 20];
+    let mut buf = vec![0u8; 8 << 20];
     let mut size = 0u64;
     loop {
         let n = file.read(&mut buf).map_err(io_err(path))?;
@@ -143,7 +143,7 @@ pub fn hash_file(path: &Path) -> Result<(String, u64)> {
             break;
         }
         size += n as u64;
-        hasher.update(&buf[..n]);
+        hasher.update_rayon(&buf[..n]);
     }
     Ok((hasher.finalize().to_hex().to_string(), size))
 }

@@ -15,6 +15,7 @@
 pub mod aws;
 pub mod azure;
 pub mod columns;
+pub mod csv_reader;
 pub mod cur_manifest;
 pub mod focus;
 pub mod gcp;
@@ -61,6 +62,13 @@ pub struct Normalized {
     pub frame: LazyFrame,
     /// The raw scan with a row index, for locating bad values.
     raw: LazyFrame,
+    /// The header as written, for text files (CSV or converted JSON lines).
+    text_header: Option<Vec<String>>,
+    /// FOCUS text files write null as `NULL`.
+    literal_null: bool,
+    /// The filter and the expressions `frame` applies to `raw`.
+    not_blank: Expr,
+    exprs: Vec<Expr>,
     columns: SourceColumns,
     /// Raw name of the provider's cost column, and of GCP credits.
     pub native_cost_column: Option<String>,
@@ -201,8 +209,16 @@ pub fn normalize(path: &Path, temp_dir: &Path) -> Result<Normalized> {
             _ => {}
         }
     }
-    let frame = raw.clone().filter(not_blank).select(exprs);
+    let frame = raw.clone().filter(not_blank.clone()).select(exprs.clone());
+    let text_header = match &opened.container {
+        Container::Parquet { .. } => None,
+        _ => Some(raw_names.clone()),
+    };
     Ok(Normalized {
+        literal_null: format == "focus",
+        text_header,
+        not_blank,
+        exprs,
         opened,
         format,
         version,
@@ -426,22 +442,98 @@ pub fn stage(path: &Path, temp_dir: &Path) -> Result<Staged> {
             )
         })?
         .into_temp_path();
-    let sink = normalized.frame.clone().sink(
-        SinkDestination::File {
-            target: SinkTarget::Path(PlRefPath::new(staging.to_string_lossy().as_ref())),
-        },
-        FileWriteFormat::Parquet(parquet_options()),
-        UnifiedSinkArgs::default(),
-    );
-    let run = sink.and_then(|lf| lf.collect_with_engine(Engine::Streaming));
-    if let Err(e) = run {
-        return Err(explain_failure(path, &normalized, e));
-    }
-    let report = reconcile(path, &normalized, &staging)?;
+    let (counts, totals) = match &normalized.text_header {
+        Some(header) => {
+            let (counts, totals) = stage_text(path, &normalized, header, &staging)?;
+            (Some(counts), Some(totals))
+        }
+        None => {
+            let sink = normalized.frame.clone().sink(
+                SinkDestination::File {
+                    target: SinkTarget::Path(PlRefPath::new(staging.to_string_lossy().as_ref())),
+                },
+                FileWriteFormat::Parquet(parquet_options()),
+                UnifiedSinkArgs::default(),
+            );
+            let run = sink.and_then(|lf| lf.collect_with_engine(Engine::Streaming));
+            if let Err(e) = run {
+                return Err(explain_failure(path, &normalized, e));
+            }
+            (None, None)
+        }
+    };
+    let report = reconcile(path, &normalized, &staging, counts, totals)?;
     Ok(Staged {
         report,
         parquet: staging,
     })
+}
+
+/// Runs a text file through [`csv_reader`]: each block is split and mapped
+/// on a worker, then written to the staging Parquet file in file order.
+fn stage_text(
+    path: &Path,
+    normalized: &Normalized,
+    header: &[String],
+    staging: &Path,
+) -> Result<(csv_reader::Counts, Vec<DataFrame>)> {
+    let ctx = |e| Error::polars(format!("{}: writing the staging file", path.display()), e);
+    let schema = normalized.frame.clone().collect_schema().map_err(ctx)?;
+    let file =
+        std::fs::File::create(staging).map_err(|e| Error::io(staging.display().to_string(), e))?;
+    let options = parquet_options();
+    let mut writer = ParquetWriter::new(std::io::BufWriter::with_capacity(1 << 20, file))
+        .with_compression(options.compression)
+        .batched(&schema)
+        .map_err(ctx)?;
+    let wanted = normalized.columns.used();
+    let spec = csv_reader::CsvSpec {
+        path,
+        text_path: &normalized.text_path,
+        header,
+        wanted: &wanted,
+        literal_null: normalized.literal_null,
+    };
+    let (not_blank, exprs) = (&normalized.not_blank, &normalized.exprs);
+    let map_block = |block: csv_reader::Block| -> PolarsResult<(DataFrame, DataFrame)> {
+        let mapped = block
+            .frame
+            .lazy()
+            .filter(not_blank.clone())
+            .select(exprs.clone())
+            .collect()?;
+        // One chunk per column: the Parquet writer needs aligned chunks, and
+        // a block becomes one row group.
+        let mut mapped = mapped;
+        mapped.rechunk_mut();
+        let totals = slice_totals(mapped.clone().lazy()).collect()?;
+        Ok((mapped, totals))
+    };
+    let mut totals = Vec::new();
+    let counts = csv_reader::for_each_block(
+        &spec,
+        |block| map_block(block).map_err(|e| Error::polars("mapping", e)),
+        |(mut mapped, block_totals), records_before| {
+            // Row numbers in a block start at 1; place them in the file.
+            let rows = mapped
+                .column("x_SourceRow")
+                .map_err(ctx)?
+                .u64()
+                .map_err(ctx)?
+                + records_before;
+            mapped.with_column(rows.into_column()).map_err(ctx)?;
+            totals.push(block_totals);
+            writer.write_batch(&mapped).map_err(ctx)
+        },
+    );
+    match counts {
+        Ok(counts) => {
+            writer.finish().map_err(ctx)?;
+            Ok((counts, totals))
+        }
+        Err(Error::Polars { cause, .. }) => Err(explain_failure(path, normalized, cause)),
+        Err(e) => Err(e),
+    }
 }
 
 /// How the dataset's Parquet files are written: LZ4 compresses less than
@@ -483,52 +575,91 @@ fn explain_failure(path: &Path, normalized: &Normalized, error: PolarsError) -> 
     Error::bad_input(path, message)
 }
 
-fn reconcile(path: &Path, normalized: &Normalized, staging: &Path) -> Result<FileReport> {
+const SLICE_KEYS: [&str; 5] = [
+    "provider",
+    "billing_account",
+    "sub_account",
+    "period",
+    "currency",
+];
+
+/// Rows and cost totals per slice and currency of normalized rows; partial
+/// results (one per block) add up with [`merge_slice_totals`].
+fn slice_totals(rows: LazyFrame) -> LazyFrame {
+    let unknown = |c: &str| col(c).fill_null(lit("(none)"));
+    rows.group_by([
+        unknown("ProviderName").alias("provider"),
+        unknown("BillingAccountId").alias("billing_account"),
+        unknown("SubAccountId").alias("sub_account"),
+        crate::store::period_number_expr(),
+        unknown("BillingCurrency").alias("currency"),
+    ])
+    .agg([
+        len().cast(DataType::UInt64).alias("rows"),
+        col("BilledCost").sum().alias("billed_cost"),
+        col("EffectiveCost").sum().alias("effective_cost"),
+        col("ListCost").sum().alias("list_cost"),
+        col("x_SourceCost").sum().alias("source_cost"),
+        col("x_SourceCredits").sum().alias("source_credits"),
+        col("BilledCost")
+            .neq(col("x_SourceCost"))
+            .sum()
+            .cast(DataType::UInt64)
+            .alias("billed_differs"),
+        col("EffectiveCost")
+            .neq(col("x_SourceCost"))
+            .sum()
+            .cast(DataType::UInt64)
+            .alias("effective_differs"),
+    ])
+}
+
+/// Adds up partial slice totals, sorted by slice.
+fn merge_slice_totals(parts: Vec<DataFrame>) -> PolarsResult<DataFrame> {
+    if parts.is_empty() {
+        return slice_totals(DataFrame::empty_with_schema(&schema::schema()).lazy()).collect();
+    }
+    let parts: Vec<LazyFrame> = parts.into_iter().map(IntoLazy::lazy).collect();
+    let sums = [
+        "rows",
+        "billed_cost",
+        "effective_cost",
+        "list_cost",
+        "source_cost",
+        "source_credits",
+        "billed_differs",
+        "effective_differs",
+    ]
+    .map(|c| col(c).sum());
+    concat(parts, UnionArgs::default())?
+        .group_by(SLICE_KEYS.map(col))
+        .agg(sums)
+        .sort(SLICE_KEYS, Default::default())
+        .collect()
+}
+
+fn reconcile(
+    path: &Path,
+    normalized: &Normalized,
+    staging: &Path,
+    counts: Option<csv_reader::Counts>,
+    totals: Option<Vec<DataFrame>>,
+) -> Result<FileReport> {
     let ctx = |e| Error::polars(format!("{}: checking the import", path.display()), e);
     let staged = LazyFrame::scan_parquet(
         PlRefPath::new(staging.to_string_lossy().as_ref()),
         ScanArgsParquet::default(),
     )
     .map_err(ctx)?;
-    let unknown = |c: &str| col(c).fill_null(lit("(none)"));
-    let partitions = staged
-        .clone()
-        .group_by([
-            unknown("ProviderName").alias("provider"),
-            unknown("BillingAccountId").alias("billing_account"),
-            unknown("SubAccountId").alias("sub_account"),
-            crate::store::period_number_expr(),
-            unknown("BillingCurrency").alias("currency"),
-        ])
-        .agg([
-            len().cast(DataType::UInt64).alias("rows"),
-            col("BilledCost").sum().alias("billed_cost"),
-            col("EffectiveCost").sum().alias("effective_cost"),
-            col("ListCost").sum().alias("list_cost"),
-            col("x_SourceCost").sum().alias("source_cost"),
-            col("x_SourceCredits").sum().alias("source_credits"),
-            col("BilledCost")
-                .neq(col("x_SourceCost"))
-                .sum()
-                .alias("billed_differs"),
-            col("EffectiveCost")
-                .neq(col("x_SourceCost"))
-                .sum()
-                .alias("effective_differs"),
-        ])
-        .sort(
-            [
-                "provider",
-                "billing_account",
-                "sub_account",
-                "period",
-                "currency",
-            ],
-            Default::default(),
-        )
-        .collect_with_engine(Engine::Streaming)
-        .map(|r| r.unwrap_single())
-        .map_err(ctx)?;
+    let partitions = match totals {
+        Some(parts) => merge_slice_totals(parts),
+        None => slice_totals(staged.clone())
+            .collect_with_engine(Engine::Streaming)
+            .map(|r| r.unwrap_single())
+            .and_then(|whole| merge_slice_totals(vec![whole])),
+    }
+    .map_err(ctx)?;
+    check_stored(path, staged.clone(), &partitions).map_err(ctx)??;
 
     let get_str = |name: &str, i: usize| -> String {
         partitions
@@ -611,21 +742,28 @@ fn reconcile(path: &Path, normalized: &Normalized, staging: &Path) -> Result<Fil
     };
 
     let mut notes = Vec::new();
-    let (blank_rows, short_rows, native_check) = match &recount {
-        Some(r) => {
-            if r.rows != rows {
-                return Err(Error::Reconciliation {
-                    file: path.to_path_buf(),
-                    message: format!(
-                        "the file has {} data rows but {} were read; nothing was imported",
-                        r.rows, rows
-                    ),
-                });
-            }
-            (r.blank_rows, r.short_rows, "independent re-read")
-        }
-        None => (0, 0, "in-pipeline"),
+    // Every data record the file holds must be a row of the import: the
+    // re-read counts them when there is one, else the CSV reader did.
+    let (file_rows, blank_rows, short_rows, native_check) = match (&recount, counts) {
+        (Some(r), _) => (
+            Some(r.rows),
+            r.blank_rows,
+            r.short_rows,
+            "independent re-read",
+        ),
+        (None, Some(c)) => (Some(c.rows), c.blank_rows, c.short_rows, "in-pipeline"),
+        (None, None) => (None, 0, 0, "in-pipeline"),
     };
+    if let Some(file_rows) = file_rows
+        && file_rows != rows
+    {
+        return Err(Error::Reconciliation {
+            file: path.to_path_buf(),
+            message: format!(
+                "the file has {file_rows} data rows but {rows} were read; nothing was imported"
+            ),
+        });
+    }
     if short_rows > 0 {
         notes.push(format!(
             "{short_rows} rows have fewer fields than the header; their missing trailing fields were read as empty"
@@ -707,6 +845,52 @@ fn reconcile(path: &Path, normalized: &Normalized, staging: &Path) -> Result<Fil
         slices: stats,
         notes,
     })
+}
+
+/// Checks that the staging file holds the rows and costs the slice totals
+/// were computed from (for text files they were added up before writing).
+fn check_stored(
+    path: &Path,
+    staged: LazyFrame,
+    partitions: &DataFrame,
+) -> PolarsResult<Result<()>> {
+    let stored = staged
+        .select([
+            len().cast(DataType::UInt64).alias("rows"),
+            col("BilledCost").sum().alias("billed_cost"),
+            col("EffectiveCost").sum().alias("effective_cost"),
+        ])
+        .collect()?;
+    let sum_of = |frame: &DataFrame, name: &str| -> PolarsResult<f64> {
+        Ok(frame
+            .column(name)?
+            .cast(&DataType::Float64)?
+            .f64()?
+            .sum()
+            .unwrap_or(0.0))
+    };
+    let rows_agree = sum_of(&stored, "rows")? == sum_of(partitions, "rows")?;
+    let costs_agree = ["billed_cost", "effective_cost"]
+        .iter()
+        .map(|c| {
+            // A checksum of what was written, not a reported figure: allow
+            // for the order in which millions of values were added.
+            let (stored, read) = (sum_of(&stored, c)?, sum_of(partitions, c)?);
+            Ok((stored - read).abs() <= 0.005 + 1e-9 * read.abs())
+        })
+        .collect::<PolarsResult<Vec<bool>>>()?
+        .into_iter()
+        .all(|agree| agree);
+    if rows_agree && costs_agree {
+        Ok(Ok(()))
+    } else {
+        Ok(Err(Error::Reconciliation {
+            file: path.to_path_buf(),
+            message: "the staged Parquet file does not hold the rows that were read; nothing was \
+                      imported"
+                .into(),
+        }))
+    }
 }
 
 /// Names the first row that has neither a charge date nor a billing period.
