@@ -7,6 +7,12 @@ mod output;
 mod pulls;
 mod schedules;
 
+// Imports and queries allocate and free buffers of many MiB at a high rate;
+// mimalloc reuses them where the system allocator returns them to the
+// kernel and faults them back in (see BENCHMARKS.md).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;

@@ -476,7 +476,17 @@ fn slice_key_expr() -> Expr {
 /// The billing period of each row as the number `YYYYMM`: grouping by it is
 /// much cheaper than formatting a date per row.
 pub fn period_number_expr() -> Expr {
-    let start = coalesce(&[col("BillingPeriodStart"), col("ChargePeriodStart")]);
+    period_number_of(period_start_expr())
+}
+
+/// The date a row's billing period is taken from: its billing period's
+/// start, else its charge period's.
+pub fn period_start_expr() -> Expr {
+    coalesce(&[col("BillingPeriodStart"), col("ChargePeriodStart")])
+}
+
+/// `YYYYMM` of a timestamp, as the Int32 column `period`.
+pub fn period_number_of(start: Expr) -> Expr {
     (start.clone().dt().year() * lit(100) + start.dt().month().cast(DataType::Int32))
         .alias("period")
 }

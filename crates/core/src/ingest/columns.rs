@@ -190,7 +190,7 @@ fn parse_timestamps(text: Expr, column: String) -> Expr {
             let ca = c.str()?;
             // Billing files repeat the same few hundred timestamps millions
             // of times: parse each distinct text once.
-            let mut parsed: HashMap<&str, i64> = HashMap::new();
+            let mut parsed: PlHashMap<&str, i64> = PlHashMap::new();
             let mut out = Vec::with_capacity(ca.len());
             for value in ca.iter() {
                 out.push(match value {

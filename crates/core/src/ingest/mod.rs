@@ -481,9 +481,11 @@ fn stage_text(
     let schema = normalized.frame.clone().collect_schema().map_err(ctx)?;
     let file =
         std::fs::File::create(staging).map_err(|e| Error::io(staging.display().to_string(), e))?;
+    // The same settings as the streaming sink for Parquet inputs.
     let options = parquet_options();
     let mut writer = ParquetWriter::new(std::io::BufWriter::with_capacity(1 << 20, file))
         .with_compression(options.compression)
+        .with_statistics(options.statistics)
         .batched(&schema)
         .map_err(ctx)?;
     let wanted = normalized.columns.used();
@@ -591,7 +593,9 @@ fn slice_totals(rows: LazyFrame) -> LazyFrame {
         unknown("ProviderName").alias("provider"),
         unknown("BillingAccountId").alias("billing_account"),
         unknown("SubAccountId").alias("sub_account"),
-        crate::store::period_number_expr(),
+        // The month is taken after grouping (see `merge_slice_totals`):
+        // grouping by the timestamp costs less than computing it per row.
+        crate::store::period_start_expr().alias("period_start"),
         unknown("BillingCurrency").alias("currency"),
     ])
     .agg([
@@ -615,9 +619,11 @@ fn slice_totals(rows: LazyFrame) -> LazyFrame {
 }
 
 /// Adds up partial slice totals, sorted by slice.
-fn merge_slice_totals(parts: Vec<DataFrame>) -> PolarsResult<DataFrame> {
+fn merge_slice_totals(mut parts: Vec<DataFrame>) -> PolarsResult<DataFrame> {
     if parts.is_empty() {
-        return slice_totals(DataFrame::empty_with_schema(&schema::schema()).lazy()).collect();
+        // A header-only file: no rows, the same columns.
+        let empty = DataFrame::empty_with_schema(&schema::schema());
+        parts.push(slice_totals(empty.lazy()).collect()?);
     }
     let parts: Vec<LazyFrame> = parts.into_iter().map(IntoLazy::lazy).collect();
     let sums = [
@@ -632,6 +638,7 @@ fn merge_slice_totals(parts: Vec<DataFrame>) -> PolarsResult<DataFrame> {
     ]
     .map(|c| col(c).sum());
     concat(parts, UnionArgs::default())?
+        .with_column(crate::store::period_number_of(col("period_start")))
         .group_by(SLICE_KEYS.map(col))
         .agg(sums)
         .sort(SLICE_KEYS, Default::default())
