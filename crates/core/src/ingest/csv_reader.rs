@@ -31,7 +31,7 @@ use crate::error::{Error, Result};
 /// Bytes per block: about 65,000 CUR line items, which also becomes one
 /// Parquet row group. Small enough that the blocks in flight stay a few
 /// hundred MiB.
-const BLOCK_BYTES: usize = 32 * 1024 * 1024;
+pub const BLOCK_BYTES: usize = 32 * 1024 * 1024;
 
 /// What to read from a file.
 pub struct CsvSpec<'a> {
@@ -67,19 +67,12 @@ pub struct Block {
     pub counts: Counts,
 }
 
-/// Runs every block of the file through `work` on all cores, then hands the
-/// results to `finish` one at a time in file order, with the number of data
-/// records (blank ones included) before the block. The first error stops
-/// the pipeline and is returned.
+/// Runs every block (of about `block_bytes`, normally [`BLOCK_BYTES`]) of
+/// the file through `work` on all cores, then hands the results to `finish`
+/// one at a time in file order, with the number of data records (blank ones
+/// included) before the block. The first error stops the pipeline and is
+/// returned.
 pub fn for_each_block<T: Send>(
-    spec: &CsvSpec,
-    work: impl Fn(Block) -> Result<T> + Sync,
-    finish: impl FnMut(T, u64) -> Result<()>,
-) -> Result<Counts> {
-    run_blocks(spec, BLOCK_BYTES, work, finish)
-}
-
-fn run_blocks<T: Send>(
     spec: &CsvSpec,
     block_bytes: usize,
     work: impl Fn(Block) -> Result<T> + Sync,
@@ -217,6 +210,140 @@ struct Span {
     escaped: bool,
 }
 
+impl Span {
+    fn at(start: usize) -> Self {
+        Span {
+            start,
+            end: start,
+            close_quote: None,
+            escaped: false,
+        }
+    }
+}
+
+/// The state of splitting one block: the current record and field, and the
+/// columns built so far.
+struct Splitter<'a> {
+    layout: &'a Layout,
+    text: &'a str,
+    /// The wanted fields of the current record, by column.
+    spans: Vec<Option<Span>>,
+    /// The current field: its index in the record and where it lies.
+    field: usize,
+    span: Span,
+    /// Whether the current record has a field that is not blank.
+    has_content: bool,
+    columns: Vec<StringChunkedBuilder>,
+    row_numbers: Vec<u64>,
+    /// Records ended so far, blank ones included.
+    records: u64,
+    counts: Counts,
+    /// Holds an unescaped quoted value.
+    scratch: String,
+}
+
+impl<'a> Splitter<'a> {
+    fn new(layout: &'a Layout, text: &'a str) -> Self {
+        // Blocks hold ~500-byte records; the estimate only sizes the buffers.
+        let estimate = text.len() / 256 + 1;
+        Splitter {
+            layout,
+            text,
+            spans: vec![None; layout.names.len()],
+            field: 0,
+            span: Span::at(0),
+            has_content: false,
+            columns: layout
+                .names
+                .iter()
+                .map(|n| StringChunkedBuilder::new(n.clone(), estimate))
+                .collect(),
+            row_numbers: Vec::with_capacity(estimate),
+            records: 0,
+            counts: Counts::default(),
+            scratch: String::new(),
+        }
+    }
+
+    /// Ends the current field at `end` (exclusive).
+    fn end_field(&mut self, end: usize) {
+        self.span.end = end;
+        if !self.has_content {
+            let bytes = self.text.as_bytes();
+            let value = match self.span.close_quote {
+                Some(close) => &bytes[self.span.start + 1..close],
+                None => &bytes[self.span.start..end],
+            };
+            self.has_content = !value.iter().all(u8::is_ascii_whitespace);
+        }
+        if let Some(Some(column)) = self.layout.column_of_field.get(self.field) {
+            self.spans[*column] = Some(self.span);
+        }
+    }
+
+    /// Ends the current field and record at a line end at `pos` (or at the
+    /// end of the block), leaving out a `\r` before it.
+    fn end_line(&mut self, pos: usize) -> std::result::Result<(), BlockError> {
+        let cr_before = pos > self.span.start && self.text.as_bytes()[pos - 1] == b'\r';
+        self.end_field(if cr_before { pos - 1 } else { pos });
+        self.end_record()?;
+        self.field = 0;
+        self.has_content = false;
+        Ok(())
+    }
+
+    fn end_record(&mut self) -> std::result::Result<(), BlockError> {
+        self.records += 1;
+        if !self.has_content {
+            self.counts.blank_rows += 1;
+            self.spans.fill(None);
+            return Ok(());
+        }
+        let (fields, header_len) = (self.field + 1, self.layout.header_len);
+        if fields > header_len {
+            return Err(BlockError::Row {
+                row: self.records,
+                column: format!("field {}", header_len + 1),
+                message: format!(
+                    "the row has {fields} fields but the header has {header_len}; the file is \
+                     damaged or uses a different delimiter"
+                ),
+            });
+        }
+        if fields < header_len {
+            self.counts.short_rows += 1;
+        }
+        for (column, span) in self.columns.iter_mut().zip(self.spans.iter_mut()) {
+            let value = span
+                .take()
+                .and_then(|s| self.layout.value(self.text, s, &mut self.scratch));
+            match value {
+                Some(text) => column.append_value(text),
+                None => column.append_null(),
+            }
+        }
+        self.counts.rows += 1;
+        self.row_numbers.push(self.records);
+        Ok(())
+    }
+
+    fn finish(self) -> std::result::Result<Block, BlockError> {
+        let mut columns: Vec<Column> = self
+            .columns
+            .into_iter()
+            .map(|c| c.finish().into_column())
+            .collect();
+        columns.push(UInt64Chunked::from_vec(ROW_INDEX.into(), self.row_numbers).into_column());
+        let frame = DataFrame::new(self.counts.rows as usize, columns)
+            .map_err(|e| BlockError::Failed(Error::polars("splitting a block", e)))?;
+        Ok(Block {
+            frame,
+            records: self.records,
+            counts: self.counts,
+        })
+    }
+}
+
 impl Layout {
     fn new(spec: &CsvSpec) -> Self {
         let mut column_of_field = vec![None; spec.header.len()];
@@ -251,88 +378,9 @@ impl Layout {
                 });
             }
         };
-        // Blocks hold ~500-byte records; the estimate only sizes the buffers.
-        let estimate = bytes.len() / 256 + 1;
-        let mut columns: Vec<StringChunkedBuilder> = self
-            .names
-            .iter()
-            .map(|n| StringChunkedBuilder::new(n.clone(), estimate))
-            .collect();
-        let mut row_numbers: Vec<u64> = Vec::with_capacity(estimate);
-        let mut spans: Vec<Option<Span>> = vec![None; self.names.len()];
-        let mut counts = Counts::default();
-        let mut records = 0u64;
-        let mut scratch = String::new();
-
-        let mut field = 0usize;
-        let mut span = Span {
-            start: 0,
-            end: 0,
-            close_quote: None,
-            escaped: false,
-        };
+        let mut split = Splitter::new(self, text);
         let mut in_quotes = false;
         let mut skip_quote_at = usize::MAX;
-        let mut has_content = false;
-
-        // Ends the current field at `end` (exclusive, before any `\r\n`).
-        let end_field = |span: &mut Span,
-                         field: usize,
-                         end: usize,
-                         has_content: &mut bool,
-                         spans: &mut [Option<Span>]| {
-            span.end = end;
-            if !*has_content {
-                let text = match span.close_quote {
-                    Some(close) => &bytes[span.start + 1..close],
-                    None => &bytes[span.start..end],
-                };
-                *has_content = !text.iter().all(u8::is_ascii_whitespace);
-            }
-            if let Some(Some(column)) = self.column_of_field.get(field) {
-                spans[*column] = Some(*span);
-            }
-        };
-
-        let mut end_record = |field: usize,
-                              has_content: bool,
-                              spans: &mut [Option<Span>],
-                              records: &mut u64,
-                              counts: &mut Counts,
-                              row_numbers: &mut Vec<u64>|
-         -> std::result::Result<(), BlockError> {
-            *records += 1;
-            if !has_content {
-                counts.blank_rows += 1;
-                spans.fill(None);
-                return Ok(());
-            }
-            let fields = field + 1;
-            if fields > self.header_len {
-                return Err(BlockError::Row {
-                    row: *records,
-                    column: format!("field {}", self.header_len + 1),
-                    message: format!(
-                        "the row has {fields} fields but the header has {}; the file is damaged \
-                         or uses a different delimiter",
-                        self.header_len
-                    ),
-                });
-            }
-            if fields < self.header_len {
-                counts.short_rows += 1;
-            }
-            for (column, span) in columns.iter_mut().zip(spans.iter_mut()) {
-                match span.take().and_then(|s| self.value(text, s, &mut scratch)) {
-                    Some(text) => column.append_value(text),
-                    None => column.append_null(),
-                }
-            }
-            counts.rows += 1;
-            row_numbers.push(*records);
-            Ok(())
-        };
-
         for pos in memchr::memchr3_iter(b',', b'\n', b'"', bytes) {
             match bytes[pos] {
                 b'"' => {
@@ -341,90 +389,41 @@ impl Layout {
                     }
                     if in_quotes {
                         if bytes.get(pos + 1) == Some(&b'"') {
-                            span.escaped = true;
+                            split.span.escaped = true;
                             skip_quote_at = pos + 1;
                         } else {
                             in_quotes = false;
-                            span.close_quote = Some(pos);
+                            split.span.close_quote = Some(pos);
                         }
-                    } else if pos == span.start && span.close_quote.is_none() {
+                    } else if pos == split.span.start && split.span.close_quote.is_none() {
                         in_quotes = true;
                     }
                     // Otherwise a quote inside an unquoted field: text.
                 }
                 _ if in_quotes => {}
                 b',' => {
-                    end_field(&mut span, field, pos, &mut has_content, &mut spans);
-                    field += 1;
-                    span = Span {
-                        start: pos + 1,
-                        end: 0,
-                        close_quote: None,
-                        escaped: false,
-                    };
+                    split.end_field(pos);
+                    split.field += 1;
+                    split.span = Span::at(pos + 1);
                 }
                 _ => {
-                    let end = if pos > span.start && bytes[pos - 1] == b'\r' {
-                        pos - 1
-                    } else {
-                        pos
-                    };
-                    end_field(&mut span, field, end, &mut has_content, &mut spans);
-                    end_record(
-                        field,
-                        has_content,
-                        &mut spans,
-                        &mut records,
-                        &mut counts,
-                        &mut row_numbers,
-                    )?;
-                    field = 0;
-                    has_content = false;
-                    span = Span {
-                        start: pos + 1,
-                        end: 0,
-                        close_quote: None,
-                        escaped: false,
-                    };
+                    split.end_line(pos)?;
+                    split.span = Span::at(pos + 1);
                 }
             }
         }
         if in_quotes {
             return Err(BlockError::Row {
-                row: records + 1,
-                column: format!("field {}", field + 1),
+                row: split.records + 1,
+                column: format!("field {}", split.field + 1),
                 message: "a quoted field never ends; the file is truncated or damaged".into(),
             });
         }
         // The last record of the file may have no line end.
-        if span.start < bytes.len() || field > 0 {
-            let mut end = bytes.len();
-            if end > span.start && bytes[end - 1] == b'\r' {
-                end -= 1;
-            }
-            end_field(&mut span, field, end, &mut has_content, &mut spans);
-            end_record(
-                field,
-                has_content,
-                &mut spans,
-                &mut records,
-                &mut counts,
-                &mut row_numbers,
-            )?;
+        if split.span.start < bytes.len() || split.field > 0 {
+            split.end_line(bytes.len())?;
         }
-
-        let mut frame_columns: Vec<Column> = columns
-            .into_iter()
-            .map(|c| c.finish().into_column())
-            .collect();
-        frame_columns.push(UInt64Chunked::from_vec(ROW_INDEX.into(), row_numbers).into_column());
-        let frame = DataFrame::new(counts.rows as usize, frame_columns)
-            .map_err(|e| BlockError::Failed(Error::polars("splitting a block", e)))?;
-        Ok(Block {
-            frame,
-            records,
-            counts,
-        })
+        split.finish()
     }
 
     /// The text of a field, or `None` for null.
@@ -588,7 +587,7 @@ mod tests {
             literal_null,
         };
         let mut rows = Vec::new();
-        let counts = run_blocks(
+        let counts = for_each_block(
             &spec,
             block_bytes,
             |block| Ok(block.frame),

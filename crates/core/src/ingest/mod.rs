@@ -444,7 +444,8 @@ pub fn stage(path: &Path, temp_dir: &Path) -> Result<Staged> {
         .into_temp_path();
     let (counts, totals) = match &normalized.text_header {
         Some(header) => {
-            let (counts, totals) = stage_text(path, &normalized, header, &staging)?;
+            let (counts, totals) =
+                stage_text(path, &normalized, header, &staging, csv_reader::BLOCK_BYTES)?;
             (Some(counts), Some(totals))
         }
         None => {
@@ -476,6 +477,7 @@ fn stage_text(
     normalized: &Normalized,
     header: &[String],
     staging: &Path,
+    block_bytes: usize,
 ) -> Result<(csv_reader::Counts, Vec<DataFrame>)> {
     let ctx = |e| Error::polars(format!("{}: writing the staging file", path.display()), e);
     let schema = normalized.frame.clone().collect_schema().map_err(ctx)?;
@@ -514,6 +516,7 @@ fn stage_text(
     let mut totals = Vec::new();
     let counts = csv_reader::for_each_block(
         &spec,
+        block_bytes,
         |block| map_block(block).map_err(|e| Error::polars("mapping", e)),
         |(mut mapped, block_totals), records_before| {
             // Row numbers in a block start at 1; place them in the file.
@@ -956,4 +959,61 @@ pub fn files_in_folder(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
         }
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Stages a file in blocks of `block_bytes` and reads the result back.
+    fn staged(file: &str, block_bytes: usize) -> (DataFrame, csv_reader::Counts, DataFrame) {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("../../tests/fixtures")
+            .join(file);
+        let dir = tempfile::tempdir().unwrap();
+        let normalized = normalize(&path, dir.path()).unwrap();
+        let staging = dir.path().join("staged.parquet");
+        let header = normalized.text_header.clone().unwrap();
+        let (counts, totals) =
+            stage_text(&path, &normalized, &header, &staging, block_bytes).unwrap();
+        let rows = LazyFrame::scan_parquet(
+            PlRefPath::new(staging.to_string_lossy().as_ref()),
+            ScanArgsParquet::default(),
+        )
+        .unwrap()
+        .collect()
+        .unwrap();
+        (rows, counts, merge_slice_totals(totals).unwrap())
+    }
+
+    #[test]
+    fn small_blocks_stage_the_same_rows_in_the_same_order() {
+        for file in [
+            "aws_cur_legacy.csv",
+            "aws_cur_short_rows.csv",
+            "azure_ea.csv",
+            "focus_1_0.csv",
+        ] {
+            let (whole, whole_counts, whole_totals) = staged(file, csv_reader::BLOCK_BYTES);
+            let (blocks, block_counts, block_totals) = staged(file, 200);
+            assert!(whole.height() > 0, "{file}");
+            assert!(whole.equals_missing(&blocks), "{file}: rows differ");
+            assert_eq!(whole_counts, block_counts, "{file}");
+            assert!(
+                whole_totals.equals_missing(&block_totals),
+                "{file}: totals differ"
+            );
+            let numbers: Vec<u64> = blocks
+                .column("x_SourceRow")
+                .unwrap()
+                .u64()
+                .unwrap()
+                .into_no_null_iter()
+                .collect();
+            assert!(
+                numbers.windows(2).all(|w| w[0] < w[1]),
+                "{file}: {numbers:?}"
+            );
+        }
+    }
 }
