@@ -28,10 +28,18 @@ use polars::prelude::*;
 use super::columns::ROW_INDEX;
 use crate::error::{Error, Result};
 
-/// Bytes per block: about 65,000 CUR line items, which also becomes one
-/// Parquet row group. Small enough that the blocks in flight stay a few
-/// hundred MiB.
+/// Bytes per block when the mapping reads up to [`COLUMNS_PER_BLOCK`]
+/// columns: about 65,000 CUR line items, which also becomes one Parquet row
+/// group, and a few hundred MiB for all the blocks in flight.
 pub const BLOCK_BYTES: usize = 32 * 1024 * 1024;
+const COLUMNS_PER_BLOCK: usize = 32;
+
+/// The block size for a file whose mapping reads `columns` columns. A
+/// block's memory grows with its rows times the columns read, so files read
+/// through many columns (a CUR with 200 tag columns) get smaller blocks.
+pub fn block_bytes_for(columns: usize) -> usize {
+    BLOCK_BYTES / columns.max(COLUMNS_PER_BLOCK) * COLUMNS_PER_BLOCK
+}
 
 /// What to read from a file.
 pub struct CsvSpec<'a> {
@@ -67,7 +75,7 @@ pub struct Block {
     pub counts: Counts,
 }
 
-/// Runs every block (of about `block_bytes`, normally [`BLOCK_BYTES`]) of
+/// Runs every block (of about `block_bytes`, see [`block_bytes_for`]) of
 /// the file through `work` on all cores, then hands the results to `finish`
 /// one at a time in file order, with the number of data records (blank ones
 /// included) before the block. The first error stops the pipeline and is

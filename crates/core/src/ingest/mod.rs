@@ -444,8 +444,13 @@ pub fn stage(path: &Path, temp_dir: &Path) -> Result<Staged> {
         .into_temp_path();
     let (counts, totals) = match &normalized.text_header {
         Some(header) => {
-            let (counts, totals) =
-                stage_text(path, &normalized, header, &staging, csv_reader::BLOCK_BYTES)?;
+            let (counts, totals) = stage_text(
+                path,
+                &normalized,
+                header,
+                &staging,
+                csv_reader::block_bytes_for(normalized.columns.used().len()),
+            )?;
             (Some(counts), Some(totals))
         }
         None => {
