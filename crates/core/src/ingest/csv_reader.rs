@@ -21,7 +21,7 @@ use std::fs::File;
 use std::io::Read;
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Mutex, mpsc};
+use std::sync::{Arc, Mutex, mpsc};
 
 use polars::prelude::*;
 
@@ -65,6 +65,14 @@ pub struct Counts {
     pub short_rows: u64,
 }
 
+impl Counts {
+    fn add(&mut self, other: Counts) {
+        self.rows += other.rows;
+        self.blank_rows += other.blank_rows;
+        self.short_rows += other.short_rows;
+    }
+}
+
 /// One block split into columns: the wanted columns as text plus
 /// [`ROW_INDEX`], numbered from 1 within the block (the caller adds the
 /// block's offset, which is known only once earlier blocks are counted).
@@ -91,7 +99,9 @@ pub fn for_each_block<T: Send>(
     let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
     let stop = AtomicBool::new(false);
     let (job_tx, job_rx) = mpsc::sync_channel::<(usize, Vec<u8>)>(1);
-    let job_rx = Mutex::new(job_rx);
+    // Shared by the workers and dropped with the last of them, so that a
+    // reader waiting to hand over a block is released when they stop early.
+    let job_rx = Arc::new(Mutex::new(job_rx));
     // Block buffers go back to the reader once split.
     let (recycled_tx, recycled_rx) = mpsc::channel::<Vec<u8>>();
     type Done<T> = std::result::Result<(T, u64, Counts), BlockError>;
@@ -122,7 +132,8 @@ pub fn for_each_block<T: Send>(
             }
         });
         for _ in 0..workers {
-            let (job_rx, done_tx, work, layout) = (&job_rx, done_tx.clone(), &work, &layout);
+            let (job_rx, done_tx, work, layout) =
+                (Arc::clone(&job_rx), done_tx.clone(), &work, &layout);
             let recycled_tx = recycled_tx.clone();
             scope.spawn(move || {
                 loop {
@@ -142,7 +153,7 @@ pub fn for_each_block<T: Send>(
                 }
             });
         }
-        drop(done_tx);
+        drop((done_tx, job_rx));
 
         // This thread puts the results back in file order.
         let mut waiting = BTreeMap::new();
@@ -154,9 +165,7 @@ pub fn for_each_block<T: Send>(
             while let Some(result) = waiting.remove(&next) {
                 let step = match result {
                     Ok((out, records, block_counts)) => {
-                        counts.rows += block_counts.rows;
-                        counts.blank_rows += block_counts.blank_rows;
-                        counts.short_rows += block_counts.short_rows;
+                        counts.add(block_counts);
                         let step = finish(out, records_before);
                         records_before += records;
                         step
@@ -694,6 +703,34 @@ mod tests {
                 other => panic!("expected a bad row, got {:?}", other.map(|r| r.1)),
             }
         }
+    }
+
+    #[test]
+    fn a_failing_block_stops_the_pipeline_early() {
+        let mut text = b"a,b\n".to_vec();
+        for i in 0..5000 {
+            text.extend_from_slice(format!("{i},x\n").as_bytes());
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bill.csv");
+        std::fs::write(&path, &text).unwrap();
+        let (header, wanted) = (["a".to_string(), "b".to_string()], ["a".to_string()]);
+        let spec = CsvSpec {
+            path: &path,
+            text_path: &path,
+            header: &header,
+            wanted: &wanted,
+            literal_null: false,
+        };
+        // Tiny blocks: the reader is still handing over blocks when the
+        // first one fails, and must be released rather than wait forever.
+        let outcome = for_each_block(
+            &spec,
+            16,
+            |_| -> Result<()> { Err(Error::bad_input(&path, "refused")) },
+            |(), _| Ok(()),
+        );
+        assert!(matches!(outcome, Err(Error::BadInput { .. })));
     }
 
     #[test]

@@ -505,7 +505,7 @@ fn stage_text(
     };
     let (not_blank, exprs) = (&normalized.not_blank, &normalized.exprs);
     let map_block = |block: csv_reader::Block| -> PolarsResult<(DataFrame, DataFrame)> {
-        let mapped = block
+        let mut mapped = block
             .frame
             .lazy()
             .filter(not_blank.clone())
@@ -513,7 +513,6 @@ fn stage_text(
             .collect()?;
         // One chunk per column: the Parquet writer needs aligned chunks, and
         // a block becomes one row group.
-        let mut mapped = mapped;
         mapped.rechunk_mut();
         let totals = slice_totals(mapped.clone().lazy()).collect()?;
         Ok((mapped, totals))
@@ -667,14 +666,25 @@ fn reconcile(
     )
     .map_err(ctx)?;
     let partitions = match totals {
-        Some(parts) => merge_slice_totals(parts),
+        // Added up from the blocks before writing: check the file holds them.
+        Some(parts) => {
+            let partitions = merge_slice_totals(parts).map_err(ctx)?;
+            if !stored_matches(staged.clone(), &partitions).map_err(ctx)? {
+                return Err(Error::Reconciliation {
+                    file: path.to_path_buf(),
+                    message: "the staged Parquet file does not hold the rows that were read; \
+                              nothing was imported"
+                        .into(),
+                });
+            }
+            partitions
+        }
         None => slice_totals(staged.clone())
             .collect_with_engine(Engine::Streaming)
             .map(|r| r.unwrap_single())
-            .and_then(|whole| merge_slice_totals(vec![whole])),
-    }
-    .map_err(ctx)?;
-    check_stored(path, staged.clone(), &partitions).map_err(ctx)??;
+            .and_then(|whole| merge_slice_totals(vec![whole]))
+            .map_err(ctx)?,
+    };
 
     let get_str = |name: &str, i: usize| -> String {
         partitions
@@ -862,13 +872,8 @@ fn reconcile(
     })
 }
 
-/// Checks that the staging file holds the rows and costs the slice totals
-/// were computed from (for text files they were added up before writing).
-fn check_stored(
-    path: &Path,
-    staged: LazyFrame,
-    partitions: &DataFrame,
-) -> PolarsResult<Result<()>> {
+/// Whether the staging file holds the rows and costs of the slice totals.
+fn stored_matches(staged: LazyFrame, partitions: &DataFrame) -> PolarsResult<bool> {
     let stored = staged
         .select([
             len().cast(DataType::UInt64).alias("rows"),
@@ -884,28 +889,18 @@ fn check_stored(
             .sum()
             .unwrap_or(0.0))
     };
-    let rows_agree = sum_of(&stored, "rows")? == sum_of(partitions, "rows")?;
-    let costs_agree = ["billed_cost", "effective_cost"]
-        .iter()
-        .map(|c| {
-            // A checksum of what was written, not a reported figure: allow
-            // for the order in which millions of values were added.
-            let (stored, read) = (sum_of(&stored, c)?, sum_of(partitions, c)?);
-            Ok((stored - read).abs() <= 0.005 + 1e-9 * read.abs())
-        })
-        .collect::<PolarsResult<Vec<bool>>>()?
-        .into_iter()
-        .all(|agree| agree);
-    if rows_agree && costs_agree {
-        Ok(Ok(()))
-    } else {
-        Ok(Err(Error::Reconciliation {
-            file: path.to_path_buf(),
-            message: "the staged Parquet file does not hold the rows that were read; nothing was \
-                      imported"
-                .into(),
-        }))
+    if sum_of(&stored, "rows")? != sum_of(partitions, "rows")? {
+        return Ok(false);
     }
+    for cost in ["billed_cost", "effective_cost"] {
+        // A checksum of what was written, not a reported figure: allow for
+        // the order in which millions of values were added.
+        let (stored, read) = (sum_of(&stored, cost)?, sum_of(partitions, cost)?);
+        if (stored - read).abs() > 0.005 + 1e-9 * read.abs() {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// Names the first row that has neither a charge date nor a billing period.
