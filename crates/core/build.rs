@@ -1,13 +1,15 @@
-//! Embeds the report library (`queries/*.sql` at the workspace root) into
-//! the binary, so reports work without the source tree.
+//! Embeds the report library into the binary, so reports work without the
+//! source tree. `queries` in this crate is a link to the workspace's
+//! `queries/` folder, where users find the reports; the crate reads only
+//! its own folder.
 
 use std::path::Path;
 
 fn main() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../queries");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("queries");
     println!("cargo:rerun-if-changed={}", dir.display());
     let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .expect("queries/ exists at the workspace root")
+        .expect("queries/ (a link to the workspace's queries folder) exists")
         .filter_map(|e| e.ok())
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "sql"))

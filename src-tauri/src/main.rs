@@ -226,7 +226,7 @@ async fn export_csv(
         let Some(path) = ask_save_path(&app, &suggested_name) else {
             return Ok(None);
         };
-        burnrate_core::report::write_atomically(&path, |out| out.write_all(contents.as_bytes()))?;
+        burnrate_core::fsutil::write_atomically(&path, |out| out.write_all(contents.as_bytes()))?;
         Ok(Some(path.display().to_string()))
     })
     .await
@@ -340,8 +340,8 @@ fn run_scheduler(backend: Backend) {
                 // Schedules that pull first need the cloud connectors, which
                 // run from the CLI's scheduler; the app leaves them to it.
                 config.schedules.retain(|s| !s.pull);
-                let log = burnrate_core::schedule::RunLog::new(&backend.data_dir);
-                let _ = burnrate_core::schedule::run_due(
+                let log = burnrate_core::reports::schedule::RunLog::new(&backend.data_dir);
+                let _ = burnrate_core::reports::schedule::run_due(
                     &config,
                     &backend.data_dir,
                     &log,

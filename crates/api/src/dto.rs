@@ -70,7 +70,7 @@ pub struct MonthEnd {
 }
 
 impl MonthEnd {
-    pub fn from_forecast(f: &burnrate_core::forecast::MonthForecast) -> MonthEnd {
+    pub fn from_forecast(f: &burnrate_core::analysis::forecast::MonthForecast) -> MonthEnd {
         MonthEnd {
             month: f.month.clone(),
             actual_to_date: f.actual_to_date,
@@ -199,7 +199,7 @@ pub struct AnomalyRow {
 }
 
 impl AnomalyRow {
-    pub fn from_core(a: &burnrate_core::anomaly::Anomaly) -> AnomalyRow {
+    pub fn from_core(a: &burnrate_core::analysis::anomaly::Anomaly) -> AnomalyRow {
         AnomalyRow {
             date: a.date.to_string(),
             dimension: a.dimension.clone(),

@@ -1,8 +1,9 @@
 //! Polars queries behind the app's views, and frames turned into answers.
 
+use burnrate_core::analysis::trend::Period;
 use burnrate_core::config::Config;
-use burnrate_core::summary::{CostMeasure, Dimension};
-use burnrate_core::trend::Period;
+use burnrate_core::money::CostMeasure;
+use burnrate_core::query::dimension::Dimension;
 use chrono::NaiveDate;
 use polars::prelude::*;
 
@@ -21,30 +22,16 @@ fn collect(frame: LazyFrame, context: &str) -> Result<DataFrame> {
 }
 
 fn strings(df: &DataFrame, name: &str) -> Result<Vec<String>> {
-    let column = df
-        .column(name)
-        .and_then(|c| c.cast(&DataType::String))
-        .map_err(polars_error("reading a result"))?;
-    let values = column.str().map_err(polars_error("reading a result"))?;
-    Ok((0..values.len())
-        .map(|i| values.get(i).unwrap_or_default().to_string())
-        .collect())
+    burnrate_core::frame::strings(df, name).map_err(polars_error("reading a result"))
 }
 
 fn numbers(df: &DataFrame, name: &str) -> Result<Vec<f64>> {
-    let column = df
-        .column(name)
-        .and_then(|c| c.cast(&DataType::Float64))
-        .map_err(polars_error("reading a result"))?;
-    let values = column.f64().map_err(polars_error("reading a result"))?;
-    Ok((0..values.len())
-        .map(|i| values.get(i).unwrap_or(0.0))
-        .collect())
+    burnrate_core::frame::numbers(df, name).map_err(polars_error("reading a result"))
 }
 
 fn currency() -> Expr {
     col("BillingCurrency")
-        .fill_null(lit(burnrate_core::summary::NONE))
+        .fill_null(lit(burnrate_core::query::dimension::NONE))
         .alias("currency")
 }
 
@@ -331,7 +318,7 @@ pub fn table(df: &DataFrame) -> Result<Table> {
         } else {
             for (row, cell) in cells.iter_mut().enumerate() {
                 cell.push(
-                    burnrate_core::report::cell(column, row, 2)
+                    burnrate_core::reports::csv::cell(column, row, 2)
                         .map(serde_json::Value::String)
                         .unwrap_or(serde_json::Value::Null),
                 );

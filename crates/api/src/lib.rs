@@ -7,17 +7,25 @@
 //! This crate owns no analysis: figures come from burnrate-core, and every
 //! money figure says which cost it is (billed, effective = amortized, list).
 
+// A library never writes to the terminal: the CLI and the app decide what
+// the user sees (`print_stdout`/`print_stderr` as uv does).
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod dto;
 mod frames;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
+use burnrate_core::analysis::trend::Period;
 use burnrate_core::config::Config;
+use burnrate_core::money::CostMeasure;
+use burnrate_core::period::month_start;
+use burnrate_core::query::dimension::Dimension;
 use burnrate_core::store::Dataset;
-use burnrate_core::summary::{CostMeasure, Dimension};
-use burnrate_core::trend::{Period, month_start};
-use burnrate_core::{anomaly, demo, forecast, optimize, rules, schedule};
+use burnrate_core::{
+    analysis::anomaly, analysis::forecast, demo, optimize, query::rules, reports::schedule,
+};
 use chrono::{Duration, NaiveDate, Utc};
 use polars::prelude::*;
 
@@ -196,7 +204,7 @@ impl Backend {
         let previous_month = month_start(month - Duration::days(1));
         let previous_end = (previous_month + Duration::days(days_in)).min(month);
         let trend_from = latest - Duration::days(89);
-        let this_month = burnrate_core::summary::filter_dates(frame.clone(), Some(month), None);
+        let this_month = burnrate_core::period::filter_dates(frame.clone(), Some(month), None);
         let by_service = frames::top_groups(
             this_month.clone(),
             Dimension::Service.expr(&config),
@@ -277,7 +285,7 @@ impl Backend {
         };
         let dimension = Dimension::parse(&query.group_by, &config)?;
         let period = Period::parse(&query.period)?;
-        let mut frame = burnrate_core::summary::filter_dates(
+        let mut frame = burnrate_core::period::filter_dates(
             frame,
             parse_day(query.from.as_deref())?,
             parse_day(query.to.as_deref())?,
@@ -368,13 +376,13 @@ impl Backend {
             std::fs::create_dir_all(dir)
                 .map_err(|e| burnrate_core::Error::io(dir.display().to_string(), e))?;
         }
-        burnrate_core::report::write_atomically(&path, |out| out.write_all(text.as_bytes()))?;
+        burnrate_core::fsutil::write_atomically(&path, |out| out.write_all(text.as_bytes()))?;
         Ok(())
     }
 
     pub fn reports(&self) -> Result<Vec<ReportInfo>> {
         let config = self.config()?;
-        let library = burnrate_core::report::Library::load(&config.reports_dir());
+        let library = burnrate_core::reports::library::Library::load(&config.reports_dir());
         Ok(library
             .reports
             .values()
@@ -385,9 +393,9 @@ impl Backend {
                 origin: r.origin.clone(),
                 chart: r.chart.as_ref().map(|c| ReportChart {
                     kind: match c.kind {
-                        burnrate_core::chart::ChartKind::Bar => "bar",
-                        burnrate_core::chart::ChartKind::Line => "line",
-                        burnrate_core::chart::ChartKind::Stacked => "stacked",
+                        burnrate_core::reports::chart::ChartKind::Bar => "bar",
+                        burnrate_core::reports::chart::ChartKind::Line => "line",
+                        burnrate_core::reports::chart::ChartKind::Stacked => "stacked",
                     }
                     .into(),
                     x: c.x.clone(),
@@ -405,7 +413,7 @@ impl Backend {
         to: Option<String>,
     ) -> Result<Table> {
         let config = self.config()?;
-        let library = burnrate_core::report::Library::load(&config.reports_dir());
+        let library = burnrate_core::reports::library::Library::load(&config.reports_dir());
         let def = library.get(name)?;
         let Some((frame, _)) = self.billing(&config)? else {
             return Ok(Table::default());
@@ -427,7 +435,7 @@ impl Backend {
         path: &Path,
     ) -> Result<()> {
         let config = self.config()?;
-        let library = burnrate_core::report::Library::load(&config.reports_dir());
+        let library = burnrate_core::reports::library::Library::load(&config.reports_dir());
         let def = library.get(name)?;
         let Some((frame, _)) = self.billing(&config)? else {
             return Err(ApiError::empty());
@@ -437,8 +445,8 @@ impl Backend {
             parse_day(from.as_deref())?,
             parse_day(to.as_deref())?,
         )?;
-        burnrate_core::report::write_atomically(path, |out| {
-            burnrate_core::report::write_csv(out, &df)
+        burnrate_core::fsutil::write_atomically(path, |out| {
+            burnrate_core::reports::csv::write_csv(out, &df)
         })?;
         Ok(())
     }
@@ -492,7 +500,7 @@ impl Backend {
     /// `original`, after checking its cron, window, time zone and reports.
     pub fn save_schedule(&self, original: Option<String>, form: ScheduleForm) -> Result<()> {
         let config = self.config()?;
-        let library = burnrate_core::report::Library::load(&config.reports_dir());
+        let library = burnrate_core::reports::library::Library::load(&config.reports_dir());
         if form.reports.is_empty() {
             return Err(usage("pick at least one report"));
         }
@@ -502,12 +510,12 @@ impl Backend {
         let existing = original
             .as_deref()
             .and_then(|name| config.schedules.iter().find(|s| s.name == name));
-        let schedule = schedule::ScheduleConfig {
+        let schedule = burnrate_core::config::ScheduleConfig {
             name: form.name.trim().to_string(),
             reports: form.reports,
             cron: form.cron.trim().to_string(),
             timezone: form.timezone.trim().to_string(),
-            window: schedule::Window::parse(&form.window)?,
+            window: burnrate_core::config::Window::parse(&form.window)?,
             output_dir: PathBuf::from(form.output_dir.trim()),
             file_name: form.file_name,
             chart: form.chart.filter(|c| !c.is_empty()),
@@ -521,16 +529,16 @@ impl Backend {
             return Err(usage("the schedule needs a name"));
         }
         match original {
-            None => burnrate_core::config_edit::add_schedule(&self.config_path, &schedule)?,
+            None => burnrate_core::config::edit::add_schedule(&self.config_path, &schedule)?,
             Some(name) => {
-                burnrate_core::config_edit::replace_schedule(&self.config_path, &name, &schedule)?
+                burnrate_core::config::edit::replace_schedule(&self.config_path, &name, &schedule)?
             }
         }
         Ok(())
     }
 
     pub fn remove_schedule(&self, name: &str) -> Result<()> {
-        Ok(burnrate_core::config_edit::remove_schedule(
+        Ok(burnrate_core::config::edit::remove_schedule(
             &self.config_path,
             name,
         )?)
@@ -601,7 +609,7 @@ impl Backend {
         }
         // One edit: every value lands together, or (if the file would not
         // load) none does.
-        burnrate_core::config_edit::edit(&self.config_path, |e| {
+        burnrate_core::config::edit::edit(&self.config_path, |e| {
             e.set(&["currency"], "reporting", currency)?;
             e.set(&["currency"], "fx_table", fx)?;
             e.set(
@@ -645,8 +653,10 @@ impl Backend {
         let connection = connection_of(form)?;
         let path = &self.config_path;
         match original {
-            None => burnrate_core::config_edit::add_connection(path, &connection)?,
-            Some(name) => burnrate_core::config_edit::replace_connection(path, &name, &connection)?,
+            None => burnrate_core::config::edit::add_connection(path, &connection)?,
+            Some(name) => {
+                burnrate_core::config::edit::replace_connection(path, &name, &connection)?
+            }
         }
         Ok(())
     }
@@ -661,7 +671,7 @@ impl Backend {
     }
 
     pub fn remove_connection(&self, name: &str) -> Result<()> {
-        Ok(burnrate_core::config_edit::remove_connection(
+        Ok(burnrate_core::config::edit::remove_connection(
             &self.config_path,
             name,
         )?)
@@ -831,7 +841,7 @@ fn usage(message: &str) -> ApiError {
     }
 }
 
-fn schedule_form(s: &schedule::ScheduleConfig) -> ScheduleForm {
+fn schedule_form(s: &burnrate_core::config::ScheduleConfig) -> ScheduleForm {
     ScheduleForm {
         name: s.name.clone(),
         reports: s.reports.clone(),

@@ -57,10 +57,10 @@ fn demo_overview_and_explorer_reconcile_with_the_summary() {
         .unwrap()
         .scan()
         .unwrap();
-    let summary = burnrate_core::summary::summarize(
+    let summary = burnrate_core::analysis::summary::summarize(
         frame,
         &config,
-        &burnrate_core::summary::SummaryRequest {
+        &burnrate_core::analysis::summary::SummaryRequest {
             by: vec![Dimension::Provider],
             from: None,
             to: None,

@@ -9,9 +9,14 @@ use std::process::ExitCode;
 
 use anyhow::Result;
 use burnrate_core::config::Config;
-use burnrate_core::report::{Library, write_atomically};
-use burnrate_core::summary::{CostMeasure, Dimension};
-use burnrate_core::{allocation, anomaly, commitments, forecast, optimize, rules, trend};
+use burnrate_core::fsutil::write_atomically;
+use burnrate_core::money::CostMeasure;
+use burnrate_core::query::dimension::Dimension;
+use burnrate_core::reports::library::Library;
+use burnrate_core::{
+    analysis::allocation, analysis::anomaly, analysis::commitments, analysis::forecast,
+    analysis::trend, optimize, query::rules,
+};
 use polars::prelude::*;
 
 use crate::Command;
@@ -64,7 +69,7 @@ impl Context<'_> {
                 let period = trend::Period::parse(&period)?;
                 let measure = CostMeasure::parse(&cost)?;
                 let df = self.with_billing(&[], |frame| {
-                    let frame = burnrate_core::summary::filter_dates(frame, from, to);
+                    let frame = burnrate_core::period::filter_dates(frame, from, to);
                     Ok(trend::series(frame, config, by.as_ref(), period, measure)?)
                 })?;
                 write_frame(out, &df, format)?;
@@ -126,7 +131,7 @@ impl Context<'_> {
             } => {
                 let measure = CostMeasure::parse(&cost)?;
                 let df = self.with_billing(&[], |frame| {
-                    let frame = burnrate_core::summary::filter_dates(frame, from, to);
+                    let frame = burnrate_core::period::filter_dates(frame, from, to);
                     Ok(match &key {
                         Some(key) => {
                             allocation::untagged_resources(frame, config, key, measure, top)?
@@ -144,7 +149,7 @@ impl Context<'_> {
             } => {
                 let measure = CostMeasure::parse(&cost)?;
                 let lines = self.with_billing(&[], |frame| {
-                    let frame = burnrate_core::summary::filter_dates(frame, from, to);
+                    let frame = burnrate_core::period::filter_dates(frame, from, to);
                     Ok(allocation::allocate(frame, config, &key, measure)?)
                 })?;
                 write_frame(out, &allocation::allocation_frame(&key, &lines)?, format)?;
@@ -156,11 +161,15 @@ impl Context<'_> {
                 format,
             } => {
                 if let Some(kind) = &kind
-                    && !optimize::KINDS.contains(&kind.as_str())
+                    && optimize::FindingKind::parse(kind).is_none()
                 {
+                    let kinds: Vec<&str> = optimize::FindingKind::ALL
+                        .iter()
+                        .map(|k| k.name())
+                        .collect();
                     anyhow::bail!(burnrate_core::Error::Usage(format!(
                         "unknown kind {kind:?}; use one of {}",
-                        optimize::KINDS.join(", ")
+                        kinds.join(", ")
                     )));
                 }
                 let mut settings = config.optimize.clone();
@@ -327,7 +336,7 @@ impl Context<'_> {
                     let spec = def.chart.as_ref().ok_or_else(|| {
                         burnrate_core::Error::Usage(format!("report {name} declares no chart"))
                     })?;
-                    burnrate_core::chart::render(&df, spec, &def.title, &chart)?;
+                    burnrate_core::reports::chart::render(&df, spec, &def.title, &chart)?;
                 }
                 match file {
                     Some(path) => write_atomically(&path, |w| write_frame(w, &df, format))?,

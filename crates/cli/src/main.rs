@@ -18,10 +18,12 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result};
+use burnrate_core::analysis::summary::{self, SummaryRequest};
 use burnrate_core::config::Config;
 use burnrate_core::ingest::FileReport;
+use burnrate_core::money::CostMeasure;
+use burnrate_core::query::dimension::Dimension;
 use burnrate_core::store::{Dataset, ImportOutcome};
-use burnrate_core::summary::{self, CostMeasure, Dimension, SummaryRequest};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use output::{Format, write_frame};
@@ -408,7 +410,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Query { sql, format, files } => {
-            let df = analysis.with_billing(&files, |frame| Ok(summary::query(frame, &sql)?))?;
+            let df = analysis.with_billing(&files, |frame| {
+                Ok(burnrate_core::query::sql::query(frame, &sql)?)
+            })?;
             write_frame(&mut out, &df, format)?;
             Ok(ExitCode::SUCCESS)
         }
@@ -425,7 +429,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
         } => {
             let dir = data_dir(cli.data_dir)?;
             for path in &paths {
-                let (points, new) = burnrate_core::metrics::import(&dir, path)?;
+                let (points, new) = burnrate_core::optimize::metrics::import(&dir, path)?;
                 if new {
                     writeln!(out, "{}: imported {points} points", path.display())?;
                 } else {
@@ -475,8 +479,11 @@ fn run(cli: Cli) -> Result<ExitCode> {
             action: DevAction::GenCur { rows, out: path },
         } => {
             let file = std::fs::File::create(&path).with_context(|| path.display().to_string())?;
-            let written =
-                burnrate_core::synth::write_legacy_cur(std::io::BufWriter::new(file), rows, 42)?;
+            let written = burnrate_core::demo::synth::write_legacy_cur(
+                std::io::BufWriter::new(file),
+                rows,
+                42,
+            )?;
             writeln!(out, "wrote {written} rows to {}", path.display())?;
             Ok(ExitCode::SUCCESS)
         }

@@ -5,7 +5,7 @@
 
 use std::io::Write;
 
-use burnrate_core::report::{cell, write_csv};
+use burnrate_core::reports::csv::{cell, write_csv};
 use polars::prelude::*;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

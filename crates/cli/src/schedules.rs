@@ -12,8 +12,9 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use burnrate_core::Error;
 use burnrate_core::config::Config;
-use burnrate_core::report::Library;
-use burnrate_core::schedule::{self, RunLog, RunRecord, ScheduleConfig, Window};
+use burnrate_core::config::{ScheduleConfig, Window};
+use burnrate_core::reports::library::Library;
+use burnrate_core::reports::schedule::{self, RunLog, RunRecord};
 use chrono::Utc;
 use clap::Subcommand;
 use polars::prelude::*;
@@ -139,7 +140,7 @@ pub fn run(
             for report in &schedule.reports {
                 library.get(report)?;
             }
-            burnrate_core::config_edit::add_schedule(config_file, &schedule)?;
+            burnrate_core::config::edit::add_schedule(config_file, &schedule)?;
             writeln!(
                 out,
                 "added schedule {} to {}",
@@ -151,7 +152,7 @@ pub fn run(
             }
         }
         ScheduleAction::Remove { name } => {
-            burnrate_core::config_edit::remove_schedule(config_file, &name)?;
+            burnrate_core::config::edit::remove_schedule(config_file, &name)?;
             writeln!(out, "removed schedule {name}")?;
         }
         ScheduleAction::Run { name } => {

@@ -25,8 +25,8 @@ use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use crate::monthly::Plan;
 use crate::{PullError, PullSummary};
+use burnrate_core::period::{month_start, next_month};
 use burnrate_core::store::{Dataset, Replace};
-use burnrate_core::trend::{month_start, next_month};
 
 #[derive(Debug, Clone)]
 pub struct Options {

@@ -36,8 +36,8 @@ use serde_json::Value;
 
 use crate::monthly::Plan;
 use crate::{PullError, PullSummary};
+use burnrate_core::period::{month_start, next_month};
 use burnrate_core::store::{Dataset, Replace};
-use burnrate_core::trend::{month_start, next_month};
 
 /// The public cloud's management endpoint.
 pub const PUBLIC_MANAGEMENT_ENDPOINT: &str = "https://management.azure.com";

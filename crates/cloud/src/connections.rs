@@ -229,7 +229,7 @@ pub fn pull_azure_export(
 fn months_back(connection: &Connection) -> Result<NaiveDate, PullError> {
     let today = chrono::Utc::now().date_naive();
     let back = connection.months.unwrap_or(2).saturating_sub(1);
-    burnrate_core::trend::month_start(today)
+    burnrate_core::period::month_start(today)
         .checked_sub_months(chrono::Months::new(back))
         .ok_or_else(|| usage("months: too far back".into()))
 }

@@ -14,6 +14,10 @@
 //! Credentials come only from each provider's standard chain; nothing here
 //! stores or logs a secret.
 
+// A library never writes to the terminal: the CLI and the app decide what
+// the user sees (`print_stdout`/`print_stderr` as uv does).
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod aws_ce;
 pub mod aws_cur;
 pub mod azure_export;

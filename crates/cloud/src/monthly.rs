@@ -7,8 +7,8 @@
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 
 use crate::PullError;
+use burnrate_core::period::{month_start, next_month};
 use burnrate_core::store::Dataset;
-use burnrate_core::trend::{month_start, next_month};
 
 /// Days after a month's end before a cost API's figures for it count as
 /// final (both AWS and Azure settle a closed month within about 72 hours).

@@ -99,34 +99,3 @@ impl Error {
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
-
-/// The positions of `wanted` columns (compared case-insensitively) in a
-/// small CSV's header, or an error naming the file, what a `kind` file
-/// needs and what it has.
-pub fn column_positions<R: std::io::Read, const N: usize>(
-    file: &std::path::Path,
-    reader: &mut csv::Reader<R>,
-    kind: &str,
-    wanted: [&str; N],
-) -> Result<[usize; N]> {
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(|e| Error::bad_input(file, e.to_string()))?
-        .iter()
-        .map(|h| h.to_lowercase())
-        .collect();
-    let mut positions = [0; N];
-    for (slot, name) in positions.iter_mut().zip(wanted) {
-        *slot = headers.iter().position(|h| h == name).ok_or_else(|| {
-            Error::bad_input(
-                file,
-                format!(
-                    "{kind} needs columns {}; {name} is missing (it has {})",
-                    wanted.join(", "),
-                    headers.join(", ")
-                ),
-            )
-        })?;
-    }
-    Ok(positions)
-}

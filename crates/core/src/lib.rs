@@ -1,46 +1,47 @@
-//! Burnrate's analysis library.
+//! Burnrate's analysis engine.
 //!
 //! Owns the canonical billing schema (FOCUS 1.2 plus `x_` extensions), the
 //! adapters that read every supported billing export into it, the local
-//! dataset, and the summaries and SQL built on it. It must not touch the
-//! terminal, the network or the GUI: time, paths and readers are passed in.
+//! dataset, and every answer built on it. It must not touch the terminal,
+//! the network or the GUI: time, paths and readers are passed in.
 //!
-//! - [`schema`]: the canonical columns and their types
+//! The modules are layers; each uses only the ones listed before it (a test,
+//! `tests/layers.rs`, fails on an upward use). ARCHITECTURE.md at the
+//! repository root maps every feature to its file.
+//!
+//! - foundation: [`error`], [`money`] (cost measures and the one tolerance
+//!   rule), [`period`] (billing periods and months), [`frame`] (column
+//!   readers), [`fsutil`] (atomic writes, hashes), [`schema`] (the FOCUS
+//!   columns)
+//! - [`config`]: the user's config file and every settings type in it
 //! - [`ingest`]: format detection, adapters, staging and reconciliation
 //! - [`store`]: the local dataset (manifest, atomic commits, restatement)
-//! - [`summary`]: cost by dimension, and SQL over `billing`
-//! - [`config`]: the user's config file; [`rules`]: tag rules and
-//!   allocation keys; [`fx`]: currency conversion
-//! - [`allocation`]: untagged cost and shared-cost splits
-//! - [`metrics`]: utilization metrics for rightsizing; [`commitments`]:
-//!   utilization, coverage and a Savings Plan recommendation
-//! - [`optimize`] ranks findings (idle resources, family changes, ...) by
+//! - [`query`]: the billing view, dimensions, tag rules, FX, SQL
+//! - [`analysis`]: summaries, trends, forecasts, anomalies, allocation,
+//!   commitments
+//! - [`optimize`]: findings (idle resources, rightsizing, ...) ranked by
 //!   savings, with evidence
-//! - [`trend`], [`forecast`], [`anomaly`]: cost over time
-//! - [`report`]: the SQL report library (`queries/`); [`chart`]: static
-//!   charts; [`schedule`]: scheduled CSV exports
-//! - [`demo`]: the built-in demo dataset; [`synth`]: large synthetic CURs
+//! - [`reports`]: the SQL report library, CSV and charts, schedules
+//! - [`demo`]: the built-in demo dataset and large synthetic CURs
 
-pub mod allocation;
-pub mod anomaly;
-pub mod chart;
-pub mod commitments;
-pub mod config;
-pub mod config_edit;
-pub mod demo;
+// A library never writes to the terminal: the CLI and the app decide what
+// the user sees (`print_stdout`/`print_stderr` as uv does).
+#![deny(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod error;
-pub mod forecast;
-pub mod fx;
-pub mod ingest;
-pub mod metrics;
-pub mod optimize;
-pub mod report;
-pub mod rules;
-pub mod schedule;
+pub mod frame;
+pub mod fsutil;
+pub mod money;
+pub mod period;
 pub mod schema;
+
+pub mod analysis;
+pub mod config;
+pub mod demo;
+pub mod ingest;
+pub mod optimize;
+pub mod query;
+pub mod reports;
 pub mod store;
-pub mod summary;
-pub mod synth;
-pub mod trend;
 
 pub use error::{Error, Result};

@@ -1,0 +1,71 @@
+//! Reading small files and frames: the positions of named columns in a
+//! small CSV's header, and columns of a collected frame as plain vectors.
+
+use polars::prelude::*;
+
+use crate::error::{Error, Result};
+
+/// The positions of `wanted` columns (compared case-insensitively) in a
+/// small CSV's header, or an error naming the file, what a `kind` file
+/// needs and what it has.
+pub fn column_positions<R: std::io::Read, const N: usize>(
+    file: &std::path::Path,
+    reader: &mut csv::Reader<R>,
+    kind: &str,
+    wanted: [&str; N],
+) -> Result<[usize; N]> {
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(|e| Error::bad_input(file, e.to_string()))?
+        .iter()
+        .map(|h| h.to_lowercase())
+        .collect();
+    let mut positions = [0; N];
+    for (slot, name) in positions.iter_mut().zip(wanted) {
+        *slot = headers.iter().position(|h| h == name).ok_or_else(|| {
+            Error::bad_input(
+                file,
+                format!(
+                    "{kind} needs columns {}; {name} is missing (it has {})",
+                    wanted.join(", "),
+                    headers.join(", ")
+                ),
+            )
+        })?;
+    }
+    Ok(positions)
+}
+
+/// A column of a collected frame as text, nulls as "" (numbers are cast).
+pub fn strings(df: &DataFrame, name: &str) -> PolarsResult<Vec<String>> {
+    let column = df.column(name)?.cast(&DataType::String)?;
+    Ok(column
+        .str()?
+        .iter()
+        .map(|v| v.unwrap_or_default().to_string())
+        .collect())
+}
+
+/// A column of a collected frame as numbers, nulls as 0.
+pub fn numbers(df: &DataFrame, name: &str) -> PolarsResult<Vec<f64>> {
+    let column = df.column(name)?.cast(&DataType::Float64)?;
+    Ok(column.f64()?.iter().map(|v| v.unwrap_or(0.0)).collect())
+}
+
+/// One text cell; "" when the column is missing, null or not text.
+pub fn text_at(df: &DataFrame, name: &str, row: usize) -> String {
+    df.column(name)
+        .ok()
+        .and_then(|c| c.get(row).ok())
+        .and_then(|v| v.get_str().map(str::to_string))
+        .unwrap_or_default()
+}
+
+/// One number cell; 0 when the column is missing, null or not a number.
+pub fn number_at(df: &DataFrame, name: &str, row: usize) -> f64 {
+    df.column(name)
+        .ok()
+        .and_then(|c| c.get(row).ok())
+        .and_then(|v| v.extract::<f64>())
+        .unwrap_or(0.0)
+}

@@ -1,0 +1,8 @@
+//! One adapter per provider family: how its header is recognized, how its
+//! columns map to FOCUS, and its service categories.
+
+pub mod aws;
+pub mod azure;
+pub mod focus;
+pub mod gcp;
+pub mod service_category;

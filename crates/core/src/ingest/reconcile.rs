@@ -1,0 +1,289 @@
+//! Reconciliation: a staged file's totals against the provider's own total
+//! (the independent recount, see [`super::recount`]), its row count against
+//! the file's records, and the slices and notes of its [`FileReport`].
+
+use std::path::Path;
+
+use polars::prelude::*;
+
+use super::csv_reader;
+use super::format::Family;
+use super::normalize::Normalized;
+use super::source::Compression;
+use super::stage::{RECOUNT_LIMIT_BYTES, merge_slice_totals, slice_totals};
+use super::{CurrencyCheck, FileReport, Slice};
+use crate::error::{Error, Result};
+use crate::money::agrees_to_the_cent;
+
+pub(super) fn reconcile(
+    path: &Path,
+    normalized: &Normalized,
+    staging: &Path,
+    counts: Option<csv_reader::Counts>,
+    totals: Option<Vec<DataFrame>>,
+) -> Result<FileReport> {
+    let ctx = |e| Error::polars(format!("{}: checking the import", path.display()), e);
+    let staged = LazyFrame::scan_parquet(
+        PlRefPath::new(staging.to_string_lossy().as_ref()),
+        ScanArgsParquet::default(),
+    )
+    .map_err(ctx)?;
+    let partitions = match totals {
+        // Added up from the blocks before writing: check the file holds them.
+        Some(parts) => {
+            let partitions = merge_slice_totals(parts).map_err(ctx)?;
+            if !stored_matches(staged.clone(), &partitions).map_err(ctx)? {
+                return Err(Error::Reconciliation {
+                    file: path.to_path_buf(),
+                    message: "the staged Parquet file does not hold the rows that were read; \
+                              nothing was imported"
+                        .into(),
+                });
+            }
+            partitions
+        }
+        None => slice_totals(staged.clone())
+            .collect_with_engine(Engine::Streaming)
+            .map(|r| r.unwrap_single())
+            .and_then(|whole| merge_slice_totals(vec![whole]))
+            .map_err(ctx)?,
+    };
+
+    let get_str = |name: &str, i: usize| -> String {
+        partitions
+            .column(name)
+            .ok()
+            .and_then(|c| c.str().ok().and_then(|s| s.get(i).map(str::to_string)))
+            .unwrap_or_default()
+    };
+    let get_f64 = |name: &str, i: usize| -> f64 {
+        partitions
+            .column(name)
+            .ok()
+            .and_then(|c| c.f64().ok().and_then(|s| s.get(i)))
+            .unwrap_or(0.0)
+    };
+    let get_u64 = |name: &str, i: usize| -> u64 {
+        partitions
+            .column(name)
+            .ok()
+            .and_then(|c| c.get(i).ok().and_then(|v| v.extract::<u64>()))
+            .unwrap_or(0)
+    };
+    let periods = crate::period::period_labels(&partitions).map_err(ctx)?;
+    let mut stats = Vec::new();
+    let mut source_by_currency: std::collections::BTreeMap<String, (f64, f64)> = Default::default();
+    let (mut billed_differs, mut effective_differs) = (0u64, 0u64);
+    for (i, period) in periods.into_iter().enumerate() {
+        let currency = get_str("currency", i);
+        let s = source_by_currency.entry(currency.clone()).or_default();
+        s.0 += get_f64("source_cost", i);
+        s.1 += get_f64("source_credits", i);
+        billed_differs += get_u64("billed_differs", i);
+        effective_differs += get_u64("effective_differs", i);
+        stats.push(Slice {
+            provider: get_str("provider", i),
+            billing_account: get_str("billing_account", i),
+            sub_account: get_str("sub_account", i),
+            period,
+            currency,
+            rows: get_u64("rows", i),
+            billed_cost: get_f64("billed_cost", i),
+            effective_cost: get_f64("effective_cost", i),
+            list_cost: get_f64("list_cost", i),
+        });
+    }
+    let rows: u64 = stats.iter().map(|p| p.rows).sum();
+    if stats.iter().any(|p| p.period == crate::period::NO_PERIOD) {
+        return Err(undated_row_error(path, staged));
+    }
+
+    // Which measure the provider's own total is. Azure rows either keep the
+    // row cost in both measures, or move it to one of them; a file whose
+    // billed measure differs from the row cost is an amortized export.
+    let is_azure = normalized.format.family() == Family::Azure;
+    let cost_view = if is_azure {
+        match (billed_differs > 0, effective_differs > 0) {
+            (true, true) => {
+                return Err(Error::Reconciliation {
+                    file: path.to_path_buf(),
+                    message:
+                        "the file mixes amortized commitment usage with commitment purchases; \
+                              import the actual-cost and amortized-cost exports as separate files"
+                            .into(),
+                });
+            }
+            (true, false) => "amortized",
+            _ => "actual",
+        }
+    } else {
+        "billed"
+    };
+
+    let file_size = std::fs::metadata(&normalized.text_path)
+        .map(|m| m.len())
+        .unwrap_or(u64::MAX);
+    let recount = if file_size <= RECOUNT_LIMIT_BYTES && normalized.native_cost_column.is_some() {
+        Some(normalized.recount()?)
+    } else {
+        None
+    };
+
+    let mut notes = Vec::new();
+    // Every data record the file holds must be a row of the import: the
+    // re-read counts them when there is one, else the CSV reader did.
+    let (file_rows, blank_rows, short_rows, native_check) = match (&recount, counts) {
+        (Some(r), _) => (
+            Some(r.rows),
+            r.blank_rows,
+            r.short_rows,
+            "independent re-read",
+        ),
+        (None, Some(c)) => (Some(c.rows), c.blank_rows, c.short_rows, "in-pipeline"),
+        (None, None) => (None, 0, 0, "in-pipeline"),
+    };
+    if let Some(file_rows) = file_rows
+        && file_rows != rows
+    {
+        return Err(Error::Reconciliation {
+            file: path.to_path_buf(),
+            message: format!(
+                "the file has {file_rows} data rows but {rows} were read; nothing was imported"
+            ),
+        });
+    }
+    if short_rows > 0 {
+        notes.push(format!(
+            "{short_rows} rows have fewer fields than the header; their missing trailing fields were read as empty"
+        ));
+    }
+    if blank_rows > 0 {
+        notes.push(format!("{blank_rows} blank lines skipped"));
+    }
+
+    let mut checks = Vec::new();
+    for (currency, (source, credits)) in &source_by_currency {
+        let in_currency = stats.iter().filter(|p| &p.currency == currency);
+        let billed: f64 = in_currency.clone().map(|p| p.billed_cost).sum();
+        let effective: f64 = in_currency.clone().map(|p| p.effective_cost).sum();
+        let list: f64 = in_currency.map(|p| p.list_cost).sum();
+        let native = match &recount {
+            Some(r) => r.total_for(currency),
+            None => *source,
+        };
+        let (measure, normalized_total) = if cost_view == "amortized" {
+            ("EffectiveCost", effective)
+        } else {
+            ("BilledCost", billed)
+        };
+        if !agrees_to_the_cent(native, normalized_total) {
+            return Err(Error::Reconciliation {
+                file: path.to_path_buf(),
+                message: format!(
+                    "{currency}: the provider's total is {native:.6} but the normalized {measure} totals \
+                     {normalized_total:.6}; nothing was imported"
+                ),
+            });
+        }
+        if normalized.native_credits_column.is_some() {
+            let native_credits = match &recount {
+                Some(r) => r.credits_for(currency),
+                None => *credits,
+            };
+            if !agrees_to_the_cent(native + native_credits, effective) {
+                return Err(Error::Reconciliation {
+                    file: path.to_path_buf(),
+                    message: format!(
+                        "{currency}: cost + credits is {:.6} but the normalized EffectiveCost totals {effective:.6}",
+                        native + native_credits
+                    ),
+                });
+            }
+        }
+        checks.push(CurrencyCheck {
+            currency: currency.clone(),
+            native_total: native,
+            measure: measure.to_string(),
+            normalized_total,
+            billed_cost: billed,
+            effective_cost: effective,
+            list_cost: list,
+        });
+    }
+    let mut periods: Vec<String> = stats.iter().map(|p| p.period.clone()).collect();
+    periods.sort();
+    periods.dedup();
+    Ok(FileReport {
+        path: path.to_path_buf(),
+        format: normalized.format.name().to_string(),
+        version: normalized.version.map(str::to_string),
+        compression: match normalized.opened.compression {
+            Compression::None => "none",
+            Compression::Gzip => "gzip",
+            Compression::Zip => "zip",
+        }
+        .to_string(),
+        rows,
+        blank_rows,
+        short_rows,
+        cost_view: cost_view.to_string(),
+        native_check: native_check.to_string(),
+        periods,
+        currencies: checks,
+        slices: stats,
+        notes,
+    })
+}
+
+/// Whether the staging file holds the rows and costs of the slice totals.
+fn stored_matches(staged: LazyFrame, partitions: &DataFrame) -> PolarsResult<bool> {
+    let stored = staged
+        .select([
+            len().cast(DataType::UInt64).alias("rows"),
+            col("BilledCost").sum().alias("billed_cost"),
+            col("EffectiveCost").sum().alias("effective_cost"),
+        ])
+        .collect()?;
+    let sum_of = |frame: &DataFrame, name: &str| -> PolarsResult<f64> {
+        Ok(frame
+            .column(name)?
+            .cast(&DataType::Float64)?
+            .f64()?
+            .sum()
+            .unwrap_or(0.0))
+    };
+    if sum_of(&stored, "rows")? != sum_of(partitions, "rows")? {
+        return Ok(false);
+    }
+    for cost in ["billed_cost", "effective_cost"] {
+        // A checksum of what was written, not a reported figure: allow for
+        // the order in which millions of values were added.
+        let (stored, read) = (sum_of(&stored, cost)?, sum_of(partitions, cost)?);
+        if !crate::money::same_sum(stored, read) {
+            return Ok(false);
+        }
+    }
+    Ok(true)
+}
+
+/// Names the first row that has neither a charge date nor a billing period.
+fn undated_row_error(path: &Path, staged: LazyFrame) -> Error {
+    let row = staged
+        .filter(
+            col("BillingPeriodStart")
+                .is_null()
+                .and(col("ChargePeriodStart").is_null()),
+        )
+        .select([col("x_SourceRow")])
+        .limit(1)
+        .collect()
+        .ok()
+        .and_then(|df| df.column("x_SourceRow").ok()?.get(0).ok()?.extract::<u64>());
+    Error::BadValue {
+        file: path.to_path_buf(),
+        row: row.unwrap_or(0),
+        column: "(charge date)".into(),
+        message: "the row has no charge date and no billing period, so it cannot be placed in time"
+            .into(),
+    }
+}

@@ -1,0 +1,241 @@
+//! The SQL report library: one report per `.sql` file, built-in ones from
+//! `queries/` (embedded at build time) and the user's from a reports folder,
+//! where a file with the same name overrides the built-in one.
+//!
+//! A report file starts with a header of `-- key: value` comment lines:
+//! `name`, `title`, `description`, `columns` (the output columns, checked on
+//! every run) and optionally `chart` (`bar x=COL y=COL`, `line x=COL
+//! [series=COL] y=COL` or `stacked x=COL series=COL y=COL`). The query runs
+//! over the table `billing`: the FOCUS columns with currency conversion and
+//! the allocation keys (`x_Allocation_<key>`) applied.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+use polars::sql::SQLContext;
+
+use crate::error::{Error, Result};
+use crate::reports::chart::ChartSpec;
+
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/queries.rs"));
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct ReportDef {
+    pub name: String,
+    pub title: String,
+    pub description: String,
+    pub columns: Vec<String>,
+    pub chart: Option<ChartSpec>,
+    pub sql: String,
+    /// `built-in queries/NAME.sql` or the user file's path.
+    pub origin: String,
+}
+
+impl ReportDef {
+    pub fn parse(origin: &str, text: &str) -> Result<ReportDef> {
+        let mut header: BTreeMap<String, String> = BTreeMap::new();
+        for line in text.lines() {
+            let Some(comment) = line.trim().strip_prefix("--") else {
+                if line.trim().is_empty() {
+                    continue;
+                }
+                break;
+            };
+            if let Some((key, value)) = comment.split_once(':') {
+                header.insert(key.trim().to_lowercase(), value.trim().to_string());
+            }
+        }
+        let stem = Path::new(origin)
+            .file_stem()
+            .map(|s| s.to_string_lossy().to_string())
+            .unwrap_or_default();
+        let name = header.get("name").cloned().unwrap_or(stem);
+        let bad = |message: String| Error::Report {
+            name: name.clone(),
+            file: origin.to_string(),
+            message,
+        };
+        let required = |key: &str| {
+            header
+                .get(key)
+                .cloned()
+                .ok_or_else(|| bad(format!("the header has no `-- {key}:` line")))
+        };
+        let columns: Vec<String> = required("columns")?
+            .split(',')
+            .map(|c| c.trim().to_string())
+            .filter(|c| !c.is_empty())
+            .collect();
+        let chart = match header.get("chart") {
+            Some(spec) => Some(ChartSpec::parse(spec).map_err(bad)?),
+            None => None,
+        };
+        Ok(ReportDef {
+            title: required("title")?,
+            description: required("description")?,
+            columns,
+            chart,
+            sql: text.to_string(),
+            origin: origin.to_string(),
+            name: name.clone(),
+        })
+    }
+
+    fn error(&self, message: impl Into<String>) -> Error {
+        Error::Report {
+            name: self.name.clone(),
+            file: self.origin.clone(),
+            message: message.into(),
+        }
+    }
+
+    /// Plans the query against the frame's schema without reading data, and
+    /// checks the declared columns: how `reports` validates every file.
+    pub fn check(&self, billing: LazyFrame) -> Result<()> {
+        let mut ctx = SQLContext::new();
+        ctx.register("billing", billing);
+        let schema = ctx
+            .execute(&self.sql)
+            .and_then(|mut lf| lf.collect_schema())
+            .map_err(|e| self.error(e.to_string()))?;
+        self.check_columns(schema.iter_names().map(|n| n.to_string()).collect())
+    }
+
+    fn check_columns(&self, actual: Vec<String>) -> Result<()> {
+        if actual != self.columns {
+            return Err(self.error(format!(
+                "the header declares columns {} but the query returns {}",
+                self.columns.join(", "),
+                actual.join(", ")
+            )));
+        }
+        Ok(())
+    }
+
+    /// Runs the report over `billing` restricted to `[from, to)`.
+    pub fn run(
+        &self,
+        billing: LazyFrame,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<DataFrame> {
+        let mut ctx = SQLContext::new();
+        ctx.register("billing", crate::period::filter_dates(billing, from, to));
+        let df = ctx
+            .execute(&self.sql)
+            .and_then(|lf| lf.collect_with_engine(Engine::Streaming))
+            .map(|r| r.unwrap_single())
+            .map_err(|e| self.error(e.to_string()))?;
+        self.check_columns(
+            df.get_column_names()
+                .iter()
+                .map(|n| n.to_string())
+                .collect(),
+        )?;
+        Ok(df)
+    }
+}
+
+/// The built-in reports plus the user's, with the files that failed to load.
+#[derive(Debug, Default)]
+pub struct Library {
+    pub reports: BTreeMap<String, ReportDef>,
+    /// User report files that could not be read or parsed; the other
+    /// reports still work.
+    pub problems: Vec<Error>,
+}
+
+impl Library {
+    pub fn load(user_dir: &Path) -> Library {
+        let mut library = Library::default();
+        for (file, text) in builtin::BUILTIN {
+            match ReportDef::parse(&format!("built-in queries/{file}"), text) {
+                Ok(def) => {
+                    library.reports.insert(def.name.clone(), def);
+                }
+                Err(e) => library.problems.push(e),
+            }
+        }
+        let mut files: Vec<PathBuf> = std::fs::read_dir(user_dir)
+            .map(|entries| {
+                entries
+                    .filter_map(|e| e.ok())
+                    .map(|e| e.path())
+                    .filter(|p| p.extension().is_some_and(|x| x == "sql"))
+                    .collect()
+            })
+            .unwrap_or_default();
+        files.sort();
+        for path in files {
+            let origin = path.display().to_string();
+            let parsed = std::fs::read_to_string(&path)
+                .map_err(|e| Error::io(format!("reading {origin}"), e))
+                .and_then(|text| ReportDef::parse(&origin, &text));
+            match parsed {
+                Ok(def) => {
+                    library.reports.insert(def.name.clone(), def);
+                }
+                Err(e) => library.problems.push(e),
+            }
+        }
+        library
+    }
+
+    pub fn get(&self, name: &str) -> Result<&ReportDef> {
+        if let Some(def) = self.reports.get(name) {
+            return Ok(def);
+        }
+        if let Some(problem) = self.problems.iter().find(|p| match p {
+            Error::Report { name: n, .. } => n == name,
+            _ => false,
+        }) {
+            return Err(Error::Usage(problem.to_string()));
+        }
+        Err(Error::Usage(format!(
+            "no report {name:?}; `burnrate reports` lists them ({})",
+            self.reports.keys().cloned().collect::<Vec<_>>().join(", ")
+        )))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_built_in_report_parses() {
+        let library = Library::load(Path::new("/nonexistent"));
+        assert!(library.problems.is_empty(), "{:?}", library.problems);
+        assert!(library.reports.len() >= 10);
+        for def in library.reports.values() {
+            assert!(
+                def.columns.contains(&"currency".to_string()),
+                "{}",
+                def.name
+            );
+        }
+    }
+
+    #[test]
+    fn user_reports_override_and_bad_ones_are_reported() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(
+            dir.path().join("cost_by_region.sql"),
+            "-- name: cost_by_region\n-- title: Mine\n-- description: d\n-- columns: n\nSELECT 1 AS n FROM billing",
+        )
+        .unwrap();
+        std::fs::write(dir.path().join("broken.sql"), "SELECT 1").unwrap();
+        let library = Library::load(dir.path());
+        assert_eq!(library.reports["cost_by_region"].title, "Mine");
+        assert_eq!(library.problems.len(), 1);
+        let message = library.problems[0].to_string();
+        assert!(
+            message.contains("broken.sql") && message.contains("header"),
+            "{message}"
+        );
+    }
+}

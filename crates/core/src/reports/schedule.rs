@@ -1,0 +1,508 @@
+//! Scheduled CSV exports: which schedules are due, running them, the run log.
+//!
+//! Time is always passed in (`now`), so the logic is tested with an
+//! injected clock. A schedule is due when its cron expression (evaluated in
+//! its time zone) has fired since the last recorded run of that schedule;
+//! however many fire times were missed, it runs once, for the latest one
+//! (catch up once, never twice). A failed run is recorded with its reason
+//! and retried at the next fire time.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use polars::prelude::LazyFrame;
+use serde::{Deserialize, Serialize};
+
+use crate::config::ScheduleConfig;
+use crate::error::{Error, Result};
+use crate::fsutil::write_atomically;
+use crate::reports::csv::write_csv;
+use crate::reports::library::Library;
+
+/// One line of the run log.
+#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
+pub struct RunRecord {
+    pub schedule: String,
+    /// The fire time this run was for.
+    pub due: DateTime<Utc>,
+    pub started: DateTime<Utc>,
+    pub ok: bool,
+    pub outputs: Vec<PathBuf>,
+    /// (report, why it failed)
+    pub failures: Vec<(String, String)>,
+}
+
+/// The run log: one JSON object per line, appended and synced per run.
+pub struct RunLog {
+    path: PathBuf,
+}
+
+impl RunLog {
+    pub fn new(data_dir: &Path) -> RunLog {
+        RunLog {
+            path: data_dir.join("schedule-runs.jsonl"),
+        }
+    }
+
+    pub fn records(&self) -> Result<Vec<RunRecord>> {
+        let text = match std::fs::read_to_string(&self.path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+            Err(e) => return Err(Error::io(format!("reading {}", self.path.display()), e)),
+        };
+        // A torn last line (crash mid-append) is skipped, not fatal.
+        Ok(text
+            .lines()
+            .filter_map(|line| serde_json::from_str(line).ok())
+            .collect())
+    }
+
+    pub fn append(&self, record: &RunRecord) -> Result<()> {
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| Error::io(format!("creating {}", dir.display()), e))?;
+        }
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)
+            .map_err(|e| Error::io(format!("opening {}", self.path.display()), e))?;
+        let line = serde_json::to_string(record).expect("a run record serializes");
+        writeln!(file, "{line}")
+            .and_then(|_| file.sync_all())
+            .map_err(|e| Error::io(format!("writing {}", self.path.display()), e))
+    }
+
+    pub fn last_run(&self, schedule: &str) -> Result<Option<RunRecord>> {
+        Ok(self
+            .records()?
+            .into_iter()
+            .filter(|r| r.schedule == schedule)
+            .max_by_key(|r| (r.due, r.started)))
+    }
+}
+
+/// Schedules whose latest fire time has no recorded run, with that time.
+pub fn due(
+    schedules: &[ScheduleConfig],
+    log: &RunLog,
+    now: DateTime<Utc>,
+) -> Result<Vec<(ScheduleConfig, DateTime<Utc>)>> {
+    let records = log.records()?;
+    let mut due = Vec::new();
+    for schedule in schedules {
+        let Some(fire) = schedule.last_fire(now) else {
+            continue;
+        };
+        let done = records
+            .iter()
+            .any(|r| r.schedule == schedule.name && r.due >= fire);
+        if !done {
+            due.push((schedule.clone(), fire));
+        }
+    }
+    Ok(due)
+}
+
+fn expand(
+    pattern: &str,
+    report: &str,
+    schedule: &str,
+    date: NaiveDate,
+    window: (Option<NaiveDate>, Option<NaiveDate>),
+) -> String {
+    let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "all".into());
+    pattern
+        .replace("{report}", report)
+        .replace("{schedule}", schedule)
+        .replace("{date}", &date.to_string())
+        .replace("{from}", &day(window.0))
+        .replace("{to}", &day(window.1))
+}
+
+/// Does `name` match `pattern` where `*` stands for any text?
+fn wildcard_match(pattern: &str, name: &str) -> bool {
+    let parts: Vec<&str> = pattern.split('*').collect();
+    if parts.len() == 1 {
+        return pattern == name;
+    }
+    let (first, last) = (parts[0], parts[parts.len() - 1]);
+    if !name.starts_with(first) || !name.ends_with(last) || name.len() < first.len() + last.len() {
+        return false;
+    }
+    let mut rest = &name[first.len()..name.len() - last.len()];
+    for part in &parts[1..parts.len() - 1] {
+        match rest.find(part) {
+            Some(at) => rest = &rest[at + part.len()..],
+            None => return false,
+        }
+    }
+    true
+}
+
+/// Deletes all but the newest `keep` files of one report's series (newest
+/// by name: the dates in the names are ISO dates).
+fn prune(dir: &Path, pattern: &str, keep: usize) -> Result<()> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(());
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().to_string())
+        .filter(|n| wildcard_match(pattern, n))
+        .collect();
+    names.sort();
+    let excess = names.len().saturating_sub(keep);
+    for name in &names[..excess] {
+        std::fs::remove_file(dir.join(name))
+            .map_err(|e| Error::io(format!("removing old export {name}"), e))?;
+    }
+    Ok(())
+}
+
+/// Runs every report of one schedule for fire time `due`. One failing
+/// report does not stop the others; the record says which failed and why.
+pub fn run(
+    schedule: &ScheduleConfig,
+    due: DateTime<Utc>,
+    now: DateTime<Utc>,
+    library: &Library,
+    output_dir: &Path,
+    billing: &dyn Fn() -> Result<LazyFrame>,
+) -> RunRecord {
+    let date = schedule.local_date(due);
+    let window = schedule.window.range(date);
+    let mut record = RunRecord {
+        schedule: schedule.name.clone(),
+        due,
+        started: now,
+        ok: true,
+        outputs: Vec::new(),
+        failures: Vec::new(),
+    };
+    for report in &schedule.reports {
+        let outcome = (|| -> Result<Vec<PathBuf>> {
+            let def = library.get(report)?;
+            let df = def.run(billing()?, window.0, window.1)?;
+            let file = output_dir.join(expand(
+                &schedule.file_name,
+                report,
+                &schedule.name,
+                date,
+                window,
+            ));
+            write_atomically(&file, |out| write_csv(out, &df))?;
+            let mut written = vec![file.clone()];
+            if let (Some(kind), Some(spec)) = (&schedule.chart, &def.chart) {
+                let chart = file.with_extension(kind);
+                crate::reports::chart::render(&df, spec, &def.title, &chart)?;
+                written.push(chart);
+            }
+            if let Some(keep) = schedule.keep {
+                let series = schedule
+                    .file_name
+                    .replace("{report}", report)
+                    .replace("{schedule}", &schedule.name)
+                    .replace("{date}", "*")
+                    .replace("{from}", "*")
+                    .replace("{to}", "*");
+                prune(output_dir, &series, keep)?;
+                if let Some(kind) = &schedule.chart {
+                    let charts = Path::new(&series)
+                        .with_extension(kind)
+                        .to_string_lossy()
+                        .to_string();
+                    prune(output_dir, &charts, keep)?;
+                }
+            }
+            Ok(written)
+        })();
+        match outcome {
+            Ok(files) => record.outputs.extend(files),
+            Err(e) => {
+                record.ok = false;
+                record.failures.push((report.clone(), e.to_string()));
+            }
+        }
+    }
+    record
+}
+
+/// Runs before a schedule with `pull = true`: pulls every saved connection
+/// and returns the failures as (what, why). The cloud connectors live
+/// outside core, so the caller supplies this.
+pub type PullStep<'a> = &'a dyn Fn(&crate::config::Config, &Path) -> Vec<(String, String)>;
+
+/// Takes the data dir's schedule lock: a cron-started `run-due`, a daemon
+/// and the desktop app never run the same schedule twice.
+pub fn lock(data_dir: &Path) -> Result<std::fs::File> {
+    std::fs::create_dir_all(data_dir).map_err(|e| Error::io(data_dir.display().to_string(), e))?;
+    let path = data_dir.join("schedule.lock");
+    let file = std::fs::OpenOptions::new()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&path)
+        .map_err(|e| Error::io(path.display().to_string(), e))?;
+    file.lock()
+        .map_err(|e| Error::io(format!("locking {}", path.display()), e))?;
+    Ok(file)
+}
+
+/// Runs one schedule for its fire time `due`: pulls first when it asks to
+/// (a failed pull is recorded, and the reports still run on the data there
+/// is), then exports its reports.
+pub fn run_one(
+    config: &crate::config::Config,
+    data_dir: &Path,
+    schedule: &ScheduleConfig,
+    due: DateTime<Utc>,
+    now: DateTime<Utc>,
+    pull: PullStep<'_>,
+) -> RunRecord {
+    let pull_failures = if schedule.pull {
+        pull(config, data_dir)
+    } else {
+        Vec::new()
+    };
+    let library = Library::load(&config.reports_dir());
+    let billing = || -> Result<LazyFrame> {
+        let dataset = crate::store::Dataset::open(data_dir)?;
+        let frame = dataset.snapshot()?.scan()?;
+        Ok(crate::query::rules::billing(frame, config)?.frame)
+    };
+    let mut record = run(
+        schedule,
+        due,
+        now,
+        &library,
+        &config.resolve(&schedule.output_dir),
+        &billing,
+    );
+    if !pull_failures.is_empty() {
+        record.ok = false;
+        let mut failures = pull_failures;
+        failures.extend(record.failures);
+        record.failures = failures;
+    }
+    record
+}
+
+/// Runs every schedule that has become due since its last run, under the
+/// schedule lock, appending each run to the log.
+pub fn run_due(
+    config: &crate::config::Config,
+    data_dir: &Path,
+    log: &RunLog,
+    now: DateTime<Utc>,
+    pull: PullStep<'_>,
+) -> Result<Vec<RunRecord>> {
+    let _lock = lock(data_dir)?;
+    let mut records = Vec::new();
+    for (schedule, due) in due(&config.schedules, log, now)? {
+        let record = run_one(config, data_dir, &schedule, due, Utc::now(), pull);
+        log.append(&record)?;
+        records.push(record);
+    }
+    Ok(records)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Window;
+    use crate::config::schedules::default_file_name;
+    use chrono::Duration;
+    use chrono::TimeZone;
+    use polars::prelude::{IntoLazy, df};
+
+    fn schedule(cron: &str, tz: &str) -> ScheduleConfig {
+        ScheduleConfig {
+            name: "monthly".into(),
+            reports: vec!["cost_by_account".into()],
+            cron: cron.into(),
+            timezone: tz.into(),
+            window: Window::LastFullMonth,
+            output_dir: PathBuf::from("out"),
+            file_name: default_file_name(),
+            chart: None,
+            keep: None,
+            pull: false,
+            created: None,
+        }
+    }
+
+    fn at(y: i32, m: u32, d: u32, h: u32, min: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(y, m, d, h, min, 0).unwrap()
+    }
+
+    fn record(s: &ScheduleConfig, due: DateTime<Utc>) -> RunRecord {
+        RunRecord {
+            schedule: s.name.clone(),
+            due,
+            started: due,
+            ok: true,
+            outputs: vec![],
+            failures: vec![],
+        }
+    }
+
+    #[test]
+    fn due_not_due_and_catch_up_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let log = RunLog::new(dir.path());
+        let s = ScheduleConfig {
+            created: Some(at(2026, 9, 15, 0, 0)),
+            ..schedule("0 6 1 * *", "UTC")
+        };
+        let list = std::slice::from_ref(&s);
+        // Before the first fire after creation: nothing due.
+        assert!(due(list, &log, at(2026, 9, 30, 12, 0)).unwrap().is_empty());
+        assert!(due(list, &log, at(2026, 10, 1, 5, 59)).unwrap().is_empty());
+        // At the fire time: due for that fire.
+        let now = at(2026, 10, 1, 6, 0);
+        assert_eq!(due(list, &log, now).unwrap()[0].1, now);
+        log.append(&record(&s, now)).unwrap();
+        assert!(due(list, &log, at(2026, 10, 20, 0, 0)).unwrap().is_empty());
+        // The machine was off for three months: one catch-up run, for the
+        // latest fire time, and then nothing more.
+        let late = at(2027, 1, 20, 9, 0);
+        let pending = due(list, &log, late).unwrap();
+        assert_eq!(pending.len(), 1);
+        assert_eq!(pending[0].1, at(2027, 1, 1, 6, 0));
+        log.append(&record(&s, pending[0].1)).unwrap();
+        assert!(due(list, &log, late).unwrap().is_empty());
+        // A clock with a fraction of a second finds the same fire time.
+        let fractional = late + Duration::milliseconds(1234);
+        assert!(due(list, &log, fractional).unwrap().is_empty());
+    }
+
+    #[test]
+    fn daylight_saving_changes_fire_exactly_once_a_day() {
+        // 02:30 does not exist on 2026-03-29 in Berlin and exists twice on
+        // 2026-10-25. Step a clock through both days in 10-minute steps.
+        for (start, label) in [
+            (at(2026, 3, 27, 0, 0), "spring"),
+            (at(2026, 10, 23, 0, 0), "autumn"),
+        ] {
+            let dir = tempfile::tempdir().unwrap();
+            let log = RunLog::new(dir.path());
+            let s = ScheduleConfig {
+                created: Some(start),
+                ..schedule("30 2 * * *", "Europe/Berlin")
+            };
+            let mut runs = Vec::new();
+            let mut now = start;
+            while now < start + Duration::days(4) {
+                for (sched, fire) in due(std::slice::from_ref(&s), &log, now).unwrap() {
+                    log.append(&record(&sched, fire)).unwrap();
+                    runs.push(sched.local_date(fire));
+                }
+                now += Duration::minutes(10);
+            }
+            let mut days = runs.clone();
+            days.dedup();
+            assert_eq!(runs.len(), 4, "{label}: {runs:?}");
+            assert_eq!(days.len(), 4, "{label}: one run per local day: {runs:?}");
+        }
+    }
+
+    #[test]
+    fn windows() {
+        let d = NaiveDate::from_ymd_opt;
+        let today = d(2026, 3, 1).unwrap();
+        assert_eq!(
+            Window::LastFullMonth.range(today),
+            (d(2026, 2, 1), d(2026, 3, 1))
+        );
+        assert_eq!(
+            Window::MonthToDate.range(today),
+            (d(2026, 2, 1), d(2026, 3, 1))
+        );
+        assert_eq!(
+            Window::MonthToDate.range(d(2026, 3, 15).unwrap()),
+            (d(2026, 3, 1), d(2026, 3, 15))
+        );
+        assert_eq!(
+            Window::Last7Days.range(today),
+            (d(2026, 2, 22), d(2026, 3, 1))
+        );
+        assert_eq!(Window::parse("last_30_days").unwrap(), Window::Last30Days);
+        assert!(Window::parse("fortnight").is_err());
+    }
+
+    fn billing() -> Result<LazyFrame> {
+        let start = NaiveDate::from_ymd_opt(2026, 9, 10)
+            .unwrap()
+            .and_hms_opt(0, 0, 0)
+            .unwrap();
+        Ok(df!(
+            "ChargePeriodStart" => [start, start],
+            "BillingAccountId" => ["1", "1"],
+            "SubAccountId" => ["a", "b"],
+            "SubAccountName" => ["A", "B"],
+            "BilledCost" => [1.5, 2.0],
+            "EffectiveCost" => [1.5, 2.0],
+            "ListCost" => [1.5, 2.0],
+            "BillingCurrency" => ["USD", "USD"],
+        )
+        .unwrap()
+        .lazy())
+    }
+
+    #[test]
+    fn a_failing_report_does_not_stop_the_others_and_old_files_are_pruned() {
+        let reports = tempfile::tempdir().unwrap();
+        std::fs::write(
+            reports.path().join("broken.sql"),
+            "-- name: broken\n-- title: t\n-- description: d\n-- columns: x, currency\nSELECT NoSuchColumn AS x FROM billing",
+        )
+        .unwrap();
+        let library = Library::load(reports.path());
+        let out = tempfile::tempdir().unwrap();
+        let s = ScheduleConfig {
+            reports: vec!["broken".into(), "cost_by_account".into()],
+            keep: Some(2),
+            chart: Some("svg".into()),
+            ..schedule("0 6 1 * *", "UTC")
+        };
+        for month in [10, 11, 12] {
+            let fire = at(2026, month, 1, 6, 0);
+            let r = run(&s, fire, fire, &library, out.path(), &billing);
+            assert!(!r.ok);
+            assert_eq!(r.failures.len(), 1);
+            assert_eq!(r.failures[0].0, "broken");
+            assert!(r.failures[0].1.contains("NoSuchColumn"), "{:?}", r.failures);
+            assert_eq!(r.outputs.len(), 2, "csv and chart of the working report");
+        }
+        let mut names: Vec<String> = std::fs::read_dir(out.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .collect();
+        names.sort();
+        assert_eq!(
+            names,
+            vec![
+                "cost_by_account-2026-11-01.csv",
+                "cost_by_account-2026-11-01.svg",
+                "cost_by_account-2026-12-01.csv",
+                "cost_by_account-2026-12-01.svg",
+            ]
+        );
+        // The October window of the December run is empty; the November
+        // run reported on September... the data is in September only, so
+        // only the October run (window September) had rows. Check content
+        // of a file: header, CRLF, currency column.
+        let text =
+            std::fs::read_to_string(out.path().join("cost_by_account-2026-12-01.csv")).unwrap();
+        assert!(text.starts_with("billing_account,sub_account,sub_account_name,billed_cost,effective_cost,list_cost,currency\r\n"), "{text}");
+    }
+
+    #[test]
+    fn wildcards() {
+        assert!(wildcard_match("a-*.csv", "a-2026-01-01.csv"));
+        assert!(!wildcard_match("a-*.csv", "ab-2026.csv"));
+        assert!(!wildcard_match("a-*.csv", "a-2026.svg"));
+    }
+}

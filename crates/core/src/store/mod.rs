@@ -1,0 +1,497 @@
+//! The local dataset: Parquet files under a data directory, and a manifest
+//! that says which of them are live.
+//!
+//! Layout:
+//! ```text
+//! <data dir>/manifest.json     the sources and their slices (the commit point)
+//! <data dir>/parts/<id>.parquet one file per source, canonical schema
+//! <data dir>/tmp/              staging area, same file system as parts/
+//! <data dir>/.lock             advisory lock: writers exclusive, readers shared
+//! ```
+//!
+//! Only files the manifest names are ever read, so a commit is one atomic
+//! rename of `manifest.json`: a crash before it leaves the old dataset, a
+//! crash after it the new one; stray files from an interrupted import are
+//! removed by the next writer.
+//!
+//! A *slice* is one (provider, billing account, sub account, billing period).
+//! An import replaces every slice it contains: a re-delivered month with
+//! corrected figures takes the place of the earlier delivery instead of adding
+//! to it. Importing a file whose content is already in the dataset changes
+//! nothing.
+
+use std::collections::BTreeSet;
+use std::fs::{self, File};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::fsutil::hash_file;
+pub use crate::ingest::Slice;
+use crate::ingest::{self, FileReport, cur_manifest};
+use crate::period::{NO_PERIOD, period_number_expr};
+use crate::schema;
+
+const MANIFEST: &str = "manifest.json";
+const MANIFEST_VERSION: u32 = 1;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct SourceRecord {
+    /// Short content hash; what `burnrate sources remove` takes.
+    pub id: String,
+    /// The files the user imported (several for a CUR manifest's parts).
+    pub paths: Vec<PathBuf>,
+    pub size: u64,
+    /// blake3 of the content (of the parts' hashes for a multi-part source).
+    pub hash: String,
+    pub format: String,
+    pub version: Option<String>,
+    pub imported_at: DateTime<Utc>,
+    /// Parquet file, relative to the data dir.
+    pub file: String,
+    pub rows: u64,
+    pub slices: Vec<Slice>,
+    /// The reconciliation of each file at import time.
+    pub reports: Vec<FileReport>,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Manifest {
+    pub version: u32,
+    pub sources: Vec<SourceRecord>,
+}
+
+/// What happened to one import.
+#[derive(Debug, Clone, Serialize)]
+#[serde(tag = "status", rename_all = "snake_case")]
+pub enum ImportOutcome {
+    Imported {
+        id: String,
+        reports: Vec<FileReport>,
+        /// Sources whose slices this import replaced (wholly or in part).
+        replaced: Vec<String>,
+    },
+    Unchanged {
+        id: String,
+        path: PathBuf,
+    },
+}
+
+pub struct Dataset {
+    dir: PathBuf,
+}
+
+/// Holds the dataset lock; released on drop.
+pub struct LockGuard {
+    file: File,
+}
+
+impl Drop for LockGuard {
+    fn drop(&mut self) {
+        let _ = self.file.unlock();
+    }
+}
+
+/// A consistent view of the dataset; the files stay in place while it lives.
+pub struct Snapshot {
+    pub manifest: Manifest,
+    pub files: Vec<PathBuf>,
+    _lock: LockGuard,
+}
+
+impl Snapshot {
+    /// All billing rows, canonical schema.
+    pub fn scan(&self) -> Result<LazyFrame> {
+        scan_files(&self.files)
+    }
+}
+
+/// Scans canonical Parquet files; an empty list gives an empty frame.
+pub fn scan_files(files: &[PathBuf]) -> Result<LazyFrame> {
+    if files.is_empty() {
+        return Ok(DataFrame::empty_with_schema(&schema::schema()).lazy());
+    }
+    let paths: Vec<PlRefPath> = files
+        .iter()
+        .map(|p| PlRefPath::new(p.to_string_lossy().as_ref()))
+        .collect();
+    LazyFrame::scan_parquet_files(paths.into(), ScanArgsParquet::default())
+        .map_err(|e| Error::polars("reading the dataset", e))
+}
+
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> Error + '_ {
+    move |e| Error::io(path.display().to_string(), e)
+}
+
+fn fsync_dir(dir: &Path) -> Result<()> {
+    File::open(dir)
+        .and_then(|d| d.sync_all())
+        .map_err(io_err(dir))
+}
+
+impl Dataset {
+    /// Opens (creating if needed) the dataset in `dir`.
+    pub fn open(dir: &Path) -> Result<Self> {
+        for sub in [dir.to_path_buf(), dir.join("parts"), dir.join("tmp")] {
+            fs::create_dir_all(&sub).map_err(|e| Error::Dataset {
+                dir: dir.to_path_buf(),
+                message: format!("cannot create {}: {e}", sub.display()),
+            })?;
+        }
+        Ok(Dataset {
+            dir: dir.to_path_buf(),
+        })
+    }
+
+    pub fn temp_dir(&self) -> PathBuf {
+        self.dir.join("tmp")
+    }
+
+    fn lock(&self, exclusive: bool) -> Result<LockGuard> {
+        let path = self.dir.join(".lock");
+        let file = fs::OpenOptions::new()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(io_err(&path))?;
+        let locked = if exclusive {
+            file.lock()
+        } else {
+            file.lock_shared()
+        };
+        locked.map_err(io_err(&path))?;
+        Ok(LockGuard { file })
+    }
+
+    fn read_manifest(&self) -> Result<Manifest> {
+        let path = self.dir.join(MANIFEST);
+        match fs::read(&path) {
+            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| Error::Dataset {
+                dir: self.dir.clone(),
+                message: format!(
+                    "{MANIFEST} is damaged ({e}); restore it from a backup or start a new data dir"
+                ),
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Manifest {
+                version: MANIFEST_VERSION,
+                sources: Vec::new(),
+            }),
+            Err(e) => Err(Error::io(path.display().to_string(), e)),
+        }
+    }
+
+    /// The commit point: write the new manifest beside the old one, then
+    /// rename it into place.
+    fn write_manifest(&self, manifest: &Manifest) -> Result<()> {
+        let tmp = self.dir.join("tmp").join(format!("{MANIFEST}.new"));
+        let bytes = serde_json::to_vec_pretty(manifest).expect("manifest serializes");
+        {
+            let mut f = File::create(&tmp).map_err(io_err(&tmp))?;
+            f.write_all(&bytes).map_err(io_err(&tmp))?;
+            f.sync_all().map_err(io_err(&tmp))?;
+        }
+        let target = self.dir.join(MANIFEST);
+        fs::rename(&tmp, &target).map_err(io_err(&target))?;
+        fsync_dir(&self.dir)
+    }
+
+    /// Removes files no manifest entry names (left by an interrupted import).
+    /// Call with the exclusive lock held.
+    fn collect_garbage(&self, manifest: &Manifest) {
+        let live: BTreeSet<PathBuf> = manifest
+            .sources
+            .iter()
+            .map(|s| self.dir.join(&s.file))
+            .collect();
+        for sub in ["parts", "tmp"] {
+            if let Ok(entries) = fs::read_dir(self.dir.join(sub)) {
+                for entry in entries.flatten() {
+                    let path = entry.path();
+                    if !live.contains(&path) {
+                        let _ = fs::remove_file(&path);
+                    }
+                }
+            }
+        }
+    }
+
+    /// A consistent read-only view.
+    pub fn snapshot(&self) -> Result<Snapshot> {
+        let lock = self.lock(false)?;
+        let manifest = self.read_manifest()?;
+        let files = manifest
+            .sources
+            .iter()
+            .map(|s| self.dir.join(&s.file))
+            .collect();
+        Ok(Snapshot {
+            manifest,
+            files,
+            _lock: lock,
+        })
+    }
+
+    /// Imports one input: a billing file, or a CUR manifest with its parts.
+    /// The dataset is changed only if every part stages and reconciles.
+    pub fn import(&self, input: &Path, now: DateTime<Utc>) -> Result<ImportOutcome> {
+        self.import_replacing(input, now, Replace::Slices)
+    }
+
+    /// [`Dataset::import`] with a wider replacement unit, for sources that
+    /// are known to hold whole billing-account months (a cloud API pull).
+    pub fn import_replacing(
+        &self,
+        input: &Path,
+        now: DateTime<Utc>,
+        scope: Replace,
+    ) -> Result<ImportOutcome> {
+        let parts = if cur_manifest::is_manifest(input) {
+            cur_manifest::parts(input)?.1
+        } else {
+            vec![input.to_path_buf()]
+        };
+        let _lock = self.lock(true)?;
+        let mut manifest = self.read_manifest()?;
+        self.collect_garbage(&manifest);
+
+        let mut hashes = Vec::new();
+        let mut size = 0;
+        for part in &parts {
+            let (hash, part_size) = hash_file(part)?;
+            hashes.push(hash);
+            size += part_size;
+        }
+        let hash = if hashes.len() == 1 {
+            hashes[0].clone()
+        } else {
+            blake3::hash(hashes.join("\n").as_bytes())
+                .to_hex()
+                .to_string()
+        };
+        if let Some(existing) = manifest.sources.iter().find(|s| s.hash == hash) {
+            return Ok(ImportOutcome::Unchanged {
+                id: existing.id.clone(),
+                path: input.to_path_buf(),
+            });
+        }
+        let id = hash[..12].to_string();
+
+        let temp_dir = self.temp_dir();
+        let mut staged = Vec::new();
+        for part in &parts {
+            staged.push(ingest::stage(part, &temp_dir)?);
+        }
+        let reports: Vec<FileReport> = staged.iter().map(|s| s.report.clone()).collect();
+
+        // One Parquet file per source: a single part is moved as is; several
+        // parts are concatenated.
+        let file_rel = format!("parts/{id}.parquet");
+        let file_abs = self.dir.join(&file_rel);
+        if staged.len() == 1 {
+            let only = staged.pop().expect("one staged part");
+            File::open(&only.parquet)
+                .and_then(|f| f.sync_all())
+                .map_err(io_err(&only.parquet))?;
+            only.parquet
+                .persist(&file_abs)
+                .map_err(|e| Error::io(file_abs.display().to_string(), e.error))?;
+        } else {
+            let files: Vec<PathBuf> = staged.iter().map(|s| s.parquet.to_path_buf()).collect();
+            write_parquet(scan_files(&files)?, &file_abs)?;
+        }
+        let slices = merge_slices(reports.iter().flat_map(|r| r.slices.iter().cloned()));
+        let rows = slices.iter().map(|s| s.rows).sum();
+
+        let new_keys: BTreeSet<_> = slices.iter().map(|s| scope.key(s)).collect();
+        let mut replaced = Vec::new();
+        let mut kept = Vec::new();
+        for mut source in std::mem::take(&mut manifest.sources) {
+            // The full keys of this source's slices that the import replaces.
+            let gone: BTreeSet<_> = source
+                .slices
+                .iter()
+                .filter(|s| new_keys.contains(&scope.key(s)))
+                .map(Slice::key)
+                .collect();
+            let overlapping = gone.len();
+            if overlapping == 0 {
+                kept.push(source);
+                continue;
+            }
+            replaced.push(source.id.clone());
+            if overlapping == source.slices.len() {
+                continue; // wholly replaced
+            }
+            // Partly replaced: rewrite the source without the new slices.
+            let old_file = self.dir.join(&source.file);
+            let rewritten_rel = format!("parts/{}-{}.parquet", source.id, &id[..6]);
+            let rewritten_abs = self.dir.join(&rewritten_rel);
+            let remaining = scan_files(std::slice::from_ref(&old_file))?.filter(
+                slice_key_expr()
+                    .is_in(
+                        lit(Series::new(
+                            "keys".into(),
+                            gone.iter().map(key_string).collect::<Vec<_>>(),
+                        ))
+                        .implode(false),
+                        false,
+                    )
+                    .not(),
+            );
+            write_parquet(remaining, &rewritten_abs)?;
+            source.slices.retain(|s| !gone.contains(&s.key()));
+            source.rows = source.slices.iter().map(|s| s.rows).sum();
+            source.file = rewritten_rel;
+            kept.push(source);
+        }
+        kept.push(SourceRecord {
+            id: id.clone(),
+            paths: parts.clone(),
+            size,
+            hash,
+            format: reports
+                .first()
+                .map(|r| r.format.clone())
+                .unwrap_or_default(),
+            version: reports.first().and_then(|r| r.version.clone()),
+            imported_at: now,
+            file: file_rel,
+            rows,
+            slices,
+            reports: reports.clone(),
+        });
+        manifest.sources = kept;
+        manifest.version = MANIFEST_VERSION;
+        self.write_manifest(&manifest)?;
+        self.collect_garbage(&manifest);
+        Ok(ImportOutcome::Imported {
+            id,
+            reports,
+            replaced,
+        })
+    }
+
+    /// Removes one source (by id or unique id prefix).
+    pub fn remove_source(&self, id: &str) -> Result<SourceRecord> {
+        let _lock = self.lock(true)?;
+        let mut manifest = self.read_manifest()?;
+        let matches: Vec<usize> = manifest
+            .sources
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.id.starts_with(id))
+            .map(|(i, _)| i)
+            .collect();
+        let index = match matches[..] {
+            [i] => i,
+            [] => {
+                return Err(Error::Usage(format!(
+                    "no source with id {id}; `burnrate sources` lists them"
+                )));
+            }
+            _ => {
+                return Err(Error::Usage(format!(
+                    "{id} matches several sources; give more of the id"
+                )));
+            }
+        };
+        let removed = manifest.sources.remove(index);
+        self.write_manifest(&manifest)?;
+        self.collect_garbage(&manifest);
+        Ok(removed)
+    }
+}
+
+/// A slice key as one string, laid out like [`slice_key_expr`]: the period
+/// as its number (`202403`), so rows need no date formatting.
+/// What an import replaces of the data already there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Replace {
+    /// Each (provider, billing account, sub-account, month) it contains: a
+    /// file may hold some sub-accounts only (an Azure export per
+    /// subscription).
+    Slices,
+    /// Each (provider, billing account, month) it contains, whatever the
+    /// sub-accounts: an account with no cost in the new data loses its old
+    /// figures.
+    BillingAccountMonths,
+}
+
+impl Replace {
+    fn key(self, slice: &Slice) -> (String, String, String, String) {
+        let mut key = slice.key();
+        if self == Replace::BillingAccountMonths {
+            key.2 = String::new();
+        }
+        key
+    }
+}
+
+fn key_string(key: &(String, String, String, String)) -> String {
+    format!(
+        "{}\u{1f}{}\u{1f}{}\u{1f}{}",
+        key.0,
+        key.1,
+        key.2,
+        key.3.replace('-', "")
+    )
+}
+
+/// The slice key of each row, as one string (same layout as [`key_string`]).
+fn slice_key_expr() -> Expr {
+    concat_str(
+        [
+            col("ProviderName").fill_null(lit("(none)")),
+            col("BillingAccountId").fill_null(lit("(none)")),
+            col("SubAccountId").fill_null(lit("(none)")),
+            period_number_expr()
+                .cast(DataType::String)
+                .fill_null(lit(NO_PERIOD)),
+        ],
+        "\u{1f}",
+        false,
+    )
+}
+
+fn write_parquet(frame: LazyFrame, target: &Path) -> Result<()> {
+    frame
+        .sink(
+            SinkDestination::File {
+                target: SinkTarget::Path(PlRefPath::new(target.to_string_lossy().as_ref())),
+            },
+            FileWriteFormat::Parquet(ingest::parquet_options()),
+            UnifiedSinkArgs {
+                sync_on_close: polars::io::utils::sync_on_close::SyncOnCloseType::All,
+                ..Default::default()
+            },
+        )
+        .and_then(|lf| lf.collect_with_engine(Engine::Streaming))
+        .map(|_| ())
+        .map_err(|e| Error::polars(format!("writing {}", target.display()), e))
+}
+
+/// Adds up the slices of a source's parts (a CUR delivery in several files
+/// repeats the same slices).
+fn merge_slices(slices: impl Iterator<Item = Slice>) -> Vec<Slice> {
+    let mut merged: Vec<Slice> = Vec::new();
+    for slice in slices {
+        match merged
+            .iter_mut()
+            .find(|m| m.key() == slice.key() && m.currency == slice.currency)
+        {
+            Some(m) => {
+                m.rows += slice.rows;
+                m.billed_cost += slice.billed_cost;
+                m.effective_cost += slice.effective_cost;
+                m.list_cost += slice.list_cost;
+            }
+            None => merged.push(slice),
+        }
+    }
+    merged
+}
