@@ -1,78 +1,12 @@
 //! End-to-end tests of the `burnrate` binary over the project's own fixtures
 //! (tests/fixtures), each in a fresh data directory.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::path::Path;
+use std::process::Command;
 
 use serde_json::Value;
 
-fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("../../tests/fixtures")
-        .join(name)
-}
-
-struct Env {
-    dir: tempfile::TempDir,
-}
-
-impl Env {
-    fn new() -> Self {
-        let dir = tempfile::tempdir().expect("temp dir");
-        // An empty config file keeps the user's own config out of the tests.
-        std::fs::write(dir.path().join("config.toml"), "").expect("config file");
-        Env { dir }
-    }
-
-    fn data_dir(&self) -> PathBuf {
-        self.dir.path().join("data")
-    }
-
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_burnrate"))
-            .args(args)
-            .env("BURNRATE_DATA_DIR", self.data_dir())
-            .env("BURNRATE_CONFIG", self.dir.path().join("config.toml"))
-            .output()
-            .expect("burnrate runs")
-    }
-
-    fn ok(&self, args: &[&str]) -> String {
-        let out = self.run(args);
-        assert!(
-            out.status.success(),
-            "burnrate {args:?} failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        String::from_utf8(out.stdout).expect("utf-8 output")
-    }
-
-    fn json(&self, args: &[&str]) -> Value {
-        serde_json::from_str(&self.ok(args)).expect("json output")
-    }
-
-    fn import_json(&self, path: &Path) -> Value {
-        self.json(&["import", path.to_str().unwrap(), "--format", "json"])
-    }
-
-    /// Billed, effective and list totals of the dataset in one currency.
-    fn totals(&self, currency: &str) -> (f64, f64, f64) {
-        let rows = self.json(&["summary", "--by", "provider", "--format", "json"]);
-        let mut t = (0.0, 0.0, 0.0);
-        for row in rows.as_array().unwrap() {
-            if row["currency"] == currency {
-                t.0 += row["billed_cost"].as_f64().unwrap();
-                t.1 += row["effective_cost"].as_f64().unwrap();
-                t.2 += row["list_cost"].as_f64().unwrap();
-            }
-        }
-        t
-    }
-
-    fn manifest(&self) -> Option<String> {
-        std::fs::read_to_string(self.data_dir().join("manifest.json")).ok()
-    }
-}
+use crate::support::{Env, fixture};
 
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() < 1e-6

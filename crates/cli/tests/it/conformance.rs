@@ -13,8 +13,7 @@ use std::process::Command;
 
 use serde_json::{Value, json};
 
-#[path = "support/azure_query_server.rs"]
-mod azure_query_server;
+use crate::support::azure_query_server;
 
 enum Expect {
     /// format, rows, provider total, normalized BilledCost, EffectiveCost
@@ -96,6 +95,13 @@ const EXPECTATIONS: &[(&str, Expect)] = &[
     (
         "focus-spec-examples/commitment_discount_scenarios/commitment_discount_purchase_scenario_3.csv",
         Fails(&["row 4", "ChargePeriodEnd", "2023-02-01T30:00:00Z"]),
+    ),
+    // Oracle Cloud's native cost report is not read yet (issue 13): it is
+    // refused with the row and column it cannot place, never imported wrong. This
+    // pins that refusal until the OCI adapter lands.
+    (
+        "oci/reports_cost-csv_0000000030000269.csv",
+        Fails(&["row 1", "(charge date)", "no charge date"]),
     ),
     (
         "focus-spec-examples/commitment_discount_scenarios/commitment_discount_usage_scenario_1.csv",

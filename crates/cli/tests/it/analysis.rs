@@ -1,0 +1,299 @@
+//! End-to-end tests of the analysis commands (reports, schedules, tag rules,
+//! allocation, currency conversion, forecast, anomalies) over the built-in
+//! demo dataset, which is deterministic: report outputs are snapshot-tested.
+
+use std::path::Path;
+
+use serde_json::Value;
+
+use crate::support::{Env, cents};
+
+/// The CSV with money rounded to cents: parallel summation may change the
+/// sixth decimal from run to run, never the cents.
+fn to_cents(csv: &str) -> String {
+    csv.lines()
+        .map(|line| {
+            line.split(',')
+                .map(|field| match field.parse::<f64>() {
+                    Ok(v) if field.contains('.') => format!("{:.2}", v + 0.0),
+                    _ => field.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(",")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn every_report_matches_its_snapshot() {
+    let env = Env::with_demo();
+    let listing = env.rows(&["reports"]);
+    assert!(listing.len() >= 10);
+    for report in &listing {
+        assert_eq!(report["status"], "ok", "{report}");
+        let name = report["name"].as_str().unwrap();
+        let csv = env.ok(&["report", name, "--format", "csv"]);
+        // The snapshots live in tests/snapshots, named as when this module
+        // was its own test binary.
+        let mut settings = insta::Settings::clone_current();
+        settings
+            .set_snapshot_path(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/snapshots"));
+        settings.set_prepend_module_to_snapshot(false);
+        settings.bind(|| insta::assert_snapshot!(format!("analysis__{name}"), to_cents(&csv)));
+    }
+}
+
+#[test]
+fn report_dates_out_files_and_charts() {
+    let env = Env::with_demo();
+    let out = env.path("exports/by-service.csv");
+    let chart = env.path("exports/by-service.svg");
+    env.ok(&[
+        "report",
+        "cost_by_service_month",
+        "--from",
+        "2026-09-01",
+        "--to",
+        "2026-10-01",
+        "--format",
+        "csv",
+        "--out",
+        out.to_str().unwrap(),
+        "--chart",
+        chart.to_str().unwrap(),
+    ]);
+    let text = std::fs::read_to_string(&out).unwrap();
+    let mut lines = text.split("\r\n");
+    assert_eq!(
+        lines.next().unwrap(),
+        "month,service,billed_cost,effective_cost,list_cost,currency"
+    );
+    assert!(
+        lines
+            .filter(|l| !l.is_empty())
+            .all(|l| l.starts_with("2026-09,"))
+    );
+    let svg = std::fs::read_to_string(&chart).unwrap();
+    assert!(svg.contains("Cost by service by month"));
+}
+
+#[test]
+fn a_bad_report_file_is_named_and_the_others_still_work() {
+    let env = Env::with_demo();
+    let reports = env.path("reports");
+    std::fs::create_dir_all(&reports).unwrap();
+    std::fs::write(
+        reports.join("typo.sql"),
+        "-- name: typo\n-- title: Typo\n-- description: d\n-- columns: cost, currency\nSELECT SUM(BiledCost) AS cost, BillingCurrency AS currency FROM billing GROUP BY 2",
+    )
+    .unwrap();
+    std::fs::write(
+        reports.join("syntax.sql"),
+        "-- name: syntax\n-- title: t\n-- description: d\n-- columns: a\nSELEC 1",
+    )
+    .unwrap();
+    let out = env.run(&["report", "typo"]);
+    assert_eq!(out.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        message.contains("typo.sql") && message.contains("BiledCost"),
+        "{message}"
+    );
+    let out = env.run(&["report", "syntax"]);
+    let message = String::from_utf8_lossy(&out.stderr);
+    assert!(message.contains("syntax.sql"), "{message}");
+    env.ok(&["report", "cost_by_account"]);
+    let listing = env.rows(&["reports"]);
+    let typo = listing.iter().find(|r| r["name"] == "typo").unwrap();
+    assert!(typo["status"].as_str().unwrap().contains("BiledCost"));
+}
+
+#[test]
+fn tag_rules_apply_to_history_without_reimport() {
+    let env = Env::with_demo();
+    let teams = |env: &Env| -> Vec<String> {
+        env.rows(&["summary", "--by", "tag:team"])
+            .iter()
+            .map(|r| r["tag:team"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // The demo writes "Web" as well as "web".
+    assert!(teams(&env).contains(&"Web".to_string()));
+    env.write_config("[tags]\nlowercase_values = true\n");
+    let folded = teams(&env);
+    assert!(!folded.contains(&"Web".to_string()) && folded.contains(&"web".to_string()));
+    // Derived key: team from the tag, else by account, else unallocated.
+    env.write_config(
+        r#"
+[[allocation]]
+name = "team"
+from = [{ tag = "team" }, { account = { "333333333333" = "sandbox" } }]
+fallback = "nobody"
+"#,
+    );
+    let rows = env.rows(&["summary", "--by", "alloc:team"]);
+    let values: Vec<&str> = rows
+        .iter()
+        .map(|r| r["alloc:team"].as_str().unwrap())
+        .collect();
+    assert!(
+        values.contains(&"sandbox") && values.contains(&"nobody"),
+        "{values:?}"
+    );
+    let by_team = env.total(&["summary", "--by", "alloc:team"], "billed_cost", "USD");
+    let by_provider = env.total(&["summary", "--by", "provider"], "billed_cost", "USD");
+    assert!(cents(by_team, by_provider));
+}
+
+#[test]
+fn untagged_cost_per_key_and_top_untagged_resources() {
+    let env = Env::with_demo();
+    let rows = env.rows(&["untagged", "--cost", "billed"]);
+    let total = env.total(&["summary", "--by", "provider"], "billed_cost", "USD");
+    let team = rows
+        .iter()
+        .find(|r| r["tag_key"] == "team" && r["currency"] == "USD")
+        .unwrap();
+    assert!(cents(team["total_cost"].as_f64().unwrap(), total));
+    let untagged = team["untagged_cost"].as_f64().unwrap();
+    let tagged = total
+        - env
+            .rows(&["summary", "--by", "tag:team"])
+            .iter()
+            .filter(|r| r["currency"] == "USD" && r["tag:team"] != "(untagged)")
+            .map(|r| r["billed_cost"].as_f64().unwrap())
+            .sum::<f64>();
+    assert!(cents(untagged, tagged), "{untagged} vs {tagged}");
+    let top = env.rows(&[
+        "untagged", "--key", "team", "--top", "3", "--cost", "billed",
+    ]);
+    assert_eq!(top.len(), 3);
+    assert_eq!(top[0]["resource"], "(none)");
+}
+
+#[test]
+fn shared_cost_is_spread_and_nothing_is_created_or_lost() {
+    let env = Env::with_demo();
+    env.write_config(
+        r#"
+[[shared_costs]]
+name = "storage"
+key = "team"
+match = { services = ["Amazon Simple Storage Service"] }
+method = "proportional"
+
+[[shared_costs]]
+name = "legacy subscription"
+key = "team"
+match = { accounts = ["5a1d0000-0000-4000-8000-000000000002"] }
+method = "fixed"
+shares = { web = 0.25, payments = 0.75 }
+"#,
+    );
+    for currency in ["USD", "EUR"] {
+        let rows = env.rows(&["allocate", "--key", "team", "--cost", "billed"]);
+        let allocated: f64 = rows
+            .iter()
+            .filter(|r| r["currency"] == currency)
+            .map(|r| r["allocated_cost"].as_f64().unwrap())
+            .sum();
+        let shared: f64 = rows
+            .iter()
+            .filter(|r| r["currency"] == currency)
+            .map(|r| r["shared_cost"].as_f64().unwrap())
+            .sum();
+        let total = env.total(&["summary", "--by", "provider"], "billed_cost", currency);
+        assert!(
+            cents(allocated, total),
+            "{currency}: {allocated} vs {total}"
+        );
+        assert!(shared > 1.0, "{currency}: some cost was shared");
+    }
+}
+
+#[test]
+fn currencies_are_never_added_unless_converted() {
+    let env = Env::with_demo();
+    let usd = env.total(&["summary", "--by", "provider"], "billed_cost", "USD");
+    let eur = env.total(&["summary", "--by", "provider"], "billed_cost", "EUR");
+    assert!(usd > 0.0 && eur > 0.0, "reported per currency");
+    std::fs::write(
+        env.path("fx.csv"),
+        "date,from,to,rate\n2026-07-01,EUR,USD,1.25\n",
+    )
+    .unwrap();
+    env.write_config("[currency]\nreporting = \"USD\"\nfx_table = \"fx.csv\"\n");
+    let out = env.run(&["summary", "--by", "provider", "--format", "json"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("converted to USD"));
+    let rows: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(rows.iter().all(|r| r["currency"] == "USD"));
+    let converted: f64 = rows
+        .iter()
+        .map(|r| r["billed_cost"].as_f64().unwrap())
+        .sum();
+    assert!(cents(converted, usd + eur * 1.25), "{converted}");
+    // A rate table starting after the data is an error naming the currency.
+    std::fs::write(
+        env.path("fx.csv"),
+        "date,from,to,rate\n2026-09-01,EUR,USD,1.25\n",
+    )
+    .unwrap();
+    let out = env.run(&["summary"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("EUR->USD"));
+}
+
+#[test]
+fn forecast_trend_and_movers() {
+    let env = Env::with_demo();
+    let rows = env.rows(&["forecast"]);
+    let usd: Vec<&Value> = rows.iter().filter(|r| r["currency"] == "USD").collect();
+    assert_eq!(usd.len(), 4, "this month and the next three");
+    assert_eq!(usd[0]["month"], "2026-10");
+    let october = env.total(
+        &["summary", "--from", "2026-10-01"],
+        "effective_cost",
+        "USD",
+    );
+    assert!(cents(
+        usd[0]["actual_to_date_effective_cost"].as_f64().unwrap(),
+        october
+    ));
+    for row in &usd[1..] {
+        let (low, mid, high) = (
+            row["lower_95"].as_f64().unwrap(),
+            row["forecast_effective_cost"].as_f64().unwrap(),
+            row["upper_95"].as_f64().unwrap(),
+        );
+        assert!(low < mid && mid < high && mid > 1000.0, "{row}");
+        assert!(row["backtest_mape_pct"].as_f64().unwrap() < 25.0);
+    }
+    let by_service = env.rows(&["forecast", "--by", "service"]);
+    assert!(by_service.iter().any(|r| r["service"] == "AWS Lambda"));
+    let trend = env.rows(&["trend", "--period", "week", "--by", "provider"]);
+    assert!(trend.iter().any(|r| r["change"].is_number()));
+    let movers = env.rows(&["movers", "--by", "service", "--days", "7"]);
+    assert!(!movers.is_empty());
+}
+
+#[test]
+fn anomalies_find_the_demo_spike_only() {
+    let env = Env::with_demo();
+    let csv = env.ok(&["anomalies", "--since", "2026-08-01", "--format", "csv"]);
+    let mut lines = csv.lines();
+    assert_eq!(
+        lines.next().unwrap(),
+        "date,dimension,value,expected_cost,actual_cost,impact,score,currency"
+    );
+    let rows: Vec<&str> = lines.collect();
+    assert!(
+        rows.iter()
+            .any(|l| l.starts_with("2026-09-17,service,AWS Lambda,")),
+        "{csv}"
+    );
+    assert!(
+        rows.iter().all(|l| l.starts_with("2026-09-17,")),
+        "only the spike: {csv}"
+    );
+}

@@ -1,0 +1,198 @@
+//! Test servers on loopback, each a real implementation of the protocol:
+//! moto's server (AWS Cost Explorer, S3) and Azurite (Blob storage). Both
+//! must be on PATH (`.ci/run` installs them); without them the tests that
+//! need them skip, except in CI (`CI=true`).
+
+use std::net::TcpListener;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A test server process on loopback (moto's server, Azurite), stopped
+/// when dropped.
+pub struct Server {
+    child: Child,
+    pub url: String,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub type Moto = Server;
+pub type Azurite = Server;
+
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+pub fn post(url: &str, body: &str) {
+    let status = Command::new("curl")
+        .args([
+            "-sf",
+            "-o",
+            "/dev/null",
+            "-X",
+            "POST",
+            "-H",
+            "Content-Type: application/json",
+            "--data",
+            body,
+            url,
+        ])
+        .status()
+        .expect("curl runs");
+    assert!(status.success(), "POST {url} failed");
+}
+
+/// One moto server at a time: a port found free can otherwise be taken by
+/// another test's server before this one binds it.
+pub static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
+/// Starts moto's server, or returns None (skip) outside CI when it is absent.
+pub fn moto() -> Option<Moto> {
+    let port = free_port();
+    let child = match Command::new("moto_server")
+        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(e) => {
+            assert!(
+                !std::env::var("CI").is_ok_and(|v| v == "true"),
+                "moto_server is required in CI: {e}"
+            );
+            eprintln!(
+                "moto_server not found ({e}); cloud tests skipped (pip install 'moto[server]')"
+            );
+            return None;
+        }
+    };
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        let up = Command::new("curl")
+            .args(["-sf", "-o", "/dev/null", &format!("{url}/moto-api/")])
+            .status()
+            .is_ok_and(|s| s.success());
+        if up {
+            return Some(Server { child, url });
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    panic!("moto_server did not start on {url}");
+}
+
+/// curl signing its requests like the SDK: moto denies anonymous access to
+/// the objects it stores.
+pub fn signed_curl() -> Command {
+    let mut curl = Command::new("curl");
+    curl.args([
+        "--aws-sigv4",
+        "aws:amz:us-east-1:s3",
+        "--user",
+        "testing:testing",
+    ]);
+    curl
+}
+
+pub fn put(url: &str, body: &[u8]) {
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), body).unwrap();
+    // --upload-file sends the bytes as they are (--data-binary would be a
+    // form post that moto's server parses away).
+    let out = signed_curl()
+        .args([
+            "-s",
+            "-w",
+            "%{http_code}",
+            "-o",
+            "/dev/null",
+            "--upload-file",
+        ])
+        .arg(file.path())
+        .arg(url)
+        .output()
+        .unwrap();
+    let code = String::from_utf8_lossy(&out.stdout).to_string();
+    assert!(
+        code.starts_with('2'),
+        "PUT {url}: HTTP {code} {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// Azurite's well-known development account.
+pub const AZURITE_ACCOUNT: &str = "devstoreaccount1";
+pub const AZURITE_KEY: &str =
+    "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
+
+pub fn azurite() -> Option<Azurite> {
+    let port = free_port();
+    let child = match Command::new("azurite-blob")
+        .args(["--blobHost", "127.0.0.1", "--blobPort", &port.to_string()])
+        .args(["--inMemoryPersistence", "--skipApiVersionCheck", "--silent"])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+    {
+        Ok(child) => child,
+        Err(e) => {
+            assert!(
+                !std::env::var("CI").is_ok_and(|v| v == "true"),
+                "azurite-blob is required in CI: {e}"
+            );
+            eprintln!("azurite-blob not found ({e}); skipped (npm install -g azurite)");
+            return None;
+        }
+    };
+    let url = format!("http://127.0.0.1:{port}");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Some(Server { child, url });
+        }
+        std::thread::sleep(Duration::from_millis(200));
+    }
+    panic!("azurite did not start on {url}");
+}
+
+/// Uploads blobs (name, bytes) into the container, creating it first.
+pub fn upload(azurite: &Azurite, container: &str, blobs: &[(&str, String)], create: bool) {
+    use azure_storage::{CloudLocation, StorageCredentials};
+    use azure_storage_blobs::prelude::ClientBuilder;
+    let client = ClientBuilder::with_location(
+        CloudLocation::Custom {
+            account: AZURITE_ACCOUNT.into(),
+            uri: format!("{}/{AZURITE_ACCOUNT}", azurite.url),
+        },
+        StorageCredentials::access_key(AZURITE_ACCOUNT, AZURITE_KEY.to_string()),
+    )
+    .container_client(container);
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    runtime.block_on(async {
+        if create {
+            client.create().await.unwrap();
+        }
+        for (name, body) in blobs {
+            client
+                .blob_client(name.to_string())
+                .put_block_blob(body.clone().into_bytes())
+                .await
+                .unwrap();
+            // Distinct modification times, so "the newest run" is defined.
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    });
+}
