@@ -567,6 +567,19 @@ impl Backend {
         Ok(run_of(record))
     }
 
+    /// Runs the schedules that are due at `now`, as the app's scheduler does
+    /// every minute while the window is open (under the same lock as
+    /// `burnrate schedule daemon`, so the two never double-run). Schedules
+    /// that pull cloud connections first are left to the CLI's scheduler,
+    /// as `run_schedule` refuses them.
+    pub fn run_due_schedules(&self, now: chrono::DateTime<Utc>) -> Result<Vec<ScheduleRun>> {
+        let mut config = self.config()?;
+        config.schedules.retain(|s| !s.pull);
+        let log = schedule::RunLog::new(&self.data_dir);
+        let records = schedule::run_due(&config, &self.data_dir, &log, now, &|_, _| Vec::new())?;
+        Ok(records.into_iter().map(run_of).collect())
+    }
+
     /// Writes the edited settings into the config file (comments kept; an
     /// edit that would not load is refused and changes nothing).
     pub fn update_settings(&self, update: SettingsUpdate) -> Result<()> {

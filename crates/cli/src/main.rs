@@ -19,7 +19,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use burnrate_core::analysis::summary::{self, SummaryRequest};
-use burnrate_core::config::Config;
+use burnrate_core::config::{Config, locations};
 use burnrate_core::ingest::FileReport;
 use burnrate_core::money::CostMeasure;
 use burnrate_core::query::dimension::Dimension;
@@ -311,21 +311,13 @@ fn is_broken_pipe(error: &anyhow::Error) -> bool {
 }
 
 pub(crate) fn data_dir(option: Option<PathBuf>) -> Result<PathBuf> {
-    match option {
-        Some(dir) => Ok(dir),
-        None => dirs::data_dir()
-            .map(|d| d.join("burnrate"))
-            .context("no platform data directory; pass --data-dir or set BURNRATE_DATA_DIR"),
-    }
+    locations::data_dir(option)
+        .context("no platform data directory; pass --data-dir or set BURNRATE_DATA_DIR")
 }
 
 fn config_path(option: Option<PathBuf>) -> Result<(PathBuf, bool)> {
-    match option {
-        Some(path) => Ok((path, true)),
-        None => dirs::config_dir()
-            .map(|d| (d.join("burnrate").join("config.toml"), false))
-            .context("no platform config directory; pass --config or set BURNRATE_CONFIG"),
-    }
+    locations::config_file(option)
+        .context("no platform config directory; pass --config or set BURNRATE_CONFIG")
 }
 
 pub(crate) fn load_config(option: Option<PathBuf>) -> Result<Config> {

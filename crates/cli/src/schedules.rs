@@ -165,15 +165,26 @@ pub fn run(
                 })?;
             let now = Utc::now();
             let _lock = schedule::lock(&data_dir)?;
-            let record =
-                schedule::run_one(&config, &data_dir, schedule, now, now, &pull_connections);
+            let record = schedule::run_one(
+                &config,
+                &data_dir,
+                schedule,
+                now,
+                now,
+                &burnrate_cloud::connections::schedule_pull_step,
+            );
             log.append(&record)?;
             print_record(out, &record)?;
             return Ok(exit_code(&[record]));
         }
         ScheduleAction::RunDue => {
-            let records =
-                schedule::run_due(&config, &data_dir, &log, Utc::now(), &pull_connections)?;
+            let records = schedule::run_due(
+                &config,
+                &data_dir,
+                &log,
+                Utc::now(),
+                &burnrate_cloud::connections::schedule_pull_step,
+            )?;
             for record in &records {
                 print_record(out, record)?;
             }
@@ -232,24 +243,6 @@ fn print_record(out: &mut dyn Write, record: &RunRecord) -> Result<()> {
     Ok(())
 }
 
-/// The pull step of a schedule with `pull = true`: every saved connection,
-/// each failure reported as ("pull", why).
-fn pull_connections(config: &Config, data_dir: &Path) -> Vec<(String, String)> {
-    let mut log = Vec::new();
-    match burnrate_cloud::connections::pull_all(config, data_dir, &mut log) {
-        Ok(0) => Vec::new(),
-        Ok(_) => vec![(
-            "pull".to_string(),
-            String::from_utf8_lossy(&log)
-                .lines()
-                .filter(|l| l.contains("FAILED"))
-                .collect::<Vec<_>>()
-                .join("; "),
-        )],
-        Err(e) => vec![("pull".to_string(), format!("{e:#}"))],
-    }
-}
-
 async fn daemon(config_file: &Path, required: bool, data_dir: &Path) -> Result<()> {
     eprintln!(
         "burnrate scheduler running (config {}); Ctrl-C stops it",
@@ -267,7 +260,7 @@ async fn daemon(config_file: &Path, required: bool, data_dir: &Path) -> Result<(
                     &data_dir,
                     &RunLog::new(&data_dir),
                     Utc::now(),
-                    &pull_connections,
+                    &burnrate_cloud::connections::schedule_pull_step,
                 )
             })
             .await

@@ -312,3 +312,21 @@ pub fn pull_all(config: &Config, data_dir: &Path, out: &mut dyn Write) -> Result
     }
     Ok(failures)
 }
+
+/// The pull step of a schedule with `pull = true`: every saved connection,
+/// each failure reported as ("pull", why).
+pub fn schedule_pull_step(config: &Config, data_dir: &Path) -> Vec<(String, String)> {
+    let mut log = Vec::new();
+    match pull_all(config, data_dir, &mut log) {
+        Ok(0) => Vec::new(),
+        Ok(_) => vec![(
+            "pull".to_string(),
+            String::from_utf8_lossy(&log)
+                .lines()
+                .filter(|l| l.contains("FAILED"))
+                .collect::<Vec<_>>()
+                .join("; "),
+        )],
+        Err(e) => vec![("pull".to_string(), format!("{e:#}"))],
+    }
+}

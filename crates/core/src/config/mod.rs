@@ -7,6 +7,7 @@
 //! with an example.
 
 pub mod edit;
+pub mod locations;
 pub mod optimize;
 pub mod schedules;
 

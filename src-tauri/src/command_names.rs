@@ -1,0 +1,36 @@
+// The app's commands, the one list: `build.rs` includes this file to grant
+// each an `allow-<name>` permission, and checks that the handler list in
+// `commands.rs`, the capability file and `ui/src/api.ts` name exactly
+// these. Adding a command: its function in commands.rs, its name here and
+// in `handler()`, its `allow-` line in capabilities/main.json, and its
+// call in ui/src/api.ts.
+
+pub const COMMANDS: &[&str] = &[
+    "status",
+    "load_demo",
+    "import_paths",
+    "pick_and_import",
+    "cancel_import",
+    "sources",
+    "remove_source",
+    "overview",
+    "explore",
+    "anomalies",
+    "recommendations",
+    "set_dismissed",
+    "reports",
+    "run_report",
+    "export_report",
+    "export_csv",
+    "schedules",
+    "save_schedule",
+    "remove_schedule",
+    "run_schedule",
+    "settings",
+    "update_settings",
+    "connections",
+    "save_connection",
+    "remove_connection",
+    "pull_connection",
+    "check_connection",
+];
