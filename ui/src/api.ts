@@ -82,12 +82,14 @@ export const api = {
   exportCsv: (suggestedName: string, contents: string) =>
     call<string | null>("export_csv", { suggestedName, contents }),
   schedules: () => call<Schedules>("schedules"),
-  saveSchedule: (original: string | null, form: ScheduleForm) => call<void>("save_schedule", { original, form }),
+  saveSchedule: (original: string | null, form: ScheduleForm) =>
+    call<void>("save_schedule", { original, form }),
   removeSchedule: (name: string) => call<void>("remove_schedule", { name }),
   runSchedule: (name: string) => call<ScheduleRun>("run_schedule", { name }),
   settings: () => call<Settings>("settings"),
   connections: () => call<ConnectionForm[]>("connections"),
-  saveConnection: (original: string | null, form: ConnectionForm) => call<void>("save_connection", { original, form }),
+  saveConnection: (original: string | null, form: ConnectionForm) =>
+    call<void>("save_connection", { original, form }),
   removeConnection: (name: string) => call<void>("remove_connection", { name }),
   checkConnection: (name: string) => call<string>("check_connection", { name }),
   pullConnection: (name: string, onLine: (line: string) => void) => {

@@ -1,13 +1,28 @@
 // ECharts, with only the parts the views use (keeps the bundle small).
 
-import * as echarts from "echarts/core";
 import { BarChart, LineChart, PieChart, TreemapChart } from "echarts/charts";
-import { GridComponent, LegendComponent, TooltipComponent, DataZoomComponent } from "echarts/components";
+import {
+  DataZoomComponent,
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+} from "echarts/components";
+import * as echarts from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
 import { colorFor } from "./colors";
 import { money } from "./format";
 
-echarts.use([BarChart, LineChart, PieChart, TreemapChart, GridComponent, LegendComponent, TooltipComponent, DataZoomComponent, CanvasRenderer]);
+echarts.use([
+  BarChart,
+  LineChart,
+  PieChart,
+  TreemapChart,
+  GridComponent,
+  LegendComponent,
+  TooltipComponent,
+  DataZoomComponent,
+  CanvasRenderer,
+]);
 
 const live = new Set<echarts.ECharts>();
 
@@ -38,7 +53,12 @@ export interface NamedSeries {
 }
 
 /** Stacked bars or areas over periods, one colour per series name. */
-export function stackedOption(periods: string[], series: NamedSeries[], currency: string, area: boolean): echarts.EChartsCoreOption {
+export function stackedOption(
+  periods: string[],
+  series: NamedSeries[],
+  currency: string,
+  area: boolean,
+): echarts.EChartsCoreOption {
   return {
     tooltip: {
       trigger: "axis",
@@ -47,7 +67,10 @@ export function stackedOption(periods: string[], series: NamedSeries[], currency
     legend: { type: "scroll", bottom: 0 },
     grid: { left: 70, right: 20, top: 20, bottom: 60 },
     xAxis: { type: "category", data: periods },
-    yAxis: { type: "value", axisLabel: { formatter: (v: number) => money(v, currency, { compact: true }) } },
+    yAxis: {
+      type: "value",
+      axisLabel: { formatter: (v: number) => money(v, currency, { compact: true }) },
+    },
     series: series.map((s) => ({
       name: s.name,
       type: area ? "line" : "bar",
@@ -61,28 +84,61 @@ export function stackedOption(periods: string[], series: NamedSeries[], currency
   };
 }
 
-export function lineOption(days: string[], values: number[], currency: string): echarts.EChartsCoreOption {
+export function lineOption(
+  days: string[],
+  values: number[],
+  currency: string,
+): echarts.EChartsCoreOption {
   return {
     tooltip: { trigger: "axis", valueFormatter: (v: number) => money(v, currency) },
     grid: { left: 70, right: 20, top: 20, bottom: 30 },
     xAxis: { type: "category", data: days },
-    yAxis: { type: "value", axisLabel: { formatter: (v: number) => money(v, currency, { compact: true }) } },
-    series: [{ type: "line", data: values, symbol: "none", areaStyle: { opacity: 0.15 }, itemStyle: { color: "#2563eb" } }],
+    yAxis: {
+      type: "value",
+      axisLabel: { formatter: (v: number) => money(v, currency, { compact: true }) },
+    },
+    series: [
+      {
+        type: "line",
+        data: values,
+        symbol: "none",
+        areaStyle: { opacity: 0.15 },
+        itemStyle: { color: "#2563eb" },
+      },
+    ],
   };
 }
 
-export function barsOption(slices: { name: string; cost: number }[], currency: string): echarts.EChartsCoreOption {
+export function barsOption(
+  slices: { name: string; cost: number }[],
+  currency: string,
+): echarts.EChartsCoreOption {
   const ordered = [...slices].reverse();
   return {
     tooltip: { trigger: "item", valueFormatter: (v: number) => money(v, currency) },
     grid: { left: 160, right: 30, top: 10, bottom: 20 },
-    xAxis: { type: "value", axisLabel: { formatter: (v: number) => money(v, currency, { compact: true }) } },
-    yAxis: { type: "category", data: ordered.map((s) => s.name), axisLabel: { width: 150, overflow: "truncate" } },
-    series: [{ type: "bar", data: ordered.map((s) => ({ value: s.cost, itemStyle: { color: colorFor(s.name) } })) }],
+    xAxis: {
+      type: "value",
+      axisLabel: { formatter: (v: number) => money(v, currency, { compact: true }) },
+    },
+    yAxis: {
+      type: "category",
+      data: ordered.map((s) => s.name),
+      axisLabel: { width: 150, overflow: "truncate" },
+    },
+    series: [
+      {
+        type: "bar",
+        data: ordered.map((s) => ({ value: s.cost, itemStyle: { color: colorFor(s.name) } })),
+      },
+    ],
   };
 }
 
-export function treemapOption(rows: { name: string; value: number }[], currency: string): echarts.EChartsCoreOption {
+export function treemapOption(
+  rows: { name: string; value: number }[],
+  currency: string,
+): echarts.EChartsCoreOption {
   return {
     tooltip: { valueFormatter: (v: number) => money(v, currency) },
     series: [
@@ -91,7 +147,9 @@ export function treemapOption(rows: { name: string; value: number }[], currency:
         roam: false,
         nodeClick: false,
         breadcrumb: { show: false },
-        data: rows.filter((r) => r.value > 0).map((r) => ({ name: r.name, value: r.value, itemStyle: { color: colorFor(r.name) } })),
+        data: rows
+          .filter((r) => r.value > 0)
+          .map((r) => ({ name: r.name, value: r.value, itemStyle: { color: colorFor(r.name) } })),
       },
     ],
   };

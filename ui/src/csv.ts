@@ -9,5 +9,5 @@ function quote(cell: Cell): string {
 }
 
 export function toCsv(columns: string[], rows: Cell[][]): string {
-  return [columns, ...rows].map((row) => row.map(quote).join(",")).join("\n") + "\n";
+  return `${[columns, ...rows].map((row) => row.map(quote).join(",")).join("\n")}\n`;
 }

@@ -34,10 +34,19 @@ export function mount(container: HTMLElement, ...children: (Child | Child[])[]):
 }
 
 /** A message that tells the user what happened and what to do. */
-export function notice(kind: "empty" | "error" | "loading", title: string, detail?: string, action?: HTMLElement): HTMLElement {
+export function notice(
+  kind: "empty" | "error" | "loading",
+  title: string,
+  detail?: string,
+  action?: HTMLElement,
+): HTMLElement {
   return h(
     "div",
-    { class: `notice notice-${kind}`, role: kind === "error" ? "alert" : "status", "data-testid": `notice-${kind}` },
+    {
+      class: `notice notice-${kind}`,
+      role: kind === "error" ? "alert" : "status",
+      "data-testid": `notice-${kind}`,
+    },
     h("strong", {}, title),
     detail ? h("p", {}, detail) : null,
     action ?? null,
@@ -46,25 +55,34 @@ export function notice(kind: "empty" | "error" | "loading", title: string, detai
 
 /** A destructive button that asks for a second click (native confirm
  * dialogs are not reliable in every web view). */
-export function confirmButton(label: string, question: string, action: () => Promise<void> | void, testid?: string): HTMLElement {
+export function confirmButton(
+  label: string,
+  question: string,
+  action: () => Promise<void> | void,
+  testid?: string,
+): HTMLElement {
   let armed = false;
   let timer: number | undefined;
-  const button = h("button", {
-    class: "danger",
-    "data-testid": testid ?? null,
-    onclick: async () => {
-      if (!armed) {
-        armed = true;
-        button.textContent = question;
-        timer = window.setTimeout(() => {
-          armed = false;
-          button.textContent = label;
-        }, 5000);
-        return;
-      }
-      window.clearTimeout(timer);
-      await action();
+  const button = h(
+    "button",
+    {
+      class: "danger",
+      "data-testid": testid ?? null,
+      onclick: async () => {
+        if (!armed) {
+          armed = true;
+          button.textContent = question;
+          timer = window.setTimeout(() => {
+            armed = false;
+            button.textContent = label;
+          }, 5000);
+          return;
+        }
+        window.clearTimeout(timer);
+        await action();
+      },
     },
-  }, label);
+    label,
+  );
   return button;
 }

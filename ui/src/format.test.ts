@@ -46,6 +46,14 @@ describe("colours", () => {
 
 describe("csv", () => {
   it("quotes commas, quotes and newlines", () => {
-    expect(toCsv(["a", "b"], [["x,y", 'say "hi"'], [1.5, null]])).toBe('a,b\n"x,y","say ""hi"""\n1.5,\n');
+    expect(
+      toCsv(
+        ["a", "b"],
+        [
+          ["x,y", 'say "hi"'],
+          [1.5, null],
+        ],
+      ),
+    ).toBe('a,b\n"x,y","say ""hi"""\n1.5,\n');
   });
 });

@@ -3,7 +3,11 @@
 const moneyFormats = new Map<string, Intl.NumberFormat>();
 
 /** `1234.5, "USD"` -> `$1,234.50`; an unknown currency code keeps its code. */
-export function money(amount: number, currency: string, options: { compact?: boolean } = {}): string {
+export function money(
+  amount: number,
+  currency: string,
+  options: { compact?: boolean } = {},
+): string {
   const key = `${currency}|${options.compact ? "c" : ""}`;
   let format = moneyFormats.get(key);
   if (!format) {
@@ -17,7 +21,10 @@ export function money(amount: number, currency: string, options: { compact?: boo
       });
     } catch {
       // Not an ISO currency code (e.g. "(none)"): plain number and the code.
-      const plain = new Intl.NumberFormat("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 });
+      const plain = new Intl.NumberFormat("en-US", {
+        minimumFractionDigits: 2,
+        maximumFractionDigits: 2,
+      });
       return `${plain.format(amount)} ${currency}`;
     }
     moneyFormats.set(key, format);
@@ -40,7 +47,11 @@ export function count(value: number): string {
 export function monthName(month: string): string {
   const [year, m] = month.split("-").map(Number);
   if (!year || !m) return month;
-  return new Date(Date.UTC(year, m - 1, 1)).toLocaleString("en-US", { month: "long", year: "numeric", timeZone: "UTC" });
+  return new Date(Date.UTC(year, m - 1, 1)).toLocaleString("en-US", {
+    month: "long",
+    year: "numeric",
+    timeZone: "UTC",
+  });
 }
 
 /** The day after a YYYY-MM-DD day (explorer ranges are [from, to)). */

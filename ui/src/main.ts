@@ -4,15 +4,22 @@ import type { ExploreQuery } from "./bindings";
 import { disposeCharts } from "./charts";
 import { h, mount, notice } from "./dom";
 import { defaultQuery } from "./state";
-import { anomaliesView, type AnomaliesState } from "./views/anomalies";
+import { type AnomaliesState, anomaliesView } from "./views/anomalies";
 import { dataView } from "./views/data";
-import { explorerView, type ExplorerState } from "./views/explorer";
+import { type ExplorerState, explorerView } from "./views/explorer";
 import { overviewView } from "./views/overview";
 import { defaultRecommendationsState, recommendationsView } from "./views/recommendations";
 import { reportsView } from "./views/reports";
 import { settingsView } from "./views/settings";
 
-export type ViewName = "overview" | "explorer" | "anomalies" | "recommendations" | "data" | "reports" | "settings";
+export type ViewName =
+  | "overview"
+  | "explorer"
+  | "anomalies"
+  | "recommendations"
+  | "data"
+  | "reports"
+  | "settings";
 export interface NavigateOptions {
   query?: ExploreQuery;
   select?: string;
@@ -36,11 +43,27 @@ const anomalies: AnomaliesState = { since: "" };
 let current: ViewName = "overview";
 let generation = 0;
 
-const app = document.getElementById("app")!;
+const app = document.getElementById("app");
+if (!app) throw new Error("index.html has no #app element");
 const nav = h("nav", { "aria-label": "Views" });
 const main = h("main", { tabindex: -1 });
-const toastBox = h("div", { class: "toast", role: "status", "aria-live": "polite", "data-testid": "toast" });
-mount(app, h("header", {}, h("span", { class: "brand" }, h("span", { class: "logo", "aria-hidden": "true" }), "Burnrate"), nav), main, toastBox);
+const toastBox = h("div", {
+  class: "toast",
+  role: "status",
+  "aria-live": "polite",
+  "data-testid": "toast",
+});
+mount(
+  app,
+  h(
+    "header",
+    {},
+    h("span", { class: "brand" }, h("span", { class: "logo", "aria-hidden": "true" }), "Burnrate"),
+    nav,
+  ),
+  main,
+  toastBox,
+);
 
 let toastTimer: number | undefined;
 function toast(message: string): void {
@@ -54,7 +77,17 @@ function drawNav(): void {
   mount(
     nav,
     VIEWS.map(([name, label], i) =>
-      h("button", { class: name === current ? "active" : "", "data-view": name, title: `${label} (Alt+${i + 1})`, "aria-current": name === current ? "page" : null, onclick: () => navigate(name) }, label),
+      h(
+        "button",
+        {
+          class: name === current ? "active" : "",
+          "data-view": name,
+          title: `${label} (Alt+${i + 1})`,
+          "aria-current": name === current ? "page" : null,
+          onclick: () => navigate(name),
+        },
+        label,
+      ),
     ),
   );
 }
@@ -89,7 +122,15 @@ const navigate: Navigate = (view, options = {}) => {
   };
   run().catch((error: Error) => {
     if (mine !== generation) return;
-    mount(root, notice("error", "Something went wrong", `${error.message}. Check the data in Data or the config file in Settings, then try again.`, h("button", { onclick: () => navigate(view, options) }, "Try again")));
+    mount(
+      root,
+      notice(
+        "error",
+        "Something went wrong",
+        `${error.message}. Check the data in Data or the config file in Settings, then try again.`,
+        h("button", { onclick: () => navigate(view, options) }, "Try again"),
+      ),
+    );
   });
 };
 

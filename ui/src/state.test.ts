@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Recommendation } from "./bindings";
 import { anomalyQuery, defaultQuery, withFilter, withoutFilter } from "./state";
-import { defaultRecommendationsState, visibleFindings } from "./views/recommendations";
 import { topRecommendations } from "./views/overview";
+import { defaultRecommendationsState, visibleFindings } from "./views/recommendations";
 import { chartColumns, largestCurrency } from "./views/reports";
 
 describe("explorer query state", () => {
@@ -10,53 +10,105 @@ describe("explorer query state", () => {
     let q = withFilter(defaultQuery(), { dimension: "service", value: "EC2" });
     q = withFilter(q, { dimension: "service", value: "S3" });
     q = withFilter(q, { dimension: "region", value: "us-east-1" });
-    expect(q.filters).toEqual([{ dimension: "service", value: "S3" }, { dimension: "region", value: "us-east-1" }]);
-    expect(withoutFilter(q, "service").filters).toEqual([{ dimension: "region", value: "us-east-1" }]);
+    expect(q.filters).toEqual([
+      { dimension: "service", value: "S3" },
+      { dimension: "region", value: "us-east-1" },
+    ]);
+    expect(withoutFilter(q, "service").filters).toEqual([
+      { dimension: "region", value: "us-east-1" },
+    ]);
   });
   it("opens an anomaly's day on its service, grouped by account", () => {
     const q = anomalyQuery("2026-09-17", "service", "AWS Lambda", "2026-09-18");
-    expect(q).toMatchObject({ from: "2026-09-17", to: "2026-09-18", group_by: "subaccount", filters: [{ dimension: "service", value: "AWS Lambda" }] });
-    expect(anomalyQuery("2026-09-17", "account", "222222222222", "2026-09-18").filters[0].dimension).toBe("subaccount");
+    expect(q).toMatchObject({
+      from: "2026-09-17",
+      to: "2026-09-18",
+      group_by: "subaccount",
+      filters: [{ dimension: "service", value: "AWS Lambda" }],
+    });
+    expect(
+      anomalyQuery("2026-09-17", "account", "222222222222", "2026-09-18").filters[0].dimension,
+    ).toBe("subaccount");
   });
 });
 
 function finding(id: string, savings: number, extra: Partial<Recommendation> = {}): Recommendation {
   return {
-    id, kind: "idle_ip", provider: "AWS", account: "1", region: "us-east-1", service: "EC2", resource_id: id,
-    monthly_cost: savings, estimated_monthly_savings: savings, confidence: "high", action: "release", currency: "USD",
-    evidence: { rule: "r", window: "w", figures: "f", sources: [] }, dismissed: false, ...extra,
+    id,
+    kind: "idle_ip",
+    provider: "AWS",
+    account: "1",
+    region: "us-east-1",
+    service: "EC2",
+    resource_id: id,
+    monthly_cost: savings,
+    estimated_monthly_savings: savings,
+    confidence: "high",
+    action: "release",
+    currency: "USD",
+    evidence: { rule: "r", window: "w", figures: "f", sources: [] },
+    dismissed: false,
+    ...extra,
   };
 }
 
 describe("recommendation filters", () => {
   it("sorts by savings, hides dismissed ones and filters by kind", () => {
-    const all = [finding("a", 5), finding("b", 50), finding("c", 20, { dismissed: true }), finding("d", 1, { kind: "gp2_to_gp3" })];
+    const all = [
+      finding("a", 5),
+      finding("b", 50),
+      finding("c", 20, { dismissed: true }),
+      finding("d", 1, { kind: "gp2_to_gp3" }),
+    ];
     const s = defaultRecommendationsState();
     expect(visibleFindings(all, s).map((r) => r.id)).toEqual(["b", "a", "d"]);
-    expect(visibleFindings(all, { ...s, showDismissed: true, sortAscending: true }).map((r) => r.id)).toEqual(["d", "a", "c", "b"]);
+    expect(
+      visibleFindings(all, { ...s, showDismissed: true, sortAscending: true }).map((r) => r.id),
+    ).toEqual(["d", "a", "c", "b"]);
     expect(visibleFindings(all, { ...s, kind: "gp2_to_gp3" }).map((r) => r.id)).toEqual(["d"]);
   });
 });
 
 describe("the overview's recommendations", () => {
   it("show the five largest open findings and total the savings per currency", () => {
-    const all = [finding("a", 5), finding("b", 50), finding("c", 20, { dismissed: true }), finding("d", 7, { currency: "EUR" })];
+    const all = [
+      finding("a", 5),
+      finding("b", 50),
+      finding("c", 20, { dismissed: true }),
+      finding("d", 7, { currency: "EUR" }),
+    ];
     const { top, savings } = topRecommendations(all, 2);
     expect(top.map((r) => r.id)).toEqual(["b", "d"]);
-    expect([...savings]).toEqual([["USD", 55], ["EUR", 7]]);
+    expect([...savings]).toEqual([
+      ["USD", 55],
+      ["EUR", 7],
+    ]);
   });
 });
 
 describe("report charts", () => {
   it("pick a label and a cost column by name and type", () => {
-    const table = { columns: ["service", "currency", "effective_cost"], rows: [["EC2", "USD", 10], ["S3", "USD", 2]] };
+    const table = {
+      columns: ["service", "currency", "effective_cost"],
+      rows: [
+        ["EC2", "USD", 10],
+        ["S3", "USD", 2],
+      ],
+    };
     expect(chartColumns(table)).toEqual({ label: 0, value: 2, currency: 1 });
     expect(chartColumns({ columns: ["n"], rows: [[1]] })).toBeNull();
     const declared = { kind: "bar", x: "currency", y: "effective_cost", series: null };
     expect(chartColumns(table, declared)).toEqual({ label: 1, value: 2, currency: 1 });
   });
   it("chart the currency with the largest total", () => {
-    const table = { columns: ["service", "currency", "cost"], rows: [["a", "CAD", 4], ["b", "USD", 300], ["c", "USD", -2]] };
+    const table = {
+      columns: ["service", "currency", "cost"],
+      rows: [
+        ["a", "CAD", 4],
+        ["b", "USD", 300],
+        ["c", "USD", -2],
+      ],
+    };
     expect(largestCurrency(table, 2, 1)).toBe("USD");
   });
 });
@@ -66,11 +118,31 @@ import { settingsUpdate } from "./views/settings";
 
 describe("forms", () => {
   it("turn a connection's fields into its saved form, blanks as none", () => {
-    const form = connectionFromFields(" prod ", "azure-query", { scope: "subscriptions/1", cost_type: "", months: "3", url: "ignored" });
-    expect(form).toMatchObject({ name: "prod", kind: "azure-query", scope: "subscriptions/1", cost_type: null, months: 3, url: null });
+    const form = connectionFromFields(" prod ", "azure-query", {
+      scope: "subscriptions/1",
+      cost_type: "",
+      months: "3",
+      url: "ignored",
+    });
+    expect(form).toMatchObject({
+      name: "prod",
+      kind: "azure-query",
+      scope: "subscriptions/1",
+      cost_type: null,
+      months: 3,
+      url: null,
+    });
   });
   it("turn settings into an update, alias lines trimmed", () => {
-    expect(settingsUpdate({ currency: "", fx: " ", threshold: "3.5", minImpact: "1", aliases: "team = a, b\n\n env = stage \n" })).toEqual({
+    expect(
+      settingsUpdate({
+        currency: "",
+        fx: " ",
+        threshold: "3.5",
+        minImpact: "1",
+        aliases: "team = a, b\n\n env = stage \n",
+      }),
+    ).toEqual({
       reporting_currency: null,
       fx_table: null,
       anomaly_threshold: 3.5,

@@ -16,12 +16,22 @@ export const DIMENSIONS: [string, string][] = [
 ];
 
 export function defaultQuery(): ExploreQuery {
-  return { group_by: "service", measure: "effective", period: "day", from: null, to: null, filters: [] };
+  return {
+    group_by: "service",
+    measure: "effective",
+    period: "day",
+    from: null,
+    to: null,
+    filters: [],
+  };
 }
 
 /** Adds a filter, replacing one on the same dimension. */
 export function withFilter(query: ExploreQuery, filter: Filter): ExploreQuery {
-  return { ...query, filters: [...query.filters.filter((f) => f.dimension !== filter.dimension), filter] };
+  return {
+    ...query,
+    filters: [...query.filters.filter((f) => f.dimension !== filter.dimension), filter],
+  };
 }
 
 export function withoutFilter(query: ExploreQuery, dimension: string): ExploreQuery {
@@ -29,7 +39,12 @@ export function withoutFilter(query: ExploreQuery, dimension: string): ExploreQu
 }
 
 /** The explorer query for one day of one anomaly's service or account. */
-export function anomalyQuery(date: string, dimension: string, value: string, nextDay: string): ExploreQuery {
+export function anomalyQuery(
+  date: string,
+  dimension: string,
+  value: string,
+  nextDay: string,
+): ExploreQuery {
   return {
     group_by: dimension === "account" ? "service" : "subaccount",
     measure: "effective",

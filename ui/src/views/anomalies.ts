@@ -11,7 +11,11 @@ export interface AnomaliesState {
 
 let latestRender = 0;
 
-export async function anomaliesView(root: HTMLElement, state: AnomaliesState, navigate: Navigate): Promise<void> {
+export async function anomaliesView(
+  root: HTMLElement,
+  state: AnomaliesState,
+  navigate: Navigate,
+): Promise<void> {
   // A newer render (the user changed the date meanwhile) wins over this one.
   const render = ++latestRender;
   const since = state.since;
@@ -38,25 +42,55 @@ export async function anomaliesView(root: HTMLElement, state: AnomaliesState, na
   const rows = await api.anomalies(since || undefined);
   if (render !== latestRender) return;
   if (rows.length === 0) {
-    mount(root, h("h1", {}, "Anomalies"), controls, notice("empty", since ? `No anomalies since ${since}` : "No anomalies in the last 30 days of data", "Pick an earlier day above to look further back. Days are compared with the same weekday's usual level; the threshold is in the config file ([anomalies])."));
+    mount(
+      root,
+      h("h1", {}, "Anomalies"),
+      controls,
+      notice(
+        "empty",
+        since ? `No anomalies since ${since}` : "No anomalies in the last 30 days of data",
+        "Pick an earlier day above to look further back. Days are compared with the same weekday's usual level; the threshold is in the config file ([anomalies]).",
+      ),
+    );
     return;
   }
   mount(
     root,
     h("h1", {}, "Anomalies"),
     controls,
-    h("p", { class: "muted" }, "Usage charges only, effective cost; expected = the weekday-adjusted median of the 7 days before. Click a row to open the explorer on that day."),
+    h(
+      "p",
+      { class: "muted" },
+      "Usage charges only, effective cost; expected = the weekday-adjusted median of the 7 days before. Click a row to open the explorer on that day.",
+    ),
     h(
       "table",
       { "data-testid": "anomaly-table" },
-      h("thead", {}, h("tr", {}, ["Day", "Dimension", "Value", "Expected", "Actual", "Impact", "Score"].map((c, i) => h("th", { class: i >= 3 ? "num" : "" }, c)))),
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          ["Day", "Dimension", "Value", "Expected", "Actual", "Impact", "Score"].map((c, i) =>
+            h("th", { class: i >= 3 ? "num" : "" }, c),
+          ),
+        ),
+      ),
       h(
         "tbody",
         {},
         rows.map((a) =>
           h(
             "tr",
-            { class: "clickable", tabindex: 0, onclick: () => navigate("explorer", { query: anomalyQuery(a.date, a.dimension, a.value, nextDay(a.date)) }) },
+            {
+              class: "clickable",
+              tabindex: 0,
+              onclick: () =>
+                navigate("explorer", {
+                  query: anomalyQuery(a.date, a.dimension, a.value, nextDay(a.date)),
+                }),
+            },
             h("td", {}, a.date),
             h("td", {}, a.dimension),
             h("td", {}, a.value),

@@ -29,15 +29,33 @@ export const KIND_FIELDS: Record<string, [keyof ConnectionForm, string, string][
     ["months", "Months back", "2"],
     ["endpoint_url", "Management endpoint", "https://management.azure.com"],
   ],
-  "azure-export": [["url", "Export location", "https://ACCOUNT.blob.core.windows.net/CONTAINER/PATH"]],
+  "azure-export": [
+    ["url", "Export location", "https://ACCOUNT.blob.core.windows.net/CONTAINER/PATH"],
+  ],
 };
 
 export function emptyConnection(kind: string): ConnectionForm {
-  return { name: "", kind, billing_account: null, months: null, group_by: null, url: null, region: null, profile: null, endpoint_url: null, scope: null, cost_type: null };
+  return {
+    name: "",
+    kind,
+    billing_account: null,
+    months: null,
+    group_by: null,
+    url: null,
+    region: null,
+    profile: null,
+    endpoint_url: null,
+    scope: null,
+    cost_type: null,
+  };
 }
 
 /** The form's values for `kind`: blank text is null, months a number. */
-export function connectionFromFields(name: string, kind: string, values: Record<string, string>): ConnectionForm {
+export function connectionFromFields(
+  name: string,
+  kind: string,
+  values: Record<string, string>,
+): ConnectionForm {
   const form = emptyConnection(kind);
   form.name = name.trim();
   for (const [field] of KIND_FIELDS[kind] ?? []) {
@@ -48,7 +66,11 @@ export function connectionFromFields(name: string, kind: string, values: Record<
   return form;
 }
 
-export async function connectionsPanel(box: HTMLElement, toast: (m: string) => void, onPulled: () => void): Promise<void> {
+export async function connectionsPanel(
+  box: HTMLElement,
+  toast: (m: string) => void,
+  onPulled: () => void,
+): Promise<void> {
   const refresh = () => connectionsPanel(box, toast, onPulled);
   const connections = await api.connections();
   const editor = h("div", {});
@@ -56,8 +78,17 @@ export async function connectionsPanel(box: HTMLElement, toast: (m: string) => v
 
   const edit = (original: string | null, start: ConnectionForm) => {
     const error = h("p", { class: "failed", role: "alert" });
-    const kind = h("select", { name: "kind", "data-testid": "connection-kind" }, Object.keys(KIND_FIELDS).map((k) => h("option", { value: k, selected: k === start.kind }, k))) as HTMLSelectElement;
-    const name = h("input", { name: "name", value: start.name, required: true, "data-testid": "connection-name" }) as HTMLInputElement;
+    const kind = h(
+      "select",
+      { name: "kind", "data-testid": "connection-kind" },
+      Object.keys(KIND_FIELDS).map((k) => h("option", { value: k, selected: k === start.kind }, k)),
+    ) as HTMLSelectElement;
+    const name = h("input", {
+      name: "name",
+      value: start.name,
+      required: true,
+      "data-testid": "connection-name",
+    }) as HTMLInputElement;
     const fields = h("div", { class: "fields" });
     const inputs = new Map<string, HTMLInputElement>();
     const drawFields = () => {
@@ -66,7 +97,12 @@ export async function connectionsPanel(box: HTMLElement, toast: (m: string) => v
         fields,
         (KIND_FIELDS[kind.value] ?? []).map(([field, label, hint]) => {
           const current = (start as unknown as Record<string, string | number | null>)[field];
-          const input = h("input", { name: field, value: current === null || current === undefined ? "" : String(current), placeholder: hint, "data-testid": `connection-${field}` }) as HTMLInputElement;
+          const input = h("input", {
+            name: field,
+            value: current === null || current === undefined ? "" : String(current),
+            placeholder: hint,
+            "data-testid": `connection-${field}`,
+          }) as HTMLInputElement;
           inputs.set(field, input);
           return h("label", {}, label, input);
         }),
@@ -84,7 +120,10 @@ export async function connectionsPanel(box: HTMLElement, toast: (m: string) => v
           const values: Record<string, string> = {};
           for (const [field, input] of inputs) values[field] = input.value;
           try {
-            await api.saveConnection(original, connectionFromFields(name.value, kind.value, values));
+            await api.saveConnection(
+              original,
+              connectionFromFields(name.value, kind.value, values),
+            );
             toast(original ? `Saved ${original}` : "Connection added");
             await refresh();
           } catch (err) {
@@ -96,9 +135,18 @@ export async function connectionsPanel(box: HTMLElement, toast: (m: string) => v
       h("label", {}, "Name", name),
       h("label", {}, "Kind", kind),
       fields,
-      h("p", { class: "muted" }, "Credentials are never entered or stored here: AWS uses its standard chain (profiles, SSO, environment, instance roles), Azure `az login` or AZURE_TENANT_ID / AZURE_CLIENT_ID / AZURE_CLIENT_SECRET, Blob exports AZURE_STORAGE_KEY or AZURE_STORAGE_SAS_TOKEN."),
+      h(
+        "p",
+        { class: "muted" },
+        "Credentials are never entered or stored here: AWS uses its standard chain (profiles, SSO, environment, instance roles), Azure `az login` or AZURE_TENANT_ID / AZURE_CLIENT_ID / AZURE_CLIENT_SECRET, Blob exports AZURE_STORAGE_KEY or AZURE_STORAGE_SAS_TOKEN.",
+      ),
       error,
-      h("div", {}, h("button", { type: "submit", class: "primary", "data-testid": "connection-save" }, "Save"), h("button", { type: "button", onclick: () => mount(editor) }, "Cancel")),
+      h(
+        "div",
+        {},
+        h("button", { type: "submit", class: "primary", "data-testid": "connection-save" }, "Save"),
+        h("button", { type: "button", onclick: () => mount(editor) }, "Cancel"),
+      ),
     );
     mount(editor, form);
   };
@@ -110,7 +158,8 @@ export async function connectionsPanel(box: HTMLElement, toast: (m: string) => v
       const result = await api.pullConnection(name, (line) => {
         log.textContent += `${line}\n`;
       });
-      if (result.error) log.textContent += `FAILED: ${result.error.message}\nThe dataset is unchanged.\n`;
+      if (result.error)
+        log.textContent += `FAILED: ${result.error.message}\nThe dataset is unchanged.\n`;
       toast(result.ok ? `Pulled ${name}` : `${name} failed: see the log`);
     } catch (err) {
       log.textContent += `FAILED: ${(err as Error).message}\n`;
@@ -130,14 +179,35 @@ export async function connectionsPanel(box: HTMLElement, toast: (m: string) => v
 
   mount(
     box,
-    h("div", { class: "panel-head" }, h("h2", {}, "Cloud connections"), h("button", { "data-testid": "connection-new", onclick: () => edit(null, emptyConnection("aws-ce")) }, "Add connection")),
+    h(
+      "div",
+      { class: "panel-head" },
+      h("h2", {}, "Cloud connections"),
+      h(
+        "button",
+        { "data-testid": "connection-new", onclick: () => edit(null, emptyConnection("aws-ce")) },
+        "Add connection",
+      ),
+    ),
     editor,
     connections.length === 0
-      ? h("p", { class: "muted" }, "No connections. Add AWS Cost Explorer, CUR in S3, the Azure Cost Management Query API or Azure exports in Blob storage; `burnrate pull --all` and schedules pull them too.")
+      ? h(
+          "p",
+          { class: "muted" },
+          "No connections. Add AWS Cost Explorer, CUR in S3, the Azure Cost Management Query API or Azure exports in Blob storage; `burnrate pull --all` and schedules pull them too.",
+        )
       : h(
           "table",
           { "data-testid": "connection-table" },
-          h("thead", {}, h("tr", {}, ["Name", "Kind", "Where", ""].map((c) => h("th", {}, c)))),
+          h(
+            "thead",
+            {},
+            h(
+              "tr",
+              {},
+              ["Name", "Kind", "Where", ""].map((c) => h("th", {}, c)),
+            ),
+          ),
           h(
             "tbody",
             {},

@@ -9,13 +9,42 @@ function resultTable(results: ImportResult[]): HTMLElement {
   return h(
     "table",
     { "data-testid": "import-results" },
-    h("thead", {}, h("tr", {}, ["File", "Status", "Format", "Rows", "Periods", "Provider's total", "Normalized", "Check"].map((c) => h("th", {}, c)))),
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        [
+          "File",
+          "Status",
+          "Format",
+          "Rows",
+          "Periods",
+          "Provider's total",
+          "Normalized",
+          "Check",
+        ].map((c) => h("th", {}, c)),
+      ),
+    ),
     h(
       "tbody",
       {},
       results.flatMap((r) => {
         if (r.status !== "imported") {
-          return [h("tr", { class: r.status === "failed" ? "failed" : "" }, h("td", { class: "mono" }, r.path), h("td", {}, r.status), h("td", { colspan: 6 }, r.error ? `${r.error.message}` : "already imported: nothing changed"))];
+          return [
+            h(
+              "tr",
+              { class: r.status === "failed" ? "failed" : "" },
+              h("td", { class: "mono" }, r.path),
+              h("td", {}, r.status),
+              h(
+                "td",
+                { colspan: 6 },
+                r.error ? `${r.error.message}` : "already imported: nothing changed",
+              ),
+            ),
+          ];
         }
         return r.files.flatMap((f) =>
           f.reconciliation.map((c) => {
@@ -24,7 +53,11 @@ function resultTable(results: ImportResult[]): HTMLElement {
               "tr",
               { "data-testid": "reconciliation-row" },
               h("td", { class: "mono" }, f.path),
-              h("td", {}, r.replaced.length ? "imported (replaced an earlier delivery)" : "imported"),
+              h(
+                "td",
+                {},
+                r.replaced.length ? "imported (replaced an earlier delivery)" : "imported",
+              ),
               h("td", {}, `${f.format}${f.version ? ` ${f.version}` : ""}`),
               h("td", { class: "num" }, count(f.rows)),
               h("td", {}, f.periods.join(", ")),
@@ -40,11 +73,24 @@ function resultTable(results: ImportResult[]): HTMLElement {
 }
 
 function sourcesTable(sources: Source[], onRemove: (s: Source) => void): HTMLElement {
-  if (sources.length === 0) return notice("empty", "No sources yet", "Import billing exports (AWS CUR, Azure cost details, GCP billing export, FOCUS) or load the demo dataset.");
+  if (sources.length === 0)
+    return notice(
+      "empty",
+      "No sources yet",
+      "Import billing exports (AWS CUR, Azure cost details, GCP billing export, FOCUS) or load the demo dataset.",
+    );
   return h(
     "table",
     { "data-testid": "sources" },
-    h("thead", {}, h("tr", {}, ["Id", "Files", "Format", "Rows", "Periods", "Imported", ""].map((c) => h("th", {}, c)))),
+    h(
+      "thead",
+      {},
+      h(
+        "tr",
+        {},
+        ["Id", "Files", "Format", "Rows", "Periods", "Imported", ""].map((c) => h("th", {}, c)),
+      ),
+    ),
     h(
       "tbody",
       {},
@@ -58,7 +104,11 @@ function sourcesTable(sources: Source[], onRemove: (s: Source) => void): HTMLEle
           h("td", { class: "num" }, count(s.rows)),
           h("td", {}, s.periods.join(", ")),
           h("td", {}, s.imported_at.slice(0, 16).replace("T", " ")),
-          h("td", {}, confirmButton("Remove", `Remove ${count(s.rows)} rows?`, () => onRemove(s))),
+          h(
+            "td",
+            {},
+            confirmButton("Remove", `Remove ${count(s.rows)} rows?`, () => onRemove(s)),
+          ),
         ),
       ),
     ),
@@ -67,8 +117,17 @@ function sourcesTable(sources: Source[], onRemove: (s: Source) => void): HTMLEle
 
 let unlistenDrop: (() => void) | null = null;
 
-export async function dataView(root: HTMLElement, options: { loadDemo?: boolean }, toast: (m: string) => void, onChanged: () => void): Promise<void> {
-  const progressBox = h("div", { class: "progress", "data-testid": "import-progress", hidden: true });
+export async function dataView(
+  root: HTMLElement,
+  options: { loadDemo?: boolean },
+  toast: (m: string) => void,
+  onChanged: () => void,
+): Promise<void> {
+  const progressBox = h("div", {
+    class: "progress",
+    "data-testid": "import-progress",
+    hidden: true,
+  });
   const results = h("div", {});
   const sourcesBox = h("div", {}, notice("loading", "Reading the dataset…"));
 
@@ -90,19 +149,42 @@ export async function dataView(root: HTMLElement, options: { loadDemo?: boolean 
     const fraction = p.total === 0 ? 1 : p.done / p.total;
     mount(
       progressBox,
-      h("div", { class: "bar" }, h("div", { class: "fill", style: `width:${(fraction * 100).toFixed(0)}%` })),
-      h("span", {}, p.current ? `Importing ${p.done + 1} of ${p.total}: ${p.current}` : `Done: ${p.total} file(s)`),
+      h(
+        "div",
+        { class: "bar" },
+        h("div", { class: "fill", style: `width:${(fraction * 100).toFixed(0)}%` }),
+      ),
+      h(
+        "span",
+        {},
+        p.current
+          ? `Importing ${p.done + 1} of ${p.total}: ${p.current}`
+          : `Done: ${p.total} file(s)`,
+      ),
       p.current ? h("button", { onclick: () => void api.cancelImport() }, "Cancel") : null,
     );
   };
 
   const run = async (work: () => Promise<ImportResult[]>) => {
-    mount(results, notice("loading", "Importing… the window stays usable; each file is reconciled before it is kept."));
+    mount(
+      results,
+      notice(
+        "loading",
+        "Importing… the window stays usable; each file is reconciled before it is kept.",
+      ),
+    );
     try {
       const outcome = await work();
-      mount(results, outcome.length ? resultTable(outcome) : h("p", { class: "muted" }, "Nothing selected."));
+      mount(
+        results,
+        outcome.length ? resultTable(outcome) : h("p", { class: "muted" }, "Nothing selected."),
+      );
       const failed = outcome.filter((r) => r.status === "failed").length;
-      toast(failed ? `${failed} file(s) failed; the dataset keeps everything else` : `Imported ${outcome.length} file(s)`);
+      toast(
+        failed
+          ? `${failed} file(s) failed; the dataset keeps everything else`
+          : `Imported ${outcome.length} file(s)`,
+      );
     } catch (error) {
       mount(results, notice("error", "Import failed", (error as Error).message));
     }
@@ -112,7 +194,12 @@ export async function dataView(root: HTMLElement, options: { loadDemo?: boolean 
   };
 
   const connectionsBox = h("div", {});
-  const pathInput = h("input", { type: "text", placeholder: "/path/to/export.csv or a folder", "data-testid": "import-path", size: 48 }) as HTMLInputElement;
+  const pathInput = h("input", {
+    type: "text",
+    placeholder: "/path/to/export.csv or a folder",
+    "data-testid": "import-path",
+    size: 48,
+  }) as HTMLInputElement;
   mount(
     root,
     h("h1", {}, "Data"),
@@ -120,16 +207,39 @@ export async function dataView(root: HTMLElement, options: { loadDemo?: boolean 
       "div",
       { class: "dropzone", "data-testid": "dropzone" },
       h("p", {}, "Drop billing files or folders here, or"),
-      h("button", { class: "primary", onclick: () => run(() => api.pickAndImport(false, showProgress)) }, "Import files…"),
-      h("button", { onclick: () => run(() => api.pickAndImport(true, showProgress)) }, "Import a folder…"),
-      h("button", { "data-testid": "load-demo-data", onclick: () => run(() => api.loadDemo()) }, "Load demo data"),
+      h(
+        "button",
+        { class: "primary", onclick: () => run(() => api.pickAndImport(false, showProgress)) },
+        "Import files…",
+      ),
+      h(
+        "button",
+        { onclick: () => run(() => api.pickAndImport(true, showProgress)) },
+        "Import a folder…",
+      ),
+      h(
+        "button",
+        { "data-testid": "load-demo-data", onclick: () => run(() => api.loadDemo()) },
+        "Load demo data",
+      ),
       h(
         "form",
-        { class: "inline", onsubmit: (e: Event) => { e.preventDefault(); const p = pathInput.value.trim(); if (p) void run(() => api.importPaths([p], showProgress)); } },
+        {
+          class: "inline",
+          onsubmit: (e: Event) => {
+            e.preventDefault();
+            const p = pathInput.value.trim();
+            if (p) void run(() => api.importPaths([p], showProgress));
+          },
+        },
         pathInput,
         h("button", { type: "submit", "data-testid": "import-path-button" }, "Import path"),
       ),
-      h("p", { class: "muted" }, "AWS CUR (legacy, Athena, 2.0), Azure cost details (EA, MCA, PAYG; actual and amortized), GCP billing export, FOCUS 1.0–1.2. Importing the same file twice changes nothing; a re-delivered month replaces the old one."),
+      h(
+        "p",
+        { class: "muted" },
+        "AWS CUR (legacy, Athena, 2.0), Azure cost details (EA, MCA, PAYG; actual and amortized), GCP billing export, FOCUS 1.0–1.2. Importing the same file twice changes nothing; a re-delivered month replaces the old one.",
+      ),
     ),
     progressBox,
     results,
@@ -149,6 +259,9 @@ export async function dataView(root: HTMLElement, options: { loadDemo?: boolean 
   } catch {
     // Outside the app window (tests): no drag and drop.
   }
-  await Promise.all([refreshSources(), connectionsPanel(connectionsBox, toast, () => void refreshSources())]);
+  await Promise.all([
+    refreshSources(),
+    connectionsPanel(connectionsBox, toast, () => void refreshSources()),
+  ]);
   if (options.loadDemo) await run(() => api.loadDemo());
 }

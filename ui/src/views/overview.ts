@@ -6,7 +6,13 @@ import { money, monthName, percent } from "../format";
 import type { Navigate } from "../main";
 
 function card(title: string, value: string, detail: string | null, testid: string): HTMLElement {
-  return h("div", { class: "card", "data-testid": testid }, h("div", { class: "card-title" }, title), h("div", { class: "card-value" }, value), detail ? h("div", { class: "card-detail" }, detail) : null);
+  return h(
+    "div",
+    { class: "card", "data-testid": testid },
+    h("div", { class: "card-title" }, title),
+    h("div", { class: "card-value" }, value),
+    detail ? h("div", { class: "card-detail" }, detail) : null,
+  );
 }
 
 function currencySection(c: CurrencyOverview, month: string, latestDay: string): HTMLElement {
@@ -22,7 +28,12 @@ function currencySection(c: CurrencyOverview, month: string, latestDay: string):
     h(
       "div",
       { class: "cards" },
-      card("Spend this month so far", money(c.month_to_date_effective, cur), "effective cost (amortized)", `mtd-${cur}`),
+      card(
+        "Spend this month so far",
+        money(c.month_to_date_effective, cur),
+        "effective cost (amortized)",
+        `mtd-${cur}`,
+      ),
       card(
         "Forecast month-end",
         forecast ? money(forecast.forecast, cur) : "n/a",
@@ -31,20 +42,49 @@ function currencySection(c: CurrencyOverview, month: string, latestDay: string):
           : "not enough history",
         `forecast-${cur}`,
       ),
-      card("Change vs last month", percent(c.change_pct), `same days of last month: ${money(c.previous_month_same_days_effective, cur)}`, `change-${cur}`),
+      card(
+        "Change vs last month",
+        percent(c.change_pct),
+        `same days of last month: ${money(c.previous_month_same_days_effective, cur)}`,
+        `change-${cur}`,
+      ),
       h(
         "div",
         { class: "card", "data-testid": `total-${cur}` },
         h("div", { class: "card-title" }, "All data"),
-        h("div", { class: "card-value", "data-testid": `total-billed-${cur}`, "data-value": c.total.billed.toFixed(2) }, money(c.total.billed, cur)),
-        h("div", { class: "card-detail" }, `billed · effective ${money(c.total.effective, cur)} · list ${money(c.total.list, cur)}`),
+        h(
+          "div",
+          {
+            class: "card-value",
+            "data-testid": `total-billed-${cur}`,
+            "data-value": c.total.billed.toFixed(2),
+          },
+          money(c.total.billed, cur),
+        ),
+        h(
+          "div",
+          { class: "card-detail" },
+          `billed · effective ${money(c.total.effective, cur)} · list ${money(c.total.list, cur)}`,
+        ),
       ),
     ),
-    h("div", { class: "grid-2" }, h("div", { class: "panel" }, h("h3", {}, "By service, this month (effective)"), services), h("div", { class: "panel" }, h("h3", {}, "By account, this month (effective)"), accounts)),
+    h(
+      "div",
+      { class: "grid-2" },
+      h("div", { class: "panel" }, h("h3", {}, "By service, this month (effective)"), services),
+      h("div", { class: "panel" }, h("h3", {}, "By account, this month (effective)"), accounts),
+    ),
     h("div", { class: "panel" }, h("h3", {}, "Daily effective cost, last 90 days"), trend),
   );
   queueMicrotask(() => {
-    chart(trend, lineOption(c.daily.map((p) => p.day), c.daily.map((p) => p.cost), cur));
+    chart(
+      trend,
+      lineOption(
+        c.daily.map((p) => p.day),
+        c.daily.map((p) => p.cost),
+        cur,
+      ),
+    );
     chart(services, barsOption(c.by_service, cur));
     chart(accounts, barsOption(c.by_account, cur));
   });
@@ -53,20 +93,31 @@ function currencySection(c: CurrencyOverview, month: string, latestDay: string):
 
 /** The open (not dismissed) findings with the most savings, and the total
  * potential savings per currency. */
-export function topRecommendations(all: Recommendation[], count: number): { top: Recommendation[]; savings: Map<string, number> } {
-  const open = all.filter((r) => !r.dismissed).sort((a, b) => b.estimated_monthly_savings - a.estimated_monthly_savings);
+export function topRecommendations(
+  all: Recommendation[],
+  count: number,
+): { top: Recommendation[]; savings: Map<string, number> } {
+  const open = all
+    .filter((r) => !r.dismissed)
+    .sort((a, b) => b.estimated_monthly_savings - a.estimated_monthly_savings);
   const savings = new Map<string, number>();
-  for (const r of open) savings.set(r.currency, (savings.get(r.currency) ?? 0) + r.estimated_monthly_savings);
+  for (const r of open)
+    savings.set(r.currency, (savings.get(r.currency) ?? 0) + r.estimated_monthly_savings);
   return { top: open.slice(0, count), savings };
 }
 
 function recommendationsPanel(box: HTMLElement, all: Recommendation[], navigate: Navigate): void {
   const { top, savings } = topRecommendations(all, 5);
-  const total = [...savings].map(([currency, amount]) => money(amount, currency)).join(" + ") || "none";
+  const total =
+    [...savings].map(([currency, amount]) => money(amount, currency)).join(" + ") || "none";
   mount(
     box,
     h("h3", {}, "Top recommendations"),
-    h("p", { class: "big", "data-testid": "potential-savings" }, `${total} / month potential savings`),
+    h(
+      "p",
+      { class: "big", "data-testid": "potential-savings" },
+      `${total} / month potential savings`,
+    ),
     h(
       "table",
       {},
@@ -74,7 +125,12 @@ function recommendationsPanel(box: HTMLElement, all: Recommendation[], navigate:
         "tbody",
         {},
         top.map((r) =>
-          h("tr", { class: "clickable", onclick: () => navigate("recommendations", { select: r.id }) }, h("td", {}, r.action), h("td", { class: "num" }, money(r.estimated_monthly_savings, r.currency))),
+          h(
+            "tr",
+            { class: "clickable", onclick: () => navigate("recommendations", { select: r.id }) },
+            h("td", {}, r.action),
+            h("td", { class: "num" }, money(r.estimated_monthly_savings, r.currency)),
+          ),
         ),
       ),
     ),
@@ -88,15 +144,42 @@ export async function overviewView(root: HTMLElement, navigate: Navigate): Promi
   const overview: Overview = await api.overview();
   if (overview.empty) {
     findings.catch(() => undefined);
-    const button = h("button", { class: "primary", "data-testid": "load-demo", onclick: () => navigate("data", { loadDemo: true }) }, "Load the demo dataset");
-    mount(root, h("h1", {}, "Overview"), notice("empty", "No billing data yet", "Import your billing exports in Data, or explore three months of demo AWS and Azure billing.", button));
+    const button = h(
+      "button",
+      {
+        class: "primary",
+        "data-testid": "load-demo",
+        onclick: () => navigate("data", { loadDemo: true }),
+      },
+      "Load the demo dataset",
+    );
+    mount(
+      root,
+      h("h1", {}, "Overview"),
+      notice(
+        "empty",
+        "No billing data yet",
+        "Import your billing exports in Data, or explore three months of demo AWS and Azure billing.",
+        button,
+      ),
+    );
     return;
   }
   const month = overview.month ?? "";
-  const recommendationsBox = h("div", { class: "panel", "data-testid": "overview-recommendations" }, h("h3", {}, "Top recommendations"), h("p", { class: "muted" }, "Checking for savings…"));
+  const recommendationsBox = h(
+    "div",
+    { class: "panel", "data-testid": "overview-recommendations" },
+    h("h3", {}, "Top recommendations"),
+    h("p", { class: "muted" }, "Checking for savings…"),
+  );
   findings
     .then((all) => recommendationsPanel(recommendationsBox, all, navigate))
-    .catch((error: Error) => mount(recommendationsBox, notice("error", "Recommendations could not be computed", error.message)));
+    .catch((error: Error) =>
+      mount(
+        recommendationsBox,
+        notice("error", "Recommendations could not be computed", error.message),
+      ),
+    );
   mount(
     root,
     h("h1", {}, "Overview"),
@@ -114,13 +197,31 @@ export async function overviewView(root: HTMLElement, navigate: Navigate): Promi
           : h(
               "table",
               {},
-              h("thead", {}, h("tr", {}, h("th", {}, "Day"), h("th", {}, "What"), h("th", { class: "num" }, "Impact"))),
+              h(
+                "thead",
+                {},
+                h(
+                  "tr",
+                  {},
+                  h("th", {}, "Day"),
+                  h("th", {}, "What"),
+                  h("th", { class: "num" }, "Impact"),
+                ),
+              ),
               h(
                 "tbody",
                 {},
-                overview.anomalies.slice(0, 8).map((a) =>
-                  h("tr", { class: "clickable", onclick: () => navigate("anomalies") }, h("td", {}, a.date), h("td", {}, `${a.dimension}: ${a.value}`), h("td", { class: "num" }, money(a.impact, a.currency))),
-                ),
+                overview.anomalies
+                  .slice(0, 8)
+                  .map((a) =>
+                    h(
+                      "tr",
+                      { class: "clickable", onclick: () => navigate("anomalies") },
+                      h("td", {}, a.date),
+                      h("td", {}, `${a.dimension}: ${a.value}`),
+                      h("td", { class: "num" }, money(a.impact, a.currency)),
+                    ),
+                  ),
               ),
             ),
       ),

@@ -6,7 +6,10 @@ import { schedulesPanel } from "./schedules";
 
 /** The columns to chart: the report's declared x and y, else the first
  * text column and the first money-like column. */
-export function chartColumns(table: Table, chart: ReportChart | null = null): { label: number; value: number; currency: number } | null {
+export function chartColumns(
+  table: Table,
+  chart: ReportChart | null = null,
+): { label: number; value: number; currency: number } | null {
   const currency = table.columns.findIndex((c) => c === "currency" || c === "BillingCurrency");
   if (chart) {
     const label = table.columns.indexOf(chart.x);
@@ -14,7 +17,9 @@ export function chartColumns(table: Table, chart: ReportChart | null = null): { 
     if (label >= 0 && value >= 0) return { label, value, currency };
   }
   const label = table.columns.findIndex((_, i) => table.rows.some((r) => typeof r[i] === "string"));
-  const value = table.columns.findIndex((c, i) => /cost|savings|amount/i.test(c) && table.rows.some((r) => typeof r[i] === "number"));
+  const value = table.columns.findIndex(
+    (c, i) => /cost|savings|amount/i.test(c) && table.rows.some((r) => typeof r[i] === "number"),
+  );
   return label >= 0 && value >= 0 ? { label, value, currency } : null;
 }
 
@@ -32,15 +37,24 @@ export function largestCurrency(table: Table, value: number, currency: number): 
 function cellText(value: string | number | null): string {
   if (value === null) return "";
   // Rounded first, so -0.001 shows as 0, not -0.
-  return typeof value === "number" ? (Math.round(value * 100) / 100 + 0).toLocaleString("en-US", { maximumFractionDigits: 2 }) : value;
+  return typeof value === "number"
+    ? (Math.round(value * 100) / 100 + 0).toLocaleString("en-US", { maximumFractionDigits: 2 })
+    : value;
 }
 
 export async function reportsView(root: HTMLElement, toast: (m: string) => void): Promise<void> {
   mount(root, h("h1", {}, "Reports and schedules"), notice("loading", "Loading reports…"));
   const [reports, schedules] = await Promise.all([api.reports(), api.schedules()]);
   const schedulesBox = h("div", {});
-  const refreshSchedules = async () => mount(schedulesBox, schedulesPanel(reports, await api.schedules(), toast, () => void refreshSchedules()));
-  mount(schedulesBox, schedulesPanel(reports, schedules, toast, () => void refreshSchedules()));
+  const refreshSchedules = async () =>
+    mount(
+      schedulesBox,
+      schedulesPanel(reports, await api.schedules(), toast, () => void refreshSchedules()),
+    );
+  mount(
+    schedulesBox,
+    schedulesPanel(reports, schedules, toast, () => void refreshSchedules()),
+  );
   const preview = h("div", {});
   let from = "";
   let to = "";
@@ -56,33 +70,95 @@ export async function reportsView(root: HTMLElement, toast: (m: string) => void)
           "div",
           { class: "panel-head" },
           h("h2", {}, report.title),
-          h("button", { "data-testid": "export-report", onclick: async () => { const saved = await api.exportReport(report.name, from, to); if (saved) toast(`Saved ${saved}`); } }, "Export CSV"),
+          h(
+            "button",
+            {
+              "data-testid": "export-report",
+              onclick: async () => {
+                const saved = await api.exportReport(report.name, from, to);
+                if (saved) toast(`Saved ${saved}`);
+              },
+            },
+            "Export CSV",
+          ),
         ),
         h("p", { class: "muted" }, report.description),
         columns ? chartBox : null,
         h(
           "table",
           { "data-testid": "report-table" },
-          h("thead", {}, h("tr", {}, table.columns.map((c) => h("th", {}, c)))),
-          h("tbody", {}, table.rows.slice(0, 200).map((row) => h("tr", {}, row.map((cell) => h("td", { class: typeof cell === "number" ? "num" : "" }, cellText(cell)))))),
+          h(
+            "thead",
+            {},
+            h(
+              "tr",
+              {},
+              table.columns.map((c) => h("th", {}, c)),
+            ),
+          ),
+          h(
+            "tbody",
+            {},
+            table.rows.slice(0, 200).map((row) =>
+              h(
+                "tr",
+                {},
+                row.map((cell) =>
+                  h("td", { class: typeof cell === "number" ? "num" : "" }, cellText(cell)),
+                ),
+              ),
+            ),
+          ),
         ),
-        table.rows.length > 200 ? h("p", { class: "muted" }, `Showing 200 of ${table.rows.length} rows; the CSV has all of them.`) : null,
-        table.rows.length === 0 ? notice("empty", "The report returned no rows", "Widen the date range or import data.") : null,
+        table.rows.length > 200
+          ? h(
+              "p",
+              { class: "muted" },
+              `Showing 200 of ${table.rows.length} rows; the CSV has all of them.`,
+            )
+          : null,
+        table.rows.length === 0
+          ? notice("empty", "The report returned no rows", "Widen the date range or import data.")
+          : null,
       );
       if (columns) {
         const currency = largestCurrency(table, columns.value, columns.currency);
-        const rows = table.rows.filter((r) => columns.currency < 0 || r[columns.currency] === currency);
+        const rows = table.rows.filter(
+          (r) => columns.currency < 0 || r[columns.currency] === currency,
+        );
         if (report.chart && report.chart.kind !== "bar") {
           // Over time: one point per x, summed across series.
           const sums = new Map<string, number>();
-          for (const r of rows) sums.set(String(r[columns.label] ?? ""), (sums.get(String(r[columns.label] ?? "")) ?? 0) + Number(r[columns.value] ?? 0));
+          for (const r of rows)
+            sums.set(
+              String(r[columns.label] ?? ""),
+              (sums.get(String(r[columns.label] ?? "")) ?? 0) + Number(r[columns.value] ?? 0),
+            );
           const xs = [...sums.keys()].sort();
-          queueMicrotask(() => chart(chartBox, lineOption(xs, xs.map((x) => sums.get(x) ?? 0), currency)));
+          queueMicrotask(() =>
+            chart(
+              chartBox,
+              lineOption(
+                xs,
+                xs.map((x) => sums.get(x) ?? 0),
+                currency,
+              ),
+            ),
+          );
         } else {
-          const slices = rows.slice(0, 15).map((r) => ({ name: String(r[columns.label] ?? ""), cost: Number(r[columns.value] ?? 0) }));
+          const slices = rows.slice(0, 15).map((r) => ({
+            name: String(r[columns.label] ?? ""),
+            cost: Number(r[columns.value] ?? 0),
+          }));
           queueMicrotask(() => chart(chartBox, barsOption(slices, currency)));
         }
-        chartBox.before(h("p", { class: "muted" }, `Chart: ${table.columns[columns.value]} by ${table.columns[columns.label]}, ${currency} rows (one currency per axis).`));
+        chartBox.before(
+          h(
+            "p",
+            { class: "muted" },
+            `Chart: ${table.columns[columns.value]} by ${table.columns[columns.label]}, ${currency} rows (one currency per axis).`,
+          ),
+        );
       }
     } catch (error) {
       mount(preview, notice("error", `${report.title} failed`, (error as Error).message));
@@ -94,13 +170,52 @@ export async function reportsView(root: HTMLElement, toast: (m: string) => void)
     h(
       "div",
       { class: "controls" },
-      h("label", {}, "From ", h("input", { type: "date", onchange: (e: Event) => { from = (e.target as HTMLInputElement).value; } })),
-      h("label", {}, "To (excl.) ", h("input", { type: "date", onchange: (e: Event) => { to = (e.target as HTMLInputElement).value; } })),
+      h(
+        "label",
+        {},
+        "From ",
+        h("input", {
+          type: "date",
+          onchange: (e: Event) => {
+            from = (e.target as HTMLInputElement).value;
+          },
+        }),
+      ),
+      h(
+        "label",
+        {},
+        "To (excl.) ",
+        h("input", {
+          type: "date",
+          onchange: (e: Event) => {
+            to = (e.target as HTMLInputElement).value;
+          },
+        }),
+      ),
     ),
     h(
       "div",
       { class: "reports-split" },
-      h("ul", { class: "report-list", "data-testid": "report-list" }, reports.map((r) => h("li", {}, h("button", { class: "link", "data-report": r.name, onclick: () => runReport(r), title: r.description }, r.title)))),
+      h(
+        "ul",
+        { class: "report-list", "data-testid": "report-list" },
+        reports.map((r) =>
+          h(
+            "li",
+            {},
+            h(
+              "button",
+              {
+                class: "link",
+                "data-report": r.name,
+                onclick: () => runReport(r),
+                title: r.description,
+              },
+              r.title,
+            ),
+          ),
+        ),
+      ),
       preview,
     ),
     schedulesBox,

@@ -31,7 +31,8 @@ export function emptyForm(): ScheduleForm {
 
 /** Reads the form's fields; `keep` empty means keep every file. */
 export function readForm(form: HTMLFormElement, reports: string[]): ScheduleForm {
-  const value = (name: string) => (form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement).value.trim();
+  const value = (name: string) =>
+    (form.elements.namedItem(name) as HTMLInputElement | HTMLSelectElement).value.trim();
   const keep = value("keep");
   return {
     name: value("name"),
@@ -47,13 +48,35 @@ export function readForm(form: HTMLFormElement, reports: string[]): ScheduleForm
   };
 }
 
-export function schedulesPanel(reports: ReportInfo[], schedules: Schedules, toast: (m: string) => void, refresh: () => void): HTMLElement {
+export function schedulesPanel(
+  reports: ReportInfo[],
+  schedules: Schedules,
+  toast: (m: string) => void,
+  refresh: () => void,
+): HTMLElement {
   const editor = h("div", {});
   const edit = (original: string | null, start: ScheduleForm) => {
     const error = h("p", { class: "failed", role: "alert" });
-    const field = (label: string, name: string, value: string, attrs: Record<string, string> = {}) =>
-      h("label", {}, label, h("input", { name, value, "data-testid": `schedule-${name}`, ...attrs }));
-    const reportBoxes = reports.map((r) => h("label", { class: "check" }, h("input", { type: "checkbox", value: r.name, checked: start.reports.includes(r.name) }), ` ${r.title}`));
+    const field = (
+      label: string,
+      name: string,
+      value: string,
+      attrs: Record<string, string> = {},
+    ) =>
+      h(
+        "label",
+        {},
+        label,
+        h("input", { name, value, "data-testid": `schedule-${name}`, ...attrs }),
+      );
+    const reportBoxes = reports.map((r) =>
+      h(
+        "label",
+        { class: "check" },
+        h("input", { type: "checkbox", value: r.name, checked: start.reports.includes(r.name) }),
+        ` ${r.title}`,
+      ),
+    );
     const form = h(
       "form",
       {
@@ -61,7 +84,10 @@ export function schedulesPanel(reports: ReportInfo[], schedules: Schedules, toas
         "data-testid": "schedule-form",
         onsubmit: async (e: Event) => {
           e.preventDefault();
-          const chosen = reportBoxes.map((b) => b.querySelector("input")!).filter((i) => i.checked).map((i) => i.value);
+          const chosen = reportBoxes
+            .map((b) => b.querySelector("input"))
+            .filter((i): i is HTMLInputElement => i?.checked === true)
+            .map((i) => i.value);
           try {
             await api.saveSchedule(original, readForm(form as HTMLFormElement, chosen));
             toast(original ? `Saved ${original}` : "Schedule added");
@@ -73,31 +99,90 @@ export function schedulesPanel(reports: ReportInfo[], schedules: Schedules, toas
       },
       h("h3", {}, original ? `Edit ${original}` : "New schedule"),
       field("Name ", "name", start.name, { required: "required" }),
-      field("Cron ", "cron", start.cron, { title: "minute hour day-of-month month day-of-week, e.g. 0 6 1 * * = 06:00 on the 1st" }),
+      field("Cron ", "cron", start.cron, {
+        title: "minute hour day-of-month month day-of-week, e.g. 0 6 1 * * = 06:00 on the 1st",
+      }),
       field("Time zone ", "timezone", start.timezone),
-      h("label", {}, "Window ", h("select", { name: "window" }, WINDOWS.map(([v, l]) => h("option", { value: v, selected: v === start.window }, l)))),
+      h(
+        "label",
+        {},
+        "Window ",
+        h(
+          "select",
+          { name: "window" },
+          WINDOWS.map(([v, l]) => h("option", { value: v, selected: v === start.window }, l)),
+        ),
+      ),
       field("Output folder ", "output_dir", start.output_dir, { required: "required", size: "40" }),
       field("File name ", "file_name", start.file_name),
-      h("label", {}, "Chart ", h("select", { name: "chart" }, [["", "none"], ["png", "PNG"], ["svg", "SVG"]].map(([v, l]) => h("option", { value: v, selected: (start.chart ?? "") === v }, l)))),
-      field("Keep files ", "keep", start.keep === null ? "" : String(start.keep), { type: "number", min: "1", placeholder: "all" }),
-      h("label", {}, h("input", { type: "checkbox", name: "pull", checked: start.pull }), " pull cloud connections first (runs from the CLI scheduler)"),
+      h(
+        "label",
+        {},
+        "Chart ",
+        h(
+          "select",
+          { name: "chart" },
+          [
+            ["", "none"],
+            ["png", "PNG"],
+            ["svg", "SVG"],
+          ].map(([v, l]) => h("option", { value: v, selected: (start.chart ?? "") === v }, l)),
+        ),
+      ),
+      field("Keep files ", "keep", start.keep === null ? "" : String(start.keep), {
+        type: "number",
+        min: "1",
+        placeholder: "all",
+      }),
+      h(
+        "label",
+        {},
+        h("input", { type: "checkbox", name: "pull", checked: start.pull }),
+        " pull cloud connections first (runs from the CLI scheduler)",
+      ),
       h("fieldset", {}, h("legend", {}, "Reports"), reportBoxes),
       error,
-      h("div", {}, h("button", { type: "submit", class: "primary", "data-testid": "schedule-save" }, "Save"), h("button", { type: "button", onclick: () => mount(editor) }, "Cancel")),
+      h(
+        "div",
+        {},
+        h("button", { type: "submit", class: "primary", "data-testid": "schedule-save" }, "Save"),
+        h("button", { type: "button", onclick: () => mount(editor) }, "Cancel"),
+      ),
     );
     mount(editor, form);
   };
   return h(
     "div",
     {},
-    h("div", { class: "panel-head" }, h("h2", {}, "Schedules"), h("button", { "data-testid": "schedule-new", onclick: () => edit(null, emptyForm()) }, "New schedule")),
+    h(
+      "div",
+      { class: "panel-head" },
+      h("h2", {}, "Schedules"),
+      h(
+        "button",
+        { "data-testid": "schedule-new", onclick: () => edit(null, emptyForm()) },
+        "New schedule",
+      ),
+    ),
     editor,
     schedules.schedules.length === 0
-      ? h("p", { class: "muted" }, "No schedules yet. A schedule exports reports as CSV files on a cron; it runs while this app is open, or from cron or systemd with `burnrate schedule run-due`.")
+      ? h(
+          "p",
+          { class: "muted" },
+          "No schedules yet. A schedule exports reports as CSV files on a cron; it runs while this app is open, or from cron or systemd with `burnrate schedule run-due`.",
+        )
       : h(
           "table",
           { "data-testid": "schedule-table" },
-          h("thead", {}, h("tr", {}, ["Name", "Cron", "Window", "Reports", "Next run", ""].map((c) => h("th", {}, c)))),
+          h(
+            "thead",
+            {},
+            h(
+              "tr",
+              {},
+              ["Name", "Cron", "Window", "Reports", "Next run", ""].map((c) => h("th", {}, c)),
+            ),
+          ),
           h(
             "tbody",
             {},
@@ -114,17 +199,25 @@ export function schedulesPanel(reports: ReportInfo[], schedules: Schedules, toas
                   "td",
                   {},
                   h("button", { onclick: () => edit(s.form.name, s.form) }, "Edit"),
-                  h("button", {
-                    onclick: async () => {
-                      try {
-                        const run = await api.runSchedule(s.form.name);
-                        toast(run.ok ? `Wrote ${run.outputs.length} file(s)` : `Failed: ${run.failures.join("; ")}`);
-                      } catch (err) {
-                        toast((err as Error).message);
-                      }
-                      refresh();
+                  h(
+                    "button",
+                    {
+                      onclick: async () => {
+                        try {
+                          const run = await api.runSchedule(s.form.name);
+                          toast(
+                            run.ok
+                              ? `Wrote ${run.outputs.length} file(s)`
+                              : `Failed: ${run.failures.join("; ")}`,
+                          );
+                        } catch (err) {
+                          toast((err as Error).message);
+                        }
+                        refresh();
+                      },
                     },
-                  }, "Run now"),
+                    "Run now",
+                  ),
                   confirmButton("Delete", "Delete? Files it wrote stay", async () => {
                     await api.removeSchedule(s.form.name);
                     toast(`Deleted ${s.form.name}`);
@@ -141,8 +234,29 @@ export function schedulesPanel(reports: ReportInfo[], schedules: Schedules, toas
       : h(
           "table",
           { "data-testid": "run-history" },
-          h("thead", {}, h("tr", {}, ["Schedule", "Due", "Result", "Files, or why it failed"].map((c) => h("th", {}, c)))),
-          h("tbody", {}, schedules.runs.map((r) => h("tr", { class: r.ok ? "" : "failed" }, h("td", {}, r.schedule), h("td", {}, r.due.slice(0, 16).replace("T", " ")), h("td", {}, r.ok ? "ok" : "failed"), h("td", { class: "mono" }, r.ok ? r.outputs.join(", ") : r.failures.join("; "))))),
+          h(
+            "thead",
+            {},
+            h(
+              "tr",
+              {},
+              ["Schedule", "Due", "Result", "Files, or why it failed"].map((c) => h("th", {}, c)),
+            ),
+          ),
+          h(
+            "tbody",
+            {},
+            schedules.runs.map((r) =>
+              h(
+                "tr",
+                { class: r.ok ? "" : "failed" },
+                h("td", {}, r.schedule),
+                h("td", {}, r.due.slice(0, 16).replace("T", " ")),
+                h("td", {}, r.ok ? "ok" : "failed"),
+                h("td", { class: "mono" }, r.ok ? r.outputs.join(", ") : r.failures.join("; ")),
+              ),
+            ),
+          ),
         ),
   );
 }
