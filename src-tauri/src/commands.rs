@@ -28,10 +28,7 @@ async fn blocking<T: Send + 'static>(
 ) -> Answer<T> {
     tauri::async_runtime::spawn_blocking(work)
         .await
-        .map_err(|e| ApiError {
-            code: "internal".into(),
-            message: format!("the worker stopped: {e}"),
-        })?
+        .map_err(|e| ApiError::new(Code::Internal, format!("the worker stopped: {e}")))?
 }
 
 #[tauri::command]

@@ -5,6 +5,7 @@ import { Channel, invoke } from "@tauri-apps/api/core";
 import type {
   AnomalyRow,
   ApiError,
+  Code,
   ConnectionForm,
   Explore,
   ExploreQuery,
@@ -28,8 +29,8 @@ export type { ApiError };
 
 /** An error from the backend (`{code, message}`) or a failure to reach it. */
 export class CommandError extends Error {
-  readonly code: string;
-  constructor(code: string, message: string) {
+  readonly code: Code;
+  constructor(code: Code, message: string) {
     super(message);
     this.code = code;
   }

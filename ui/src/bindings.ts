@@ -1,360 +1,244 @@
 // Generated from crates/api/src/dto.rs by `BLESS_BINDINGS=1 cargo test --workspace`.
 // Do not edit: a test fails when this file and the Rust types differ.
 
-export type ApiError = { code: string; message: string };
+export type ApiError = { code: Code, message: string, };
 
-export type Status = { data_dir: string; config_path: string; sources: number; rows: number };
+export type Code = "bad_input" | "unknown_format" | "reconciliation" | "usage" | "config" | "report" | "dataset" | "io" | "query" | "empty" | "cancelled" | "credentials" | "api" | "internal";
 
-export type Totals = { currency: string; billed: number; effective: number; list: number };
+export type Status = { data_dir: string, config_path: string, sources: number, rows: number, };
 
-export type Slice = { name: string; cost: number };
+export type Totals = { currency: string, billed: number, effective: number, list: number, };
 
-export type Point = { day: string; cost: number };
+export type Slice = { name: string, cost: number, };
 
-export type MonthEnd = {
-  month: string;
-  actual_to_date: number;
-  forecast: number;
-  lower_95: number;
-  upper_95: number;
-  /**
-   * Mean absolute % error over the held-out days, when there is history.
-   */
-  backtest_mape: number | null;
-};
+export type Point = { day: string, cost: number, };
 
-export type CurrencyOverview = {
-  total: Totals;
-  month_to_date_effective: number;
-  /**
-   * The same days of the month before.
-   */
-  previous_month_same_days_effective: number;
-  change_pct: number | null;
-  forecast: MonthEnd | null;
-  by_service: Array<Slice>;
-  by_account: Array<Slice>;
-  /**
-   * Effective cost per day, the last 90 days of data.
-   */
-  daily: Array<Point>;
-};
+export type MonthEnd = { month: string, actual_to_date: number, forecast: number, lower_95: number, upper_95: number, 
+/**
+ * Mean absolute % error over the held-out days, when there is history.
+ */
+backtest_mape: number | null, };
 
-export type Overview = {
-  empty: boolean;
-  /**
-   * The last day with data, YYYY-MM-DD.
-   */
-  latest_day: string | null;
-  /**
-   * The month of `latest_day`, YYYY-MM: "this month" in the overview.
-   */
-  month: string | null;
-  /**
-   * Set when figures were converted to a reporting currency.
-   */
-  currency_note: string | null;
-  /**
-   * Largest spend first.
-   */
-  currencies: Array<CurrencyOverview>;
-  /**
-   * The last 30 days of data.
-   */
-  anomalies: Array<AnomalyRow>;
-};
+export type CurrencyOverview = { total: Totals, month_to_date_effective: number, 
+/**
+ * The same days of the month before.
+ */
+previous_month_same_days_effective: number, change_pct: number | null, forecast: MonthEnd | null, by_service: Array<Slice>, by_account: Array<Slice>, 
+/**
+ * Effective cost per day, the last 90 days of data.
+ */
+daily: Array<Point>, };
 
-export type Filter = {
-  /**
-   * A dimension name: provider, account, service, region, tag:KEY, ...
-   */
-  dimension: string;
-  value: string;
-};
+export type Overview = { empty: boolean, 
+/**
+ * The last day with data, YYYY-MM-DD.
+ */
+latest_day: string | null, 
+/**
+ * The month of `latest_day`, YYYY-MM: "this month" in the overview.
+ */
+month: string | null, 
+/**
+ * Set when figures were converted to a reporting currency.
+ */
+currency_note: string | null, 
+/**
+ * Largest spend first.
+ */
+currencies: Array<CurrencyOverview>, 
+/**
+ * The last 30 days of data.
+ */
+anomalies: Array<AnomalyRow>, };
 
-export type ExploreQuery = {
-  group_by: string;
-  /**
-   * billed, effective or list.
-   */
-  measure: string;
-  /**
-   * day, week or month.
-   */
-  period: string;
-  /**
-   * First day included, YYYY-MM-DD.
-   */
-  from: string | null;
-  /**
-   * First day excluded, YYYY-MM-DD.
-   */
-  to: string | null;
-  filters: Array<Filter>;
-};
+export type Filter = { 
+/**
+ * A dimension name: provider, account, service, region, tag:KEY, ...
+ */
+dimension: string, value: string, };
 
-export type Series = { name: string; currency: string; values: Array<number>; total: number };
+export type ExploreQuery = { group_by: string, 
+/**
+ * billed, effective or list.
+ */
+measure: string, 
+/**
+ * day, week or month.
+ */
+period: string, 
+/**
+ * First day included, YYYY-MM-DD.
+ */
+from: string | null, 
+/**
+ * First day excluded, YYYY-MM-DD.
+ */
+to: string | null, filters: Array<Filter>, };
 
-export type GroupRow = {
-  name: string;
-  currency: string;
-  billed: number;
-  effective: number;
-  list: number;
-};
+export type Series = { name: string, currency: string, values: Array<number>, total: number, };
 
-export type Explore = {
-  measure: string;
-  group_by: string;
-  periods: Array<string>;
-  /**
-   * The largest groups per currency; the rest summed as "(other)".
-   */
-  series: Array<Series>;
-  /**
-   * Every group, largest first.
-   */
-  rows: Array<GroupRow>;
-  totals: Array<Totals>;
-  currency_note: string | null;
-};
+export type GroupRow = { name: string, currency: string, billed: number, effective: number, list: number, };
 
-export type AnomalyRow = {
-  date: string;
-  /**
-   * service or account.
-   */
-  dimension: string;
-  value: string;
-  expected_cost: number;
-  actual_cost: number;
-  impact: number;
-  score: number;
-  currency: string;
-};
+export type Explore = { measure: string, group_by: string, periods: Array<string>, 
+/**
+ * The largest groups per currency; the rest summed as "(other)".
+ */
+series: Array<Series>, 
+/**
+ * Every group, largest first.
+ */
+rows: Array<GroupRow>, totals: Array<Totals>, currency_note: string | null, };
 
-export type Evidence = {
-  rule: string;
-  window: string;
-  figures: string;
-  /**
-   * Billing lines, `file:row`.
-   */
-  sources: Array<string>;
-};
+export type AnomalyRow = { date: string, 
+/**
+ * service or account.
+ */
+dimension: string, value: string, expected_cost: number, actual_cost: number, impact: number, score: number, currency: string, };
 
-export type Recommendation = {
-  id: string;
-  kind: string;
-  provider: string;
-  account: string;
-  region: string;
-  service: string;
-  resource_id: string;
-  /**
-   * Effective cost of what the finding is about, per month.
-   */
-  monthly_cost: number;
-  estimated_monthly_savings: number;
-  /**
-   * high, medium or low.
-   */
-  confidence: string;
-  action: string;
-  currency: string;
-  evidence: Evidence;
-  dismissed: boolean;
-};
+export type Evidence = { rule: string, window: string, figures: string, 
+/**
+ * Billing lines, `file:row`.
+ */
+sources: Array<string>, };
 
-export type ImportProgress = { done: number; total: number; current: string };
+export type Recommendation = { id: string, kind: string, provider: string, account: string, region: string, service: string, resource_id: string, 
+/**
+ * Effective cost of what the finding is about, per month.
+ */
+monthly_cost: number, estimated_monthly_savings: number, 
+/**
+ * high, medium or low.
+ */
+confidence: string, action: string, currency: string, evidence: Evidence, dismissed: boolean, };
 
-export type Reconciliation = {
-  currency: string;
-  /**
-   * The provider's own total in the file.
-   */
-  native_total: number;
-  /**
-   * Which normalized measure must equal it (billed or effective).
-   */
-  measure: string;
-  normalized_total: number;
-  billed: number;
-  effective: number;
-};
+export type ImportProgress = { done: number, total: number, current: string, };
 
-export type FileCheck = {
-  path: string;
-  format: string;
-  version: string | null;
-  rows: number;
-  periods: Array<string>;
-  reconciliation: Array<Reconciliation>;
-};
+export type Reconciliation = { currency: string, 
+/**
+ * The provider's own total in the file.
+ */
+native_total: number, 
+/**
+ * Which normalized measure must equal it (billed or effective).
+ */
+measure: string, normalized_total: number, billed: number, effective: number, };
 
-export type ImportResult = {
-  path: string;
-  /**
-   * imported, unchanged or failed.
-   */
-  status: string;
-  replaced: Array<string>;
-  files: Array<FileCheck>;
-  error: ApiError | null;
-};
+export type FileCheck = { path: string, format: string, version: string | null, rows: number, periods: Array<string>, reconciliation: Array<Reconciliation>, };
 
-export type Source = {
-  id: string;
-  paths: Array<string>;
-  format: string;
-  rows: number;
-  imported_at: string;
-  periods: Array<string>;
-  files: Array<FileCheck>;
-};
+export type ImportResult = { path: string, 
+/**
+ * imported, unchanged or failed.
+ */
+status: string, replaced: Array<string>, files: Array<FileCheck>, error: ApiError | null, };
 
-export type ReportChart = { kind: string; x: string; y: string; series: string | null };
+export type Source = { id: string, paths: Array<string>, format: string, rows: number, imported_at: string, periods: Array<string>, files: Array<FileCheck>, };
 
-export type ReportInfo = {
-  name: string;
-  title: string;
-  description: string;
-  origin: string;
-  /**
-   * The report's chart, if its header declares one.
-   */
-  chart: ReportChart | null;
-};
+export type ReportChart = { kind: string, x: string, y: string, series: string | null, };
 
-export type Table = { columns: Array<string>; rows: Array<Array<string | number | null>> };
+export type ReportInfo = { name: string, title: string, description: string, origin: string, 
+/**
+ * The report's chart, if its header declares one.
+ */
+chart: ReportChart | null, };
 
-export type ScheduleForm = {
-  name: string;
-  reports: Array<string>;
-  /**
-   * Five-field cron, e.g. `0 6 1 * *`.
-   */
-  cron: string;
-  /**
-   * IANA time zone, e.g. `Europe/Berlin`.
-   */
-  timezone: string;
-  /**
-   * last_full_month, month_to_date, yesterday, last_7_days, last_30_days or all.
-   */
-  window: string;
-  output_dir: string;
-  /**
-   * Placeholders {report} {schedule} {date} {from} {to}.
-   */
-  file_name: string;
-  /**
-   * png or svg, or none.
-   */
-  chart: string | null;
-  keep: number | null;
-  pull: boolean;
-};
+export type Table = { columns: Array<string>, rows: Array<Array<string | number | null>>, };
 
-export type ScheduleInfo = { form: ScheduleForm; next_run: string | null };
+export type ScheduleForm = { name: string, reports: Array<string>, 
+/**
+ * Five-field cron, e.g. `0 6 1 * *`.
+ */
+cron: string, 
+/**
+ * IANA time zone, e.g. `Europe/Berlin`.
+ */
+timezone: string, 
+/**
+ * last_full_month, month_to_date, yesterday, last_7_days, last_30_days or all.
+ */
+window: string, output_dir: string, 
+/**
+ * Placeholders {report} {schedule} {date} {from} {to}.
+ */
+file_name: string, 
+/**
+ * png or svg, or none.
+ */
+chart: string | null, keep: number | null, pull: boolean, };
 
-export type ScheduleRun = {
-  schedule: string;
-  due: string;
-  ok: boolean;
-  outputs: Array<string>;
-  /**
-   * `report: why it failed`.
-   */
-  failures: Array<string>;
-};
+export type ScheduleInfo = { form: ScheduleForm, next_run: string | null, };
 
-export type Schedules = {
-  schedules: Array<ScheduleInfo>;
-  /**
-   * Newest first.
-   */
-  runs: Array<ScheduleRun>;
-};
+export type ScheduleRun = { schedule: string, due: string, ok: boolean, outputs: Array<string>, 
+/**
+ * `report: why it failed`.
+ */
+failures: Array<string>, };
 
-export type Settings = {
-  data_dir: string;
-  config_path: string;
-  reporting_currency: string | null;
-  fx_table: string | null;
-  anomaly_threshold: number;
-  anomaly_min_impact: number;
-  /**
-   * `key = alias, alias`.
-   */
-  tag_aliases: Array<string>;
-  allocation_keys: Array<string>;
-};
+export type Schedules = { schedules: Array<ScheduleInfo>, 
+/**
+ * Newest first.
+ */
+runs: Array<ScheduleRun>, };
 
-export type SettingsUpdate = {
-  /**
-   * An ISO currency code, or none to keep each bill's currency.
-   */
-  reporting_currency: string | null;
-  /**
-   * A `date,from,to,rate` CSV; needed with a reporting currency.
-   */
-  fx_table: string | null;
-  anomaly_threshold: number;
-  anomaly_min_impact: number;
-  /**
-   * `key = alias, alias` per line.
-   */
-  tag_aliases: Array<string>;
-};
+export type Settings = { data_dir: string, config_path: string, reporting_currency: string | null, fx_table: string | null, anomaly_threshold: number, anomaly_min_impact: number, 
+/**
+ * `key = alias, alias`.
+ */
+tag_aliases: Array<string>, allocation_keys: Array<string>, };
 
-export type ConnectionForm = {
-  name: string;
-  /**
-   * aws-ce, aws-cur, azure-query or azure-export.
-   */
-  kind: string;
-  /**
-   * aws-ce: the payer account.
-   */
-  billing_account: string | null;
-  /**
-   * aws-ce, azure-query: whole months back (default 2).
-   */
-  months: number | null;
-  /**
-   * aws-ce: account or tag:KEY; azure-query: one or two groupings.
-   */
-  group_by: string | null;
-  /**
-   * aws-cur: s3://bucket/prefix; azure-export: the container URL and path.
-   */
-  url: string | null;
-  /**
-   * aws-cur: the bucket's region.
-   */
-  region: string | null;
-  /**
-   * aws-ce, aws-cur: a shared-config profile name.
-   */
-  profile: string | null;
-  /**
-   * A compatible or local endpoint.
-   */
-  endpoint_url: string | null;
-  /**
-   * azure-query: the Cost Management scope.
-   */
-  scope: string | null;
-  /**
-   * azure-query: actual, amortized or both.
-   */
-  cost_type: string | null;
-};
+export type SettingsUpdate = { 
+/**
+ * An ISO currency code, or none to keep each bill's currency.
+ */
+reporting_currency: string | null, 
+/**
+ * A `date,from,to,rate` CSV; needed with a reporting currency.
+ */
+fx_table: string | null, anomaly_threshold: number, anomaly_min_impact: number, 
+/**
+ * `key = alias, alias` per line.
+ */
+tag_aliases: Array<string>, };
 
-export type PullResult = {
-  connection: string;
-  ok: boolean;
-  log: Array<string>;
-  error: ApiError | null;
-};
+export type ConnectionForm = { name: string, 
+/**
+ * aws-ce, aws-cur, azure-query or azure-export.
+ */
+kind: string, 
+/**
+ * aws-ce: the payer account.
+ */
+billing_account: string | null, 
+/**
+ * aws-ce, azure-query: whole months back (default 2).
+ */
+months: number | null, 
+/**
+ * aws-ce: account or tag:KEY; azure-query: one or two groupings.
+ */
+group_by: string | null, 
+/**
+ * aws-cur: s3://bucket/prefix; azure-export: the container URL and path.
+ */
+url: string | null, 
+/**
+ * aws-cur: the bucket's region.
+ */
+region: string | null, 
+/**
+ * aws-ce, aws-cur: a shared-config profile name.
+ */
+profile: string | null, 
+/**
+ * A compatible or local endpoint.
+ */
+endpoint_url: string | null, 
+/**
+ * azure-query: the Cost Management scope.
+ */
+scope: string | null, 
+/**
+ * azure-query: actual, amortized or both.
+ */
+cost_type: string | null, };
+
+export type PullResult = { connection: string, ok: boolean, log: Array<string>, error: ApiError | null, };

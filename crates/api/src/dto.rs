@@ -10,21 +10,86 @@ use std::path::Path;
 use serde::Serialize;
 use ts_rs::TS;
 
-/// An error the UI can branch on: `code` is one of bad_input,
-/// unknown_format, reconciliation, usage, io, config, report, polars,
-/// empty.
+/// An error the UI can branch on by its [`Code`], with a message for people.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ApiError {
-    pub code: String,
+    pub code: Code,
     pub message: String,
 }
 
-impl ApiError {
-    pub fn empty() -> ApiError {
-        ApiError {
-            code: "empty".into(),
-            message: "the dataset is empty: import billing files or load the demo data".into(),
+/// What went wrong, as the UI branches on it. The first group are the
+/// engine's errors (`burnrate_core::Error`, the same codes the CLI's JSON
+/// gives); the rest are the app's own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "snake_case")]
+pub enum Code {
+    BadInput,
+    UnknownFormat,
+    Reconciliation,
+    Usage,
+    Config,
+    Report,
+    Dataset,
+    Io,
+    Query,
+    /// The dataset has no rows yet.
+    Empty,
+    /// An import stopped before this file.
+    Cancelled,
+    /// A cloud connection's credentials are missing or refused.
+    Credentials,
+    /// A cloud API answered with an error.
+    Api,
+    /// The backend itself failed (a worker stopped).
+    Internal,
+}
+
+impl Code {
+    pub fn of(error: &burnrate_core::Error) -> Code {
+        use burnrate_core::Error;
+        match error {
+            Error::BadInput { .. } | Error::BadValue { .. } => Code::BadInput,
+            Error::UnknownFormat { .. } => Code::UnknownFormat,
+            Error::Reconciliation { .. } => Code::Reconciliation,
+            Error::Usage(_) => Code::Usage,
+            Error::Config { .. } => Code::Config,
+            Error::Report { .. } => Code::Report,
+            Error::Dataset { .. } => Code::Dataset,
+            Error::Io { .. } => Code::Io,
+            Error::Polars { .. } => Code::Query,
         }
+    }
+}
+
+impl Code {
+    /// The name the UI sees: the serialized form, so the two never differ.
+    pub fn name(self) -> String {
+        serde_json::to_value(self)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default()
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.name() == *other
+    }
+}
+
+impl ApiError {
+    pub fn new(code: Code, message: impl Into<String>) -> ApiError {
+        ApiError {
+            code,
+            message: message.into(),
+        }
+    }
+
+    pub fn empty() -> ApiError {
+        ApiError::new(
+            Code::Empty,
+            "the dataset is empty: import billing files or load the demo data",
+        )
     }
 }
 
@@ -535,6 +600,7 @@ pub fn typescript_bindings() -> String {
     let cfg = ts_rs::Config::new().with_large_int("number");
     let declarations = [
         ApiError::decl(&cfg),
+        Code::decl(&cfg),
         Status::decl(&cfg),
         Totals::decl(&cfg),
         Slice::decl(&cfg),

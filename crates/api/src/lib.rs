@@ -42,10 +42,7 @@ type Result<T> = std::result::Result<T, ApiError>;
 
 impl From<burnrate_core::Error> for ApiError {
     fn from(error: burnrate_core::Error) -> Self {
-        ApiError {
-            code: error.code().to_string(),
-            message: error.to_string(),
-        }
+        ApiError::new(Code::of(&error), error.to_string())
     }
 }
 
@@ -139,11 +136,10 @@ impl Backend {
             if cancel.load(Ordering::SeqCst) {
                 results.push(ImportResult::failed(
                     file,
-                    ApiError {
-                        code: "cancelled".into(),
-                        message: "import cancelled before this file; nothing of it was imported"
-                            .into(),
-                    },
+                    ApiError::new(
+                        Code::Cancelled,
+                        "import cancelled before this file; nothing of it was imported",
+                    ),
                 ));
                 continue;
             }
@@ -352,9 +348,11 @@ impl Backend {
 
     fn dismissed(&self) -> Result<Vec<String>> {
         match std::fs::read_to_string(self.dismissed_path()) {
-            Ok(text) => serde_json::from_str(&text).map_err(|e| ApiError {
-                code: "bad_input".into(),
-                message: format!("{}: {e}", self.dismissed_path().display()),
+            Ok(text) => serde_json::from_str(&text).map_err(|e| {
+                ApiError::new(
+                    Code::BadInput,
+                    format!("{}: {e}", self.dismissed_path().display()),
+                )
             }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
             Err(e) => {
@@ -728,14 +726,12 @@ impl Backend {
 }
 
 fn pull_error(error: burnrate_cloud::PullError) -> ApiError {
-    ApiError {
-        code: match &error {
-            burnrate_cloud::PullError::Credentials(_) => "credentials".into(),
-            burnrate_cloud::PullError::Api(_) => "api".into(),
-            burnrate_cloud::PullError::Core(core) => core.code().into(),
-        },
-        message: error.to_string(),
-    }
+    let code = match &error {
+        burnrate_cloud::PullError::Credentials(_) => Code::Credentials,
+        burnrate_cloud::PullError::Api(_) => Code::Api,
+        burnrate_cloud::PullError::Core(core) => Code::of(core),
+    };
+    ApiError::new(code, error.to_string())
 }
 
 /// A `Write` that hands each complete line to a callback and keeps them.
@@ -848,10 +844,7 @@ fn connection_of(form: ConnectionForm) -> Result<burnrate_core::config::Connecti
 }
 
 fn usage(message: &str) -> ApiError {
-    ApiError {
-        code: "usage".into(),
-        message: message.to_string(),
-    }
+    ApiError::new(Code::Usage, message)
 }
 
 fn schedule_form(s: &burnrate_core::config::ScheduleConfig) -> ScheduleForm {
@@ -891,10 +884,7 @@ fn parse_day(text: Option<&str>) -> Result<Option<NaiveDate>> {
         None => Ok(None),
         Some(t) => NaiveDate::parse_from_str(t, "%Y-%m-%d")
             .map(Some)
-            .map_err(|_| ApiError {
-                code: "usage".into(),
-                message: format!("{t:?} is not a date (YYYY-MM-DD)"),
-            }),
+            .map_err(|_| ApiError::new(Code::Usage, format!("{t:?} is not a date (YYYY-MM-DD)"))),
     }
 }
 
