@@ -561,7 +561,7 @@ pub struct SettingsUpdate {
 
 /// A saved cloud connection (no secrets: credentials come from each
 /// provider's chain). Which fields apply depends on `kind`.
-#[derive(Debug, Clone, Serialize, serde::Deserialize, TS)]
+#[derive(Debug, Clone, Default, Serialize, serde::Deserialize, TS)]
 pub struct ConnectionForm {
     pub name: String,
     /// aws-ce, aws-cur, azure-query or azure-export.

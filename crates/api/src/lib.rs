@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use burnrate_core::analysis::trend::Period;
-use burnrate_core::config::Config;
+use burnrate_core::config::{Config, Connection, connections};
 use burnrate_core::money::CostMeasure;
 use burnrate_core::period::month_start;
 use burnrate_core::query::dimension::Dimension;
@@ -677,7 +677,7 @@ impl Backend {
         self.config()?
             .connections
             .into_iter()
-            .find(|c| c.name == name)
+            .find(|c| c.name() == name)
             .ok_or_else(|| usage(&format!("no connection {name:?} in the config file")))
     }
 
@@ -768,78 +768,113 @@ impl std::io::Write for LineLog<'_> {
     }
 }
 
-fn connection_form(c: &burnrate_core::config::Connection) -> ConnectionForm {
-    ConnectionForm {
-        name: c.name.clone(),
-        kind: c.kind.clone(),
-        billing_account: c.billing_account.clone(),
-        months: c.months,
-        group_by: c.group_by.clone(),
-        url: c.url.clone(),
-        region: c.region.clone(),
-        profile: c.profile.clone(),
-        endpoint_url: c.endpoint_url.clone(),
-        scope: c.scope.clone(),
-        cost_type: c.cost_type.clone(),
+fn connection_form(connection: &Connection) -> ConnectionForm {
+    let mut form = ConnectionForm {
+        name: connection.name().to_string(),
+        kind: connection.kind().to_string(),
+        ..ConnectionForm::default()
+    };
+    match connection.clone() {
+        Connection::AwsCe(c) => {
+            form.billing_account = c.billing_account;
+            form.months = c.months;
+            form.group_by = c.group_by;
+            form.profile = c.profile;
+            form.endpoint_url = c.endpoint_url;
+        }
+        Connection::AwsCur(c) => {
+            form.url = c.url;
+            form.region = c.region;
+            form.profile = c.profile;
+            form.endpoint_url = c.endpoint_url;
+        }
+        Connection::AzureQuery(c) => {
+            form.scope = c.scope;
+            form.cost_type = c.cost_type;
+            form.months = c.months;
+            form.group_by = c.group_by;
+            form.endpoint_url = c.endpoint_url;
+        }
+        Connection::AzureExport(c) => form.url = c.url,
     }
+    form
 }
 
-/// A connection from the form: blank fields are absent, and the fields the
-/// kind needs are present and valid.
-fn connection_of(form: ConnectionForm) -> Result<burnrate_core::config::Connection> {
+/// A connection from the form: the fields of its kind (blank ones absent),
+/// with those the kind needs present and valid.
+fn connection_of(form: ConnectionForm) -> Result<Connection> {
     let clean = |v: Option<String>| v.map(|t| t.trim().to_string()).filter(|t| !t.is_empty());
-    let connection = burnrate_core::config::Connection {
-        name: form.name.trim().to_string(),
-        kind: form.kind.trim().to_string(),
-        billing_account: clean(form.billing_account),
-        months: form.months,
-        group_by: clean(form.group_by),
-        url: clean(form.url),
-        region: clean(form.region),
-        profile: clean(form.profile),
-        endpoint_url: clean(form.endpoint_url),
-        scope: clean(form.scope),
-        cost_type: clean(form.cost_type),
-    };
-    if connection.name.is_empty() {
+    let name = form.name.trim().to_string();
+    if name.is_empty() {
         return Err(usage("the connection needs a name"));
     }
+    let kind = form.kind.trim();
     let need = |field: &Option<String>, what: &str| match field {
         Some(_) => Ok(()),
-        None => Err(usage(&format!(
-            "a {} connection needs {what}",
-            connection.kind
-        ))),
+        None => Err(usage(&format!("a {kind} connection needs {what}"))),
     };
-    match connection.kind.as_str() {
-        "aws-ce" => need(&connection.billing_account, "the payer account id")?,
+    let connection = match kind {
+        "aws-ce" => {
+            let c = connections::AwsCostExplorer {
+                name,
+                billing_account: clean(form.billing_account),
+                months: form.months,
+                group_by: clean(form.group_by),
+                profile: clean(form.profile),
+                endpoint_url: clean(form.endpoint_url),
+            };
+            need(&c.billing_account, "the payer account id")?;
+            Connection::AwsCe(c)
+        }
         "aws-cur" => {
-            need(&connection.url, "an s3://bucket/prefix URL")?;
-            if !connection.url.as_deref().unwrap_or("").starts_with("s3://") {
+            let c = connections::AwsCur {
+                name,
+                url: clean(form.url),
+                region: clean(form.region),
+                profile: clean(form.profile),
+                endpoint_url: clean(form.endpoint_url),
+            };
+            need(&c.url, "an s3://bucket/prefix URL")?;
+            if !c.url.as_deref().unwrap_or("").starts_with("s3://") {
                 return Err(usage("the CUR location is an s3://bucket/prefix URL"));
             }
+            Connection::AwsCur(c)
         }
-        "azure-export" => need(&connection.url, "the container URL and path")?,
+        "azure-export" => {
+            let c = connections::AzureExport {
+                name,
+                url: clean(form.url),
+            };
+            need(&c.url, "the container URL and path")?;
+            Connection::AzureExport(c)
+        }
         "azure-query" => {
-            need(&connection.scope, "a scope")?;
-            burnrate_cloud::azure_query::normalize_scope(connection.scope.as_deref().unwrap_or(""))
+            let c = connections::AzureQuery {
+                name,
+                scope: clean(form.scope),
+                cost_type: clean(form.cost_type),
+                months: form.months,
+                group_by: clean(form.group_by),
+                endpoint_url: clean(form.endpoint_url),
+            };
+            need(&c.scope, "a scope")?;
+            burnrate_cloud::azure_query::normalize_scope(c.scope.as_deref().unwrap_or(""))
                 .map_err(|e| usage(&e.to_string()))?;
-            burnrate_cloud::azure_query::cost_types(
-                connection.cost_type.as_deref().unwrap_or("both"),
-            )
-            .map_err(|e| usage(&e.to_string()))?;
-            if let Some(groups) = &connection.group_by {
+            burnrate_cloud::azure_query::cost_types(c.cost_type.as_deref().unwrap_or("both"))
+                .map_err(|e| usage(&e.to_string()))?;
+            if let Some(groups) = &c.group_by {
                 burnrate_cloud::azure_query::groupings(groups)
                     .map_err(|e| usage(&e.to_string()))?;
             }
+            Connection::AzureQuery(c)
         }
         other => {
             return Err(usage(&format!(
                 "unknown kind {other:?}: use {}",
-                burnrate_cloud::connections::KINDS.join(", ")
+                Connection::KINDS.join(", ")
             )));
         }
-    }
+    };
     Ok(connection)
 }
 

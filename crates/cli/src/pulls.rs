@@ -106,13 +106,19 @@ pub fn check_all(config: &Config, out: &mut dyn Write) -> Result<ExitCode> {
     let mut failures = 0;
     for connection in &config.connections {
         match burnrate_cloud::connections::check_connection(connection) {
-            Ok(what) => writeln!(out, "{} ({}): ok: {what}", connection.name, connection.kind)?,
+            Ok(what) => writeln!(
+                out,
+                "{} ({}): ok: {what}",
+                connection.name(),
+                connection.kind()
+            )?,
             Err(error) => {
                 failures += 1;
                 writeln!(
                     out,
                     "{} ({}): FAILED: {error}",
-                    connection.name, connection.kind
+                    connection.name(),
+                    connection.kind()
                 )?;
             }
         }

@@ -10,11 +10,8 @@ use std::path::Path;
 use chrono::NaiveDate;
 
 use crate::{PullError, aws_ce, aws_cur, azure_export, azure_query};
-use burnrate_core::config::{Config, Connection};
+use burnrate_core::config::{Config, Connection, connections};
 use burnrate_core::store::{Dataset, ImportOutcome};
-
-/// The kinds of connection, for forms and errors.
-pub const KINDS: &[&str] = &["aws-ce", "aws-cur", "azure-query", "azure-export"];
 
 fn usage(message: String) -> PullError {
     PullError::Core(burnrate_core::Error::Usage(message))
@@ -52,26 +49,19 @@ fn runtime() -> Result<tokio::runtime::Runtime, PullError> {
 /// credentials resolve, and (where it costs nothing) the service answers.
 pub fn check_connection(connection: &Connection) -> Result<String, PullError> {
     let runtime = runtime()?;
-    match connection.kind.as_str() {
-        "aws-ce" => runtime.block_on(aws_ce::check(&aws_ce_options(connection)?)),
-        "aws-cur" => runtime.block_on(aws_cur::check(&aws_cur_options(connection))),
-        "azure-export" => runtime.block_on(azure_export::check(
-            connection.url.as_deref().unwrap_or_default(),
-        )),
-        "azure-query" => {
-            let options = azure_query_options(connection)?;
+    match connection {
+        Connection::AwsCe(c) => runtime.block_on(aws_ce::check(&aws_ce_options(c)?)),
+        Connection::AwsCur(c) => runtime.block_on(aws_cur::check(&aws_cur_options(c))),
+        Connection::AzureExport(c) => {
+            runtime.block_on(azure_export::check(c.url.as_deref().unwrap_or_default()))
+        }
+        Connection::AzureQuery(c) => {
+            let options = azure_query_options(c)?;
             azure_query::normalize_scope(&options.scope)?;
             let api = azure_query::MgmtCrateApi::new(options.endpoint_url.as_deref())?;
             runtime.block_on(api.check())
         }
-        other => Err(unknown_kind(other)),
     }
-}
-
-fn unknown_kind(kind: &str) -> PullError {
-    usage(format!(
-        "unknown connection kind {kind:?}: use aws-ce, aws-cur, azure-query or azure-export"
-    ))
 }
 
 /// Names the months a plan leaves out because they are final.
@@ -226,9 +216,9 @@ pub fn pull_azure_export(
 
 /// The first day of a cost-API connection's pull: `months` whole months
 /// back from the current one (default 2: this month and the last).
-fn months_back(connection: &Connection) -> Result<NaiveDate, PullError> {
+fn months_back(months: Option<u32>) -> Result<NaiveDate, PullError> {
     let today = chrono::Utc::now().date_naive();
-    let back = connection.months.unwrap_or(2).saturating_sub(1);
+    let back = months.unwrap_or(2).saturating_sub(1);
     burnrate_core::period::month_start(today)
         .checked_sub_months(chrono::Months::new(back))
         .ok_or_else(|| usage("months: too far back".into()))
@@ -241,25 +231,21 @@ pub fn pull_connection(
     connection: &Connection,
     out: &mut dyn Write,
 ) -> Result<(), PullError> {
-    match connection.kind.as_str() {
-        "aws-ce" => pull_ce(dataset, &aws_ce_options(connection)?, out),
-        "azure-query" => pull_azure_query(dataset, &azure_query_options(connection)?, out),
-        "azure-export" => pull_azure_export(
-            dataset,
-            data_dir,
-            connection.url.as_deref().unwrap_or_default(),
-            out,
-        ),
-        "aws-cur" => pull_cur(dataset, data_dir, &aws_cur_options(connection), out),
-        other => Err(unknown_kind(other)),
+    match connection {
+        Connection::AwsCe(c) => pull_ce(dataset, &aws_ce_options(c)?, out),
+        Connection::AzureQuery(c) => pull_azure_query(dataset, &azure_query_options(c)?, out),
+        Connection::AzureExport(c) => {
+            pull_azure_export(dataset, data_dir, c.url.as_deref().unwrap_or_default(), out)
+        }
+        Connection::AwsCur(c) => pull_cur(dataset, data_dir, &aws_cur_options(c), out),
     }
 }
 
 /// A saved connection's pull, from `months` back to today.
-fn aws_ce_options(connection: &Connection) -> Result<aws_ce::Options, PullError> {
+fn aws_ce_options(connection: &connections::AwsCostExplorer) -> Result<aws_ce::Options, PullError> {
     Ok(aws_ce::Options {
         billing_account: connection.billing_account.clone().unwrap_or_default(),
-        from: months_back(connection)?,
+        from: months_back(connection.months)?,
         to: chrono::Utc::now().date_naive() + chrono::Duration::days(1),
         profile: connection.profile.clone(),
         tag: tag_of(connection.group_by.as_deref().unwrap_or("account"))?,
@@ -268,11 +254,13 @@ fn aws_ce_options(connection: &Connection) -> Result<aws_ce::Options, PullError>
     })
 }
 
-fn azure_query_options(connection: &Connection) -> Result<azure_query::Options, PullError> {
+fn azure_query_options(
+    connection: &connections::AzureQuery,
+) -> Result<azure_query::Options, PullError> {
     Ok(azure_query::Options {
         scope: connection.scope.clone().unwrap_or_default(),
         types: azure_query::cost_types(connection.cost_type.as_deref().unwrap_or("both"))?,
-        from: months_back(connection)?,
+        from: months_back(connection.months)?,
         to: chrono::Utc::now().date_naive() + chrono::Duration::days(1),
         group_by: azure_query::groupings(
             connection
@@ -285,7 +273,7 @@ fn azure_query_options(connection: &Connection) -> Result<azure_query::Options, 
     })
 }
 
-fn aws_cur_options(connection: &Connection) -> aws_cur::Options {
+fn aws_cur_options(connection: &connections::AwsCur) -> aws_cur::Options {
     aws_cur::Options {
         url: connection.url.clone().unwrap_or_default(),
         profile: connection.profile.clone(),
@@ -304,10 +292,10 @@ pub fn pull_all(config: &Config, data_dir: &Path, out: &mut dyn Write) -> Result
     }
     let mut failures = 0;
     for connection in &config.connections {
-        writeln!(out, "== {} ({})", connection.name, connection.kind).map_err(write_error)?;
+        writeln!(out, "== {} ({})", connection.name(), connection.kind()).map_err(write_error)?;
         if let Err(error) = pull_connection(&dataset, data_dir, connection, out) {
             failures += 1;
-            writeln!(out, "{}: FAILED: {error}", connection.name).map_err(write_error)?;
+            writeln!(out, "{}: FAILED: {error}", connection.name()).map_err(write_error)?;
         }
     }
     Ok(failures)

@@ -207,9 +207,12 @@ pub fn replace_schedule(path: &Path, name: &str, schedule: &ScheduleConfig) -> R
 pub fn add_connection(path: &Path, connection: &crate::config::Connection) -> Result<()> {
     let config = Config::load(path, false)?;
     unique(
-        config.connections.iter().any(|c| c.name == connection.name),
+        config
+            .connections
+            .iter()
+            .any(|c| c.name() == connection.name()),
         "connection",
-        &connection.name,
+        connection.name(),
     )?;
     edit(path, |e| e.push("connections", connection))
 }
@@ -222,9 +225,13 @@ pub fn replace_connection(
 ) -> Result<()> {
     let config = Config::load(path, false)?;
     unique(
-        connection.name != name && config.connections.iter().any(|c| c.name == connection.name),
+        connection.name() != name
+            && config
+                .connections
+                .iter()
+                .any(|c| c.name() == connection.name()),
         "connection",
-        &connection.name,
+        connection.name(),
     )?;
     edit(path, |e| {
         e.replace("connections", "connection", name, connection)

@@ -6,11 +6,13 @@
 //! relative to the folder holding the file. The README documents each key
 //! with an example.
 
+pub mod connections;
 pub mod edit;
 pub mod locations;
 pub mod optimize;
 pub mod schedules;
 
+pub use connections::Connection;
 pub use optimize::OptimizeSettings;
 pub use schedules::{ScheduleConfig, Window};
 
@@ -44,44 +46,6 @@ pub struct Config {
     /// The folder relative paths are resolved against (not in the file).
     #[serde(skip)]
     pub base_dir: PathBuf,
-}
-
-/// A saved cloud connection. Which fields apply depends on `kind`.
-#[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
-#[serde(deny_unknown_fields)]
-pub struct Connection {
-    pub name: String,
-    /// `aws-ce` (Cost Explorer), `aws-cur` (CUR deliveries in S3),
-    /// `azure-query` (Cost Management Query API) or `azure-export` (Cost
-    /// Management exports in Blob storage).
-    pub kind: String,
-    /// azure-query: the Cost Management scope.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scope: Option<String>,
-    /// azure-query: `actual`, `amortized` or `both` (default).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub cost_type: Option<String>,
-    /// aws-ce: the payer account the data belongs to.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub billing_account: Option<String>,
-    /// aws-ce, azure-query: whole months to pull back from the current one
-    /// (default 2).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub months: Option<u32>,
-    /// aws-ce: `account` (default) or `tag:KEY`; azure-query: one or two
-    /// groupings (default `ServiceName,SubscriptionId`).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub group_by: Option<String>,
-    /// aws-cur: `s3://bucket/prefix`; azure-export: the container URL and path.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub url: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
-    /// An AWS shared-config profile (no secrets are stored here).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub profile: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub endpoint_url: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
@@ -288,35 +252,7 @@ impl Config {
             schedule.validate().or_else(bad)?;
         }
         for connection in &self.connections {
-            let what = format!("connection {:?}", connection.name);
-            match connection.kind.as_str() {
-                "aws-ce" if connection.billing_account.is_none() => {
-                    return bad(format!(
-                        "{what}: aws-ce needs billing_account (the payer account id)"
-                    ));
-                }
-                "aws-cur" if connection.url.is_none() => {
-                    return bad(format!(
-                        "{what}: aws-cur needs url = \"s3://bucket/prefix\""
-                    ));
-                }
-                "azure-export" if connection.url.is_none() => {
-                    return bad(format!(
-                        "{what}: azure-export needs url = \"https://ACCOUNT.blob.core.windows.net/CONTAINER/PATH\""
-                    ));
-                }
-                "azure-query" if connection.scope.is_none() => {
-                    return bad(format!(
-                        "{what}: azure-query needs scope = \"subscriptions/ID\" (or another Cost Management scope)"
-                    ));
-                }
-                "aws-ce" | "aws-cur" | "azure-export" | "azure-query" => {}
-                other => {
-                    return bad(format!(
-                        "{what}: unknown kind {other:?} (aws-ce, aws-cur, azure-query or azure-export)"
-                    ));
-                }
-            }
+            connection.validate().or_else(bad)?;
         }
         Ok(())
     }
