@@ -15,7 +15,7 @@ pub mod dto;
 mod frames;
 
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::AtomicBool;
 
 use burnrate_core::analysis::trend::Period;
 use burnrate_core::config::{Config, Connection, connections};
@@ -23,6 +23,7 @@ use burnrate_core::money::CostMeasure;
 use burnrate_core::period::month_start;
 use burnrate_core::query::dimension::Dimension;
 use burnrate_core::store::Dataset;
+use burnrate_core::store::batch::Attempt;
 use burnrate_core::{
     analysis::anomaly, analysis::forecast, demo, optimize, query::rules, reports::schedule,
 };
@@ -95,12 +96,10 @@ impl Backend {
         })
     }
 
-    /// Writes the built-in demo files and imports them.
+    /// Loads the built-in demo dataset (as `burnrate demo` does).
     pub fn load_demo(&self) -> Result<Vec<ImportResult>> {
-        let staging = self.data_dir.join("demo-files");
-        let files = demo::write_demo_files(&staging)?;
-        let results = self.import(&files, &mut |_| {}, &AtomicBool::new(false));
-        Ok(results)
+        let attempts = demo::load(&self.dataset()?, Utc::now())?;
+        Ok(attempts.into_iter().map(import_result).collect())
     }
 
     /// Imports files (folders are expanded), one at a time, reporting
@@ -131,33 +130,22 @@ impl Backend {
                 return results;
             }
         };
-        let total = files.len() as u32;
-        for (done, file) in files.iter().enumerate() {
-            if cancel.load(Ordering::SeqCst) {
-                results.push(ImportResult::failed(
-                    file,
-                    ApiError::new(
-                        Code::Cancelled,
-                        "import cancelled before this file; nothing of it was imported",
-                    ),
-                ));
-                continue;
-            }
-            progress(ImportProgress {
-                done: done as u32,
-                total,
-                current: file.display().to_string(),
-            });
-            results.push(match dataset.import(file, Utc::now()) {
-                Ok(outcome) => ImportResult::from_outcome(file, &outcome),
-                Err(e) => ImportResult::failed(file, e.into()),
-            });
-        }
-        progress(ImportProgress {
-            done: total,
-            total,
-            current: String::new(),
-        });
+        let attempts = dataset.import_all(
+            &files,
+            Utc::now(),
+            &mut |p| {
+                progress(ImportProgress {
+                    done: p.done as u32,
+                    total: p.total as u32,
+                    current: p
+                        .current
+                        .map(|f| f.display().to_string())
+                        .unwrap_or_default(),
+                })
+            },
+            cancel,
+        );
+        results.extend(attempts.into_iter().map(import_result));
         results
     }
 
@@ -498,13 +486,6 @@ impl Backend {
     /// `original`, after checking its cron, window, time zone and reports.
     pub fn save_schedule(&self, original: Option<String>, form: ScheduleForm) -> Result<()> {
         let config = self.config()?;
-        let library = burnrate_core::reports::library::Library::load(&config.reports_dir());
-        if form.reports.is_empty() {
-            return Err(usage("pick at least one report"));
-        }
-        for report in &form.reports {
-            library.get(report)?;
-        }
         let existing = original
             .as_deref()
             .and_then(|name| config.schedules.iter().find(|s| s.name == name));
@@ -523,9 +504,7 @@ impl Backend {
             // stay not due); a new one starts now.
             created: existing.and_then(|s| s.created).or(Some(Utc::now())),
         };
-        if schedule.name.is_empty() {
-            return Err(usage("the schedule needs a name"));
-        }
+        schedule::check_before_saving(&schedule, &config)?;
         match original {
             None => burnrate_core::config::edit::add_schedule(&self.config_path, &schedule)?,
             Some(name) => {
@@ -876,6 +855,21 @@ fn connection_of(form: ConnectionForm) -> Result<Connection> {
         }
     };
     Ok(connection)
+}
+
+/// One file of a batch as the app shows it.
+fn import_result(attempt: Attempt) -> ImportResult {
+    match attempt.result {
+        Some(Ok(outcome)) => ImportResult::from_outcome(&attempt.path, &outcome),
+        Some(Err(e)) => ImportResult::failed(&attempt.path, e.into()),
+        None => ImportResult::failed(
+            &attempt.path,
+            ApiError::new(
+                Code::Cancelled,
+                "import cancelled before this file; nothing of it was imported",
+            ),
+        ),
+    }
 }
 
 fn usage(message: &str) -> ApiError {

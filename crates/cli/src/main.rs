@@ -16,6 +16,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::atomic::AtomicBool;
 
 use anyhow::{Context, Result};
 use burnrate_core::analysis::summary::{self, SummaryRequest};
@@ -437,21 +438,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
         Command::Demo => {
             let dir = data_dir(cli.data_dir)?;
             let dataset = Dataset::open(&dir)?;
-            let files = burnrate_core::demo::write_demo_files(&dataset.temp_dir().join("demo"))?;
-            let now = chrono::Utc::now();
+            let attempts = burnrate_core::demo::load(&dataset, chrono::Utc::now())?;
             let mut imported = 0;
-            for file in &files {
-                if let ImportOutcome::Imported { .. } = dataset.import(file, now)? {
+            for attempt in &attempts {
+                if let Some(Ok(ImportOutcome::Imported { .. })) = &attempt.result {
                     imported += 1;
+                } else if let Some(Err(_)) = attempt.result {
+                    let failed = attempts.into_iter().find_map(|a| a.result?.err());
+                    return Err(failed.expect("a failed attempt").into());
                 }
             }
-            let _ = std::fs::remove_dir_all(dataset.temp_dir().join("demo"));
             writeln!(
                 out,
                 "demo dataset loaded into {} ({} files imported, {} already there)",
                 dir.display(),
                 imported,
-                files.len() - imported
+                attempts.len() - imported
             )?;
             writeln!(out, "try: burnrate summary --by provider,service")?;
             Ok(ExitCode::SUCCESS)
@@ -564,24 +566,28 @@ fn import(
         bar.enable_steady_tick(std::time::Duration::from_millis(120));
         bar
     });
-    let mut results = Vec::new();
-    let mut failed = 0;
-    for file in &files {
-        if let Some(bar) = &bar {
-            bar.set_message(file.display().to_string());
-        }
-        let outcome = dataset.import(file, chrono::Utc::now());
-        if outcome.is_err() {
-            failed += 1;
-        }
-        results.push((file.clone(), outcome));
-        if let Some(bar) = &bar {
-            bar.inc(1);
-        }
-    }
-    if let Some(bar) = bar {
-        bar.finish_and_clear();
-    }
+    let attempts = dataset.import_all(
+        &files,
+        chrono::Utc::now(),
+        &mut |p| {
+            if let Some(bar) = &bar {
+                match p.current {
+                    Some(file) => {
+                        bar.set_position(p.done as u64);
+                        bar.set_message(file.display().to_string());
+                    }
+                    None => bar.finish_and_clear(),
+                }
+            }
+        },
+        &AtomicBool::new(false),
+    );
+    // Nothing cancels a command-line batch: every file has its outcome.
+    let results: Vec<(PathBuf, Result<ImportOutcome, burnrate_core::Error>)> = attempts
+        .into_iter()
+        .filter_map(|a| Some((a.path, a.result?)))
+        .collect();
+    let failed = results.iter().filter(|(_, r)| r.is_err()).count();
     match format {
         Format::Json => {
             let json: Vec<serde_json::Value> = results

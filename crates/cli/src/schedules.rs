@@ -13,7 +13,6 @@ use anyhow::{Context, Result};
 use burnrate_core::Error;
 use burnrate_core::config::Config;
 use burnrate_core::config::{ScheduleConfig, Window};
-use burnrate_core::reports::library::Library;
 use burnrate_core::reports::schedule::{self, RunLog, RunRecord};
 use chrono::Utc;
 use clap::Subcommand;
@@ -136,10 +135,7 @@ pub fn run(
                 pull,
                 created: Some(Utc::now()),
             };
-            let library = Library::load(&config.reports_dir());
-            for report in &schedule.reports {
-                library.get(report)?;
-            }
+            schedule::check_before_saving(&schedule, &config)?;
             burnrate_core::config::edit::add_schedule(config_file, &schedule)?;
             writeln!(
                 out,

@@ -19,11 +19,14 @@ pub mod synth;
 use std::fs::{self, File};
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::AtomicBool;
 
-use chrono::{Datelike, Duration, NaiveDate, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, Utc, Weekday};
 
 use crate::demo::synth::{CurLine, CurWriter, Rng};
 use crate::error::{Error, Result};
+use crate::store::Dataset;
+use crate::store::batch::Attempt;
 
 /// First and last (exclusive) day of the demo data.
 pub const FIRST_DAY: (i32, u32, u32) = (2026, 8, 1);
@@ -81,6 +84,18 @@ fn is_weekend(day: NaiveDate) -> bool {
 fn growth(day: NaiveDate) -> f64 {
     let first = NaiveDate::from_ymd_opt(FIRST_DAY.0, FIRST_DAY.1, FIRST_DAY.2).expect("valid");
     1.0 + 0.015 * ((day - first).num_days() as f64 / 30.0)
+}
+
+/// Loads the demo dataset into `dataset`: writes the files into its
+/// temporary folder, imports them (a second load changes nothing), and
+/// removes them again. What the CLI's `burnrate demo` and the app's "Load
+/// demo data" both do.
+pub fn load(dataset: &Dataset, now: DateTime<Utc>) -> Result<Vec<Attempt>> {
+    let dir = dataset.temp_dir().join("demo");
+    let files = write_demo_files(&dir)?;
+    let attempts = dataset.import_all(&files, now, &mut |_| {}, &AtomicBool::new(false));
+    let _ = fs::remove_dir_all(&dir);
+    Ok(attempts)
 }
 
 /// Writes the demo files into `dir` and returns their paths.

@@ -14,7 +14,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use polars::prelude::LazyFrame;
 use serde::{Deserialize, Serialize};
 
-use crate::config::ScheduleConfig;
+use crate::config::{Config, ScheduleConfig};
 use crate::error::{Error, Result};
 use crate::fsutil::write_atomically;
 use crate::reports::csv::write_csv;
@@ -232,7 +232,7 @@ pub fn run(
 /// Runs before a schedule with `pull = true`: pulls every saved connection
 /// and returns the failures as (what, why). The cloud connectors live
 /// outside core, so the caller supplies this.
-pub type PullStep<'a> = &'a dyn Fn(&crate::config::Config, &Path) -> Vec<(String, String)>;
+pub type PullStep<'a> = &'a dyn Fn(&Config, &Path) -> Vec<(String, String)>;
 
 /// Takes the data dir's schedule lock: a cron-started `run-due`, a daemon
 /// and the desktop app never run the same schedule twice.
@@ -254,7 +254,7 @@ pub fn lock(data_dir: &Path) -> Result<std::fs::File> {
 /// (a failed pull is recorded, and the reports still run on the data there
 /// is), then exports its reports.
 pub fn run_one(
-    config: &crate::config::Config,
+    config: &Config,
     data_dir: &Path,
     schedule: &ScheduleConfig,
     due: DateTime<Utc>,
@@ -292,7 +292,7 @@ pub fn run_one(
 /// Runs every schedule that has become due since its last run, under the
 /// schedule lock, appending each run to the log.
 pub fn run_due(
-    config: &crate::config::Config,
+    config: &Config,
     data_dir: &Path,
     log: &RunLog,
     now: DateTime<Utc>,
@@ -306,6 +306,24 @@ pub fn run_due(
         records.push(record);
     }
     Ok(records)
+}
+
+/// A schedule about to be saved, from the command line or the app: it has
+/// a name and at least one report, and every report it names is in the
+/// library. (The config file's own checks, `ScheduleConfig::validate`, run
+/// when the edited file is loaded back.)
+pub fn check_before_saving(schedule: &ScheduleConfig, config: &Config) -> Result<()> {
+    if schedule.reports.is_empty() {
+        return Err(Error::Usage("pick at least one report".into()));
+    }
+    let library = Library::load(&config.reports_dir());
+    for report in &schedule.reports {
+        library.get(report)?;
+    }
+    if schedule.name.trim().is_empty() {
+        return Err(Error::Usage("the schedule needs a name".into()));
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -20,6 +20,8 @@
 //! to it. Importing a file whose content is already in the dataset changes
 //! nothing.
 
+pub mod batch;
+
 use std::collections::BTreeSet;
 use std::fs::{self, File};
 use std::io::Write;
