@@ -91,7 +91,7 @@ rows: Array<GroupRow>, totals: Array<Totals>, currency_note: string | null, };
 
 export type AnomalyRow = { date: string, 
 /**
- * service or account.
+ * "service" or "account".
  */
 dimension: string, value: string, expected_cost: number, actual_cost: number, impact: number, score: number, currency: string, };
 

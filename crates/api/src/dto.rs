@@ -10,6 +10,14 @@ use std::path::Path;
 use serde::Serialize;
 use ts_rs::TS;
 
+// The engine's answers the app shows as they are: their TypeScript
+// bindings come from burnrate-core (feature `ts`).
+pub use burnrate_core::analysis::anomaly::Anomaly as AnomalyRow;
+pub use burnrate_core::analysis::explore::{Explore, ExploreQuery, Filter, GroupRow, Series};
+pub use burnrate_core::analysis::overview::{
+    CurrencyOverview, MonthEnd, Overview, Point, Slice, Totals,
+};
+
 /// An error the UI can branch on by its [`Code`], with a message for people.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ApiError {
@@ -99,183 +107,6 @@ pub struct Status {
     pub config_path: String,
     pub sources: u32,
     pub rows: f64,
-}
-
-/// All three measures of one currency.
-#[derive(Debug, Clone, Default, Serialize, TS)]
-pub struct Totals {
-    pub currency: String,
-    pub billed: f64,
-    pub effective: f64,
-    pub list: f64,
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct Slice {
-    pub name: String,
-    pub cost: f64,
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct Point {
-    pub day: String,
-    pub cost: f64,
-}
-
-/// The forecast of the overview's month (effective cost).
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct MonthEnd {
-    pub month: String,
-    pub actual_to_date: f64,
-    pub forecast: f64,
-    pub lower_95: f64,
-    pub upper_95: f64,
-    /// Mean absolute % error over the held-out days, when there is history.
-    pub backtest_mape: Option<f64>,
-}
-
-impl MonthEnd {
-    pub fn from_forecast(f: &burnrate_core::analysis::forecast::MonthForecast) -> MonthEnd {
-        MonthEnd {
-            month: f.month.clone(),
-            actual_to_date: f.actual_to_date,
-            forecast: f.forecast,
-            lower_95: f.lower_95,
-            upper_95: f.upper_95,
-            backtest_mape: f.backtest_mape,
-        }
-    }
-}
-
-/// One currency's view of the overview's month. Month figures are
-/// effective (amortized) cost; `total` has all three measures over all data.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct CurrencyOverview {
-    pub total: Totals,
-    pub month_to_date_effective: f64,
-    /// The same days of the month before.
-    pub previous_month_same_days_effective: f64,
-    pub change_pct: Option<f64>,
-    pub forecast: Option<MonthEnd>,
-    pub by_service: Vec<Slice>,
-    pub by_account: Vec<Slice>,
-    /// Effective cost per day, the last 90 days of data.
-    pub daily: Vec<Point>,
-}
-
-impl CurrencyOverview {
-    /// Zeros for a currency, to be summed into.
-    pub fn empty(currency: &str) -> CurrencyOverview {
-        CurrencyOverview {
-            total: Totals {
-                currency: currency.to_string(),
-                ..Totals::default()
-            },
-            month_to_date_effective: 0.0,
-            previous_month_same_days_effective: 0.0,
-            change_pct: None,
-            forecast: None,
-            by_service: Vec::new(),
-            by_account: Vec::new(),
-            daily: Vec::new(),
-        }
-    }
-}
-
-#[derive(Debug, Clone, Default, Serialize, TS)]
-pub struct Overview {
-    pub empty: bool,
-    /// The last day with data, YYYY-MM-DD.
-    pub latest_day: Option<String>,
-    /// The month of `latest_day`, YYYY-MM: "this month" in the overview.
-    pub month: Option<String>,
-    /// Set when figures were converted to a reporting currency.
-    pub currency_note: Option<String>,
-    /// Largest spend first.
-    pub currencies: Vec<CurrencyOverview>,
-    /// The last 30 days of data.
-    pub anomalies: Vec<AnomalyRow>,
-}
-
-#[derive(Debug, Clone, Serialize, serde::Deserialize, TS)]
-pub struct Filter {
-    /// A dimension name: provider, account, service, region, tag:KEY, ...
-    pub dimension: String,
-    pub value: String,
-}
-
-#[derive(Debug, Clone, Serialize, serde::Deserialize, TS)]
-pub struct ExploreQuery {
-    pub group_by: String,
-    /// billed, effective or list.
-    pub measure: String,
-    /// day, week or month.
-    pub period: String,
-    /// First day included, YYYY-MM-DD.
-    pub from: Option<String>,
-    /// First day excluded, YYYY-MM-DD.
-    pub to: Option<String>,
-    pub filters: Vec<Filter>,
-}
-
-/// One group's cost per period (aligned with `Explore::periods`).
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct Series {
-    pub name: String,
-    pub currency: String,
-    pub values: Vec<f64>,
-    pub total: f64,
-}
-
-/// One group's three measures over the whole range.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct GroupRow {
-    pub name: String,
-    pub currency: String,
-    pub billed: f64,
-    pub effective: f64,
-    pub list: f64,
-}
-
-#[derive(Debug, Clone, Default, Serialize, TS)]
-pub struct Explore {
-    pub measure: String,
-    pub group_by: String,
-    pub periods: Vec<String>,
-    /// The largest groups per currency; the rest summed as "(other)".
-    pub series: Vec<Series>,
-    /// Every group, largest first.
-    pub rows: Vec<GroupRow>,
-    pub totals: Vec<Totals>,
-    pub currency_note: Option<String>,
-}
-
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct AnomalyRow {
-    pub date: String,
-    /// service or account.
-    pub dimension: String,
-    pub value: String,
-    pub expected_cost: f64,
-    pub actual_cost: f64,
-    pub impact: f64,
-    pub score: f64,
-    pub currency: String,
-}
-
-impl AnomalyRow {
-    pub fn from_core(a: &burnrate_core::analysis::anomaly::Anomaly) -> AnomalyRow {
-        AnomalyRow {
-            date: a.date.to_string(),
-            dimension: a.dimension.clone(),
-            value: a.value.clone(),
-            expected_cost: a.expected_cost,
-            actual_cost: a.actual_cost,
-            impact: a.impact,
-            score: a.score,
-            currency: a.currency.clone(),
-        }
-    }
 }
 
 #[derive(Debug, Clone, Serialize, TS)]

@@ -12,22 +12,19 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 pub mod dto;
-mod frames;
+mod table;
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::AtomicBool;
 
-use burnrate_core::analysis::trend::Period;
+use burnrate_core::analysis::{explore, overview};
 use burnrate_core::config::{Config, Connection, connections};
 use burnrate_core::money::CostMeasure;
-use burnrate_core::period::month_start;
-use burnrate_core::query::dimension::Dimension;
+use burnrate_core::period::parse_day;
 use burnrate_core::store::Dataset;
 use burnrate_core::store::batch::Attempt;
-use burnrate_core::{
-    analysis::anomaly, analysis::forecast, demo, optimize, query::rules, reports::schedule,
-};
-use chrono::{Duration, NaiveDate, Utc};
+use burnrate_core::{analysis::anomaly, demo, optimize, query::rules, reports::schedule};
+use chrono::{Duration, Utc};
 use polars::prelude::*;
 
 pub use dto::*;
@@ -46,13 +43,6 @@ impl From<burnrate_core::Error> for ApiError {
         ApiError::new(Code::of(&error), error.to_string())
     }
 }
-
-fn polars_error(context: &str) -> impl Fn(PolarsError) -> ApiError + '_ {
-    move |e| ApiError::from(burnrate_core::Error::polars(context, e))
-}
-
-/// How many groups a chart shows before the rest become "(other)".
-const TOP_GROUPS: usize = 12;
 
 impl Backend {
     pub fn new(data_dir: PathBuf, config_path: PathBuf) -> Backend {
@@ -176,118 +166,24 @@ impl Backend {
                 ..Overview::default()
             });
         };
-        let days = frames::daily_totals(frame.clone())?;
-        let Some(latest) = days.iter().filter_map(|d| d.day).max() else {
-            return Ok(Overview {
-                empty: true,
-                ..Overview::default()
-            });
-        };
-        let month = month_start(latest);
-        let days_in = (latest - month).num_days() + 1;
-        let previous_month = month_start(month - Duration::days(1));
-        let previous_end = (previous_month + Duration::days(days_in)).min(month);
-        let trend_from = latest - Duration::days(89);
-        let this_month = burnrate_core::period::filter_dates(frame.clone(), Some(month), None);
-        let by_service = frames::top_groups(
-            this_month.clone(),
-            Dimension::Service.expr(&config),
-            TOP_GROUPS,
-        )?;
-        let by_account =
-            frames::top_groups(this_month, Dimension::SubAccount.expr(&config), TOP_GROUPS)?;
-        let month_label = month.format("%Y-%m").to_string();
-        let forecasts = forecast::forecast(frame.clone(), &config, None, CostMeasure::Effective)
-            .unwrap_or_default();
-        let anomalies = anomaly::detect(
-            frame.clone(),
-            &config,
-            CostMeasure::Effective,
-            Some(latest - Duration::days(29)),
-        )?;
-
-        let mut currencies: Vec<CurrencyOverview> = Vec::new();
-        for day in &days {
-            let at = match currencies
-                .iter()
-                .position(|c| c.total.currency == day.currency)
-            {
-                Some(at) => at,
-                None => {
-                    currencies.push(CurrencyOverview::empty(&day.currency));
-                    currencies.len() - 1
-                }
-            };
-            let c = &mut currencies[at];
-            c.total.billed += day.billed;
-            c.total.effective += day.effective;
-            c.total.list += day.list;
-            let Some(date) = day.day else { continue };
-            if date >= month {
-                c.month_to_date_effective += day.effective;
-            }
-            if date >= previous_month && date < previous_end {
-                c.previous_month_same_days_effective += day.effective;
-            }
-            if date >= trend_from {
-                c.daily.push(Point {
-                    day: date.to_string(),
-                    cost: day.effective,
-                });
-            }
-        }
-        for c in &mut currencies {
-            let (mtd, previous) = (
-                c.month_to_date_effective,
-                c.previous_month_same_days_effective,
-            );
-            c.change_pct = (previous != 0.0).then(|| (mtd - previous) / previous * 100.0);
-            c.forecast = forecasts
-                .iter()
-                .find(|f| f.currency == c.total.currency && f.month == month_label)
-                .map(MonthEnd::from_forecast);
-            c.by_service = frames::slices_of(&by_service, &c.total.currency);
-            c.by_account = frames::slices_of(&by_account, &c.total.currency);
-        }
-        currencies.sort_by(|a, b| b.total.effective.total_cmp(&a.total.effective));
-        Ok(Overview {
-            empty: false,
-            latest_day: Some(latest.to_string()),
-            month: Some(month_label),
-            currency_note,
-            currencies,
-            anomalies: anomalies.iter().map(AnomalyRow::from_core).collect(),
-        })
+        Ok(overview::overview(frame, &config, currency_note)?)
     }
 
     /// Cost over time and in total, grouped by a dimension, filtered.
     pub fn explore(&self, query: &ExploreQuery) -> Result<Explore> {
         let config = self.config()?;
-        let measure = CostMeasure::parse(&query.measure)?;
+        // A bad measure is an error even before there is data.
+        CostMeasure::parse(&query.measure)?;
         let Some((frame, currency_note)) = self.billing(&config)? else {
             return Ok(Explore::default());
         };
-        let dimension = Dimension::parse(&query.group_by, &config)?;
-        let period = Period::parse(&query.period)?;
-        let mut frame = burnrate_core::period::filter_dates(
+        Ok(explore::answer(
             frame,
-            parse_day(query.from.as_deref())?,
-            parse_day(query.to.as_deref())?,
-        );
-        for filter in &query.filters {
-            let on = Dimension::parse(&filter.dimension, &config)?;
-            frame = frame.filter(
-                on.expr(&config)
-                    .cast(DataType::String)
-                    .eq(lit(filter.value.clone())),
-            );
-        }
-        frames::explore(frame, &config, &dimension, period, measure, TOP_GROUPS).map(
-            |mut explore| {
-                explore.currency_note = currency_note;
-                explore
-            },
-        )
+            &config,
+            query,
+            currency_note,
+            overview::TOP_GROUPS,
+        )?)
     }
 
     /// Anomalies since a day (default: the last 30 days of data).
@@ -298,10 +194,10 @@ impl Backend {
         };
         let since = match parse_day(since.as_deref())? {
             Some(day) => Some(day),
-            None => frames::latest_day(frame.clone())?.map(|d| d - Duration::days(29)),
+            None => overview::latest_day(frame.clone())?.map(|d| d - Duration::days(29)),
         };
         let rows = anomaly::detect(frame, &config, CostMeasure::Effective, since)?;
-        Ok(rows.iter().map(AnomalyRow::from_core).collect())
+        Ok(rows)
     }
 
     /// Every finding, largest savings first, with whether it was dismissed.
@@ -409,7 +305,7 @@ impl Backend {
             parse_day(from.as_deref())?,
             parse_day(to.as_deref())?,
         )?;
-        frames::table(&df)
+        table::table(&df)
     }
 
     /// Writes a report's CSV to a path the user chose in a save dialog.
@@ -905,15 +801,6 @@ fn run_of(r: schedule::RunRecord) -> ScheduleRun {
             .into_iter()
             .map(|(report, why)| format!("{report}: {why}"))
             .collect(),
-    }
-}
-
-fn parse_day(text: Option<&str>) -> Result<Option<NaiveDate>> {
-    match text.map(str::trim).filter(|t| !t.is_empty()) {
-        None => Ok(None),
-        Some(t) => NaiveDate::parse_from_str(t, "%Y-%m-%d")
-            .map(Some)
-            .map_err(|_| ApiError::new(Code::Usage, format!("{t:?} is not a date (YYYY-MM-DD)"))),
     }
 }
 

@@ -6,6 +6,7 @@ mod analysis;
 mod output;
 mod pulls;
 mod schedules;
+mod views;
 
 // Imports and queries allocate and free buffers of many MiB at a high rate;
 // mimalloc reuses them where the system allocator returns them to the
@@ -126,6 +127,31 @@ pub(crate) enum Command {
         top: usize,
         #[arg(long, default_value = "effective")]
         cost: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// The dataset at a glance, as the app's overview: totals, this month to
+    /// date against the same days last month, the month's forecast, the
+    /// largest services, recent anomalies.
+    Overview {
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Cost by a dimension per day, week or month, filtered, as the app's
+    /// explorer: every group's billed, effective and list cost.
+    Explore {
+        #[arg(long, default_value = "service")]
+        by: String,
+        /// The measure the series and the order use.
+        #[arg(long, default_value = "effective")]
+        cost: String,
+        #[arg(long, default_value = "month")]
+        period: String,
+        #[command(flatten)]
+        dates: DateRange,
+        /// Only rows where a dimension has a value (repeatable).
+        #[arg(long = "filter", value_name = "DIMENSION=VALUE")]
+        filters: Vec<String>,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
@@ -456,6 +482,30 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 attempts.len() - imported
             )?;
             writeln!(out, "try: burnrate summary --by provider,service")?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Overview { format } => {
+            views::overview(&analysis, format, &mut out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Explore {
+            by,
+            cost,
+            period,
+            dates,
+            filters,
+            format,
+        } => {
+            let args = views::ExploreArgs {
+                by,
+                cost,
+                period,
+                from: dates.from,
+                to: dates.to,
+                filters,
+                format,
+            };
+            views::explore(&analysis, args, &mut out)?;
             Ok(ExitCode::SUCCESS)
         }
         command @ (Command::Trend { .. }

@@ -37,19 +37,25 @@ pub fn column_positions<R: std::io::Read, const N: usize>(
 }
 
 /// A column of a collected frame as text, nulls as "" (numbers are cast).
-pub fn strings(df: &DataFrame, name: &str) -> PolarsResult<Vec<String>> {
-    let column = df.column(name)?.cast(&DataType::String)?;
-    Ok(column
-        .str()?
-        .iter()
-        .map(|v| v.unwrap_or_default().to_string())
-        .collect())
+pub fn strings(df: &DataFrame, name: &str) -> Result<Vec<String>> {
+    let read = || -> PolarsResult<Vec<String>> {
+        let column = df.column(name)?.cast(&DataType::String)?;
+        Ok(column
+            .str()?
+            .iter()
+            .map(|v| v.unwrap_or_default().to_string())
+            .collect())
+    };
+    read().map_err(|e| Error::polars(format!("reading column {name}"), e))
 }
 
 /// A column of a collected frame as numbers, nulls as 0.
-pub fn numbers(df: &DataFrame, name: &str) -> PolarsResult<Vec<f64>> {
-    let column = df.column(name)?.cast(&DataType::Float64)?;
-    Ok(column.f64()?.iter().map(|v| v.unwrap_or(0.0)).collect())
+pub fn numbers(df: &DataFrame, name: &str) -> Result<Vec<f64>> {
+    let read = || -> PolarsResult<Vec<f64>> {
+        let column = df.column(name)?.cast(&DataType::Float64)?;
+        Ok(column.f64()?.iter().map(|v| v.unwrap_or(0.0)).collect())
+    };
+    read().map_err(|e| Error::polars(format!("reading column {name}"), e))
 }
 
 /// One text cell; "" when the column is missing, null or not text.

@@ -41,6 +41,15 @@ impl CostMeasure {
         }
     }
 
+    /// `billed`, `effective` or `list`.
+    pub fn name(self) -> &'static str {
+        match self {
+            CostMeasure::Billed => "billed",
+            CostMeasure::Effective => "effective",
+            CostMeasure::List => "list",
+        }
+    }
+
     pub fn column(self) -> &'static str {
         match self {
             CostMeasure::Billed => "billed_cost",

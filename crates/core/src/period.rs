@@ -69,3 +69,13 @@ pub fn filter_dates(frame: LazyFrame, from: Option<NaiveDate>, to: Option<NaiveD
     }
     frame
 }
+
+/// An optional `YYYY-MM-DD` day from a form or a query (blank is none).
+pub fn parse_day(text: Option<&str>) -> crate::Result<Option<NaiveDate>> {
+    match text.map(str::trim).filter(|t| !t.is_empty()) {
+        None => Ok(None),
+        Some(t) => NaiveDate::parse_from_str(t, "%Y-%m-%d")
+            .map(Some)
+            .map_err(|_| crate::Error::Usage(format!("{t:?} is not a date (YYYY-MM-DD)"))),
+    }
+}

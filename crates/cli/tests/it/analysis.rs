@@ -297,3 +297,68 @@ fn anomalies_find_the_demo_spike_only() {
         "only the spike: {csv}"
     );
 }
+
+#[test]
+fn overview_and_explore_answer_from_the_command_line_as_in_the_app() {
+    let env = Env::with_demo();
+    let overview = env.json(&["overview", "--format", "json"]);
+    let currencies = overview["currencies"].as_array().unwrap();
+    assert_eq!(currencies.len(), 2, "USD and EUR, never added together");
+    for c in currencies {
+        let currency = c["total"]["currency"].as_str().unwrap();
+        for (field, measure) in [("billed", "billed_cost"), ("effective", "effective_cost")] {
+            let summary = env.total(&["summary", "--by", "provider"], measure, currency);
+            assert!(
+                cents(c["total"][field].as_f64().unwrap(), summary),
+                "{currency} {field}"
+            );
+        }
+        let services: f64 = c["by_service"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|s| s["cost"].as_f64().unwrap())
+            .sum();
+        assert!(cents(
+            services,
+            c["month_to_date_effective"].as_f64().unwrap()
+        ));
+    }
+    assert!(env.ok(&["overview"]).contains("month_to_date"));
+    assert_eq!(
+        env.run(&["overview", "--format", "csv"]).status.code(),
+        Some(2)
+    );
+
+    let all = env.json(&["explore", "--by", "service", "--format", "json"]);
+    let ec2 = all["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == "Amazon Elastic Compute Cloud")
+        .unwrap()["effective"]
+        .as_f64()
+        .unwrap();
+    let filtered = env.json(&[
+        "explore",
+        "--by",
+        "region",
+        "--filter",
+        "service=Amazon Elastic Compute Cloud",
+        "--format",
+        "json",
+    ]);
+    let by_region: f64 = filtered["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["effective"].as_f64().unwrap())
+        .sum();
+    assert!(cents(by_region, ec2), "{by_region} vs {ec2}");
+    let csv = env.ok(&["explore", "--by", "service", "--format", "csv"]);
+    assert!(csv.starts_with("service,currency,billed_cost,effective_cost,list_cost"));
+    assert_eq!(
+        env.run(&["explore", "--filter", "service"]).status.code(),
+        Some(2)
+    );
+}

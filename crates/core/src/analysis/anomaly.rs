@@ -28,7 +28,9 @@ use crate::money::CostMeasure;
 use crate::query::dimension::Dimension;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "AnomalyRow"))]
 pub struct Anomaly {
+    #[cfg_attr(feature = "ts", ts(type = "string"))]
     pub date: NaiveDate,
     /// "service" or "account".
     pub dimension: String,

@@ -4,6 +4,8 @@
 pub mod allocation;
 pub mod anomaly;
 pub mod commitments;
+pub mod explore;
 pub mod forecast;
+pub mod overview;
 pub mod summary;
 pub mod trend;

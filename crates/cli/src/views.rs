@@ -1,0 +1,176 @@
+//! `burnrate overview` and `burnrate explore`: the desktop app's two main
+//! views, from the same engine answers (`analysis::overview`,
+//! `analysis::explore`), as tables, CSV or the app's JSON.
+
+use std::io::Write;
+
+use anyhow::Result;
+use burnrate_core::analysis::explore::{self, Explore, ExploreQuery, Filter};
+use burnrate_core::analysis::overview::{self, Overview, TOP_GROUPS};
+use burnrate_core::money::CostMeasure;
+use polars::prelude::*;
+
+use crate::analysis::Context;
+use crate::output::{Format, write_frame};
+
+pub fn overview(context: &Context, format: Format, out: &mut dyn Write) -> Result<()> {
+    if format == Format::Csv {
+        anyhow::bail!(burnrate_core::Error::Usage(
+            "the overview is several tables: use --format table or json".into()
+        ));
+    }
+    let answer = context.with_billing(&[], |frame| {
+        Ok(overview::overview(frame, context.config, None)?)
+    })?;
+    if format == Format::Json {
+        serde_json::to_writer_pretty(&mut *out, &answer)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    print_overview(&answer, out)
+}
+
+fn print_overview(answer: &Overview, out: &mut dyn Write) -> Result<()> {
+    let month = answer.month.clone().unwrap_or_default();
+    writeln!(
+        out,
+        "data to {}; month {month} is effective (amortized) cost, totals all data",
+        answer.latest_day.clone().unwrap_or_default()
+    )?;
+    let c = &answer.currencies;
+    let number = |f: fn(&overview::CurrencyOverview) -> Option<f64>| -> Vec<Option<f64>> {
+        c.iter().map(f).collect()
+    };
+    let totals = DataFrame::new_infer_height(vec![
+        Column::new(
+            "currency".into(),
+            c.iter()
+                .map(|c| c.total.currency.clone())
+                .collect::<Vec<_>>(),
+        ),
+        Column::new("billed_cost".into(), number(|c| Some(c.total.billed))),
+        Column::new("effective_cost".into(), number(|c| Some(c.total.effective))),
+        Column::new("list_cost".into(), number(|c| Some(c.total.list))),
+        Column::new(
+            "month_to_date".into(),
+            number(|c| Some(c.month_to_date_effective)),
+        ),
+        Column::new(
+            "same_days_last_month".into(),
+            number(|c| Some(c.previous_month_same_days_effective)),
+        ),
+        Column::new("change_pct".into(), number(|c| c.change_pct)),
+        Column::new(
+            "month_forecast".into(),
+            number(|c| c.forecast.as_ref().map(|f| f.forecast)),
+        ),
+        Column::new(
+            "forecast_lower_95".into(),
+            number(|c| c.forecast.as_ref().map(|f| f.lower_95)),
+        ),
+        Column::new(
+            "forecast_upper_95".into(),
+            number(|c| c.forecast.as_ref().map(|f| f.upper_95)),
+        ),
+    ])?;
+    write_frame(out, &totals, Format::Table)?;
+    let (mut currency, mut service, mut cost) = (Vec::new(), Vec::new(), Vec::new());
+    for c in &answer.currencies {
+        for slice in &c.by_service {
+            currency.push(c.total.currency.clone());
+            service.push(slice.name.clone());
+            cost.push(slice.cost);
+        }
+    }
+    writeln!(out, "\nlargest services this month (effective cost)")?;
+    let services = DataFrame::new_infer_height(vec![
+        Column::new("currency".into(), currency),
+        Column::new("service".into(), service),
+        Column::new("effective_cost".into(), cost),
+    ])?;
+    write_frame(out, &services, Format::Table)?;
+    writeln!(
+        out,
+        "\n{} anomalies in the last 30 days of data (burnrate anomalies lists them)",
+        answer.anomalies.len()
+    )?;
+    Ok(())
+}
+
+pub struct ExploreArgs {
+    pub by: String,
+    pub cost: String,
+    pub period: String,
+    pub from: Option<chrono::NaiveDate>,
+    pub to: Option<chrono::NaiveDate>,
+    pub filters: Vec<String>,
+    pub format: Format,
+}
+
+pub fn explore(context: &Context, args: ExploreArgs, out: &mut dyn Write) -> Result<()> {
+    let filters = args
+        .filters
+        .iter()
+        .map(|f| match f.split_once('=') {
+            Some((dimension, value)) => Ok(Filter {
+                dimension: dimension.trim().to_string(),
+                value: value.to_string(),
+            }),
+            None => Err(burnrate_core::Error::Usage(format!(
+                "--filter {f:?}: use DIMENSION=VALUE, e.g. service=\"Amazon EC2\""
+            ))),
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    let query = ExploreQuery {
+        group_by: args.by,
+        measure: CostMeasure::parse(&args.cost)?.name().to_string(),
+        period: args.period,
+        from: args.from.map(|d| d.to_string()),
+        to: args.to.map(|d| d.to_string()),
+        filters,
+    };
+    let answer = context.with_billing(&[], |frame| {
+        Ok(explore::answer(
+            frame,
+            context.config,
+            &query,
+            None,
+            TOP_GROUPS,
+        )?)
+    })?;
+    match args.format {
+        Format::Json => {
+            serde_json::to_writer_pretty(&mut *out, &answer)?;
+            writeln!(out)?;
+        }
+        format => write_frame(out, &groups_frame(&answer)?, format)?,
+    }
+    Ok(())
+}
+
+/// Every group with its three measures, as the app's CSV export has it.
+fn groups_frame(answer: &Explore) -> Result<DataFrame> {
+    let rows = &answer.rows;
+    Ok(DataFrame::new_infer_height(vec![
+        Column::new(
+            answer.group_by.as_str().into(),
+            rows.iter().map(|r| r.name.clone()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "currency".into(),
+            rows.iter().map(|r| r.currency.clone()).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "billed_cost".into(),
+            rows.iter().map(|r| r.billed).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "effective_cost".into(),
+            rows.iter().map(|r| r.effective).collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "list_cost".into(),
+            rows.iter().map(|r| r.list).collect::<Vec<_>>(),
+        ),
+    ])?)
+}

@@ -1,0 +1,243 @@
+//! The explorer: cost per period grouped by a dimension, filtered, with
+//! the largest groups named and the rest as "(other)", and every group's
+//! three measures. What the app's Explorer view shows and `burnrate
+//! explore` prints.
+
+use polars::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use crate::analysis::overview::{OTHER, Totals, collect, currency};
+use crate::analysis::trend::Period;
+use crate::config::Config;
+use crate::error::Result;
+use crate::frame::{numbers, strings};
+use crate::money::CostMeasure;
+use crate::period::{filter_dates, parse_day};
+use crate::query::dimension::Dimension;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Filter {
+    /// A dimension name: provider, account, service, region, tag:KEY, ...
+    pub dimension: String,
+    pub value: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct ExploreQuery {
+    pub group_by: String,
+    /// billed, effective or list.
+    pub measure: String,
+    /// day, week or month.
+    pub period: String,
+    /// First day included, YYYY-MM-DD.
+    pub from: Option<String>,
+    /// First day excluded, YYYY-MM-DD.
+    pub to: Option<String>,
+    pub filters: Vec<Filter>,
+}
+
+/// One group's cost per period (aligned with `Explore::periods`).
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Series {
+    pub name: String,
+    pub currency: String,
+    pub values: Vec<f64>,
+    pub total: f64,
+}
+
+/// One group's three measures over the whole range.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct GroupRow {
+    pub name: String,
+    pub currency: String,
+    pub billed: f64,
+    pub effective: f64,
+    pub list: f64,
+}
+
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+pub struct Explore {
+    pub measure: String,
+    pub group_by: String,
+    pub periods: Vec<String>,
+    /// The largest groups per currency; the rest summed as "(other)".
+    pub series: Vec<Series>,
+    /// Every group, largest first.
+    pub rows: Vec<GroupRow>,
+    pub totals: Vec<Totals>,
+    pub currency_note: Option<String>,
+}
+
+/// Answers an explorer query over the billing view: its measure, grouping
+/// and period parsed, its date range and filters applied.
+pub fn answer(
+    frame: LazyFrame,
+    config: &Config,
+    query: &ExploreQuery,
+    currency_note: Option<String>,
+    top: usize,
+) -> Result<Explore> {
+    let measure = CostMeasure::parse(&query.measure)?;
+    let dimension = Dimension::parse(&query.group_by, config)?;
+    let period = Period::parse(&query.period)?;
+    let mut frame = filter_dates(
+        frame,
+        parse_day(query.from.as_deref())?,
+        parse_day(query.to.as_deref())?,
+    );
+    for filter in &query.filters {
+        let on = Dimension::parse(&filter.dimension, config)?;
+        frame = frame.filter(
+            on.expr(config)
+                .cast(DataType::String)
+                .eq(lit(filter.value.clone())),
+        );
+    }
+    let mut explore = explore(frame, config, &dimension, period, measure, top)?;
+    explore.currency_note = currency_note;
+    Ok(explore)
+}
+
+/// The explorer's answer: a series per group and period, and a table of
+/// every group with all three measures.
+pub fn explore(
+    frame: LazyFrame,
+    config: &Config,
+    dimension: &Dimension,
+    period: Period,
+    measure: CostMeasure,
+    top: usize,
+) -> Result<Explore> {
+    // One pass over the billing rows; the per-group totals come from the
+    // small per-period result, not from a second scan.
+    let per_period = collect(
+        frame
+            .group_by([
+                // Grouped as dates and turned into text after aggregating:
+                // formatting millions of dates costs more than the group-by.
+                period.start().alias("period"),
+                dimension.expr(config).cast(DataType::String).alias("name"),
+                currency(),
+            ])
+            .agg([
+                col("BilledCost").sum().alias("billed"),
+                col("EffectiveCost").sum().alias("effective"),
+                col("ListCost").sum().alias("list"),
+            ]),
+        "exploring over time",
+    )?;
+    let per_group = collect(
+        per_period
+            .clone()
+            .lazy()
+            .group_by([col("name"), col("currency")])
+            .agg([
+                col("billed").sum(),
+                col("effective").sum(),
+                col("list").sum(),
+            ])
+            .sort_by_exprs(
+                [col(measure.name()), col("name")],
+                SortMultipleOptions::default().with_order_descending_multi([true, false]),
+            ),
+        "exploring",
+    )?;
+
+    let rows: Vec<GroupRow> = {
+        let (n, c, b, e, l) = (
+            strings(&per_group, "name")?,
+            strings(&per_group, "currency")?,
+            numbers(&per_group, "billed")?,
+            numbers(&per_group, "effective")?,
+            numbers(&per_group, "list")?,
+        );
+        (0..n.len())
+            .map(|i| GroupRow {
+                name: n[i].clone(),
+                currency: c[i].clone(),
+                billed: b[i],
+                effective: e[i],
+                list: l[i],
+            })
+            .collect()
+    };
+    let mut totals: Vec<Totals> = Vec::new();
+    for row in &rows {
+        let total = match totals.iter_mut().find(|t| t.currency == row.currency) {
+            Some(t) => t,
+            None => {
+                totals.push(Totals {
+                    currency: row.currency.clone(),
+                    ..Totals::default()
+                });
+                totals.last_mut().expect("just pushed")
+            }
+        };
+        total.billed += row.billed;
+        total.effective += row.effective;
+        total.list += row.list;
+    }
+
+    let (p, n, c, v) = (
+        strings(&per_period, "period")?,
+        strings(&per_period, "name")?,
+        strings(&per_period, "currency")?,
+        numbers(&per_period, measure.name())?,
+    );
+    let mut periods: Vec<String> = p.clone();
+    periods.sort();
+    periods.dedup();
+    // The largest groups per currency keep their name; the rest are summed.
+    let shown = |name: &str, currency: &str| {
+        rows.iter()
+            .filter(|r| r.currency == currency)
+            .take(top)
+            .any(|r| r.name == name)
+    };
+    let mut series: Vec<Series> = Vec::new();
+    for i in 0..p.len() {
+        let name = if shown(&n[i], &c[i]) {
+            n[i].clone()
+        } else {
+            OTHER.to_string()
+        };
+        let at = periods.binary_search(&p[i]).expect("period listed");
+        let entry = match series
+            .iter_mut()
+            .position(|s| s.name == name && s.currency == c[i])
+        {
+            Some(index) => &mut series[index],
+            None => {
+                series.push(Series {
+                    name,
+                    currency: c[i].clone(),
+                    values: vec![0.0; periods.len()],
+                    total: 0.0,
+                });
+                series.last_mut().expect("just pushed")
+            }
+        };
+        entry.values[at] += v[i];
+        entry.total += v[i];
+    }
+    series.sort_by(|a, b| {
+        a.currency
+            .cmp(&b.currency)
+            .then((a.name == OTHER).cmp(&(b.name == OTHER)))
+            .then(b.total.total_cmp(&a.total))
+    });
+    Ok(Explore {
+        measure: measure.name().to_string(),
+        group_by: dimension.label(),
+        periods,
+        series,
+        rows,
+        totals,
+        currency_note: None,
+    })
+}
