@@ -733,12 +733,12 @@ fn connection_of(form: ConnectionForm) -> Result<Connection> {
                 endpoint_url: clean(form.endpoint_url),
             };
             need(&c.scope, "a scope")?;
-            burnrate_cloud::azure_query::normalize_scope(c.scope.as_deref().unwrap_or(""))
+            burnrate_cloud::azure::query::normalize_scope(c.scope.as_deref().unwrap_or(""))
                 .map_err(|e| usage(&e.to_string()))?;
-            burnrate_cloud::azure_query::cost_types(c.cost_type.as_deref().unwrap_or("both"))
+            burnrate_cloud::azure::query::cost_types(c.cost_type.as_deref().unwrap_or("both"))
                 .map_err(|e| usage(&e.to_string()))?;
             if let Some(groups) = &c.group_by {
-                burnrate_cloud::azure_query::groupings(groups)
+                burnrate_cloud::azure::query::groupings(groups)
                     .map_err(|e| usage(&e.to_string()))?;
             }
             Connection::AzureQuery(c)

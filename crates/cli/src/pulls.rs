@@ -8,10 +8,11 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use anyhow::Result;
+use burnrate_cloud::aws::{cost_explorer as aws_ce, cur as aws_cur};
+use burnrate_cloud::azure::query as azure_query;
 use burnrate_cloud::connections::{
     pull_all, pull_azure_export, pull_azure_query, pull_ce, pull_cur, tag_of,
 };
-use burnrate_cloud::{aws_ce, aws_cur, azure_query};
 use burnrate_core::config::Config;
 use burnrate_core::store::Dataset;
 use chrono::NaiveDate;

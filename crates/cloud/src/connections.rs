@@ -9,7 +9,9 @@ use std::path::Path;
 
 use chrono::NaiveDate;
 
-use crate::{PullError, aws_ce, aws_cur, azure_export, azure_query};
+use crate::PullError;
+use crate::aws::{cost_explorer as aws_ce, cur as aws_cur};
+use crate::azure::{export as azure_export, query as azure_query};
 use burnrate_core::config::{Config, Connection, connections};
 use burnrate_core::store::{Dataset, ImportOutcome};
 

@@ -445,7 +445,7 @@ fn example(root: &Path, name: &str) -> Value {
 /// sum, the grouping lands in its FOCUS column and a nextLink is seen.
 #[test]
 fn azure_query_api_examples_parse_by_column_name() {
-    use burnrate_cloud::azure_query::{page_from_json, rows_of};
+    use burnrate_cloud::azure::query::{page_from_json, rows_of};
     let Some(root) = samples_or_skip() else {
         return;
     };

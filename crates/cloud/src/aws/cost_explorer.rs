@@ -269,38 +269,9 @@ fn write_focus(
     month: NaiveDate,
     rows: &[&CostRow],
 ) -> Result<(), PullError> {
-    let io = |e: std::io::Error| {
-        PullError::Core(burnrate_core::Error::io(
-            format!("writing {}", path.display()),
-            e,
-        ))
-    };
-    let mut writer = csv::Writer::from_path(path).map_err(|e| io(e.into()))?;
-    let header = [
-        "BillingAccountId",
-        "SubAccountId",
-        "ProviderName",
-        "PublisherName",
-        "InvoiceIssuerName",
-        "BillingPeriodStart",
-        "BillingPeriodEnd",
-        "ChargePeriodStart",
-        "ChargePeriodEnd",
-        "ChargeCategory",
-        "ChargeFrequency",
-        "ServiceName",
-        "BilledCost",
-        "EffectiveCost",
-        "ListCost",
-        "ContractedCost",
-        "BillingCurrency",
-        "ConsumedQuantity",
-        "Tags",
-    ];
-    writer.write_record(header).map_err(|e| io(e.into()))?;
-    let period_start = format!("{}T00:00:00Z", month);
+    let period_start = format!("{month}T00:00:00Z");
     let period_end = format!("{}T00:00:00Z", next_month(month));
-    for row in rows {
+    let staged = rows.iter().map(|row| {
         let tags = match (tag, &row.tag_value) {
             // JSON, as the FOCUS adapter reads Tags (Rust's `{:?}` quoting
             // is not JSON's for control characters).
@@ -309,31 +280,32 @@ fn write_focus(
         };
         let category = if row.service == "Tax" { "Tax" } else { "Usage" };
         let billed = row.unblended.to_string();
-        writer
-            .write_record([
-                billing_account,
-                &row.account,
-                "AWS",
-                "Amazon Web Services",
-                "Amazon Web Services",
-                &period_start,
-                &period_end,
-                &format!("{}T00:00:00Z", row.day),
-                &format!("{}T00:00:00Z", row.day + Duration::days(1)),
-                category,
-                "Usage-Based",
-                &row.service,
-                &billed,
-                &row.amortized.to_string(),
-                &billed,
-                &billed,
-                &row.currency,
-                &row.usage_quantity.to_string(),
-                &tags,
-            ])
-            .map_err(|e| io(e.into()))?;
-    }
-    writer.flush().map_err(io)
+        vec![
+            ("BillingAccountId", billing_account.to_string()),
+            ("SubAccountId", row.account.clone()),
+            ("ProviderName", "AWS".into()),
+            ("PublisherName", "Amazon Web Services".into()),
+            ("InvoiceIssuerName", "Amazon Web Services".into()),
+            ("BillingPeriodStart", period_start.clone()),
+            ("BillingPeriodEnd", period_end.clone()),
+            ("ChargePeriodStart", format!("{}T00:00:00Z", row.day)),
+            (
+                "ChargePeriodEnd",
+                format!("{}T00:00:00Z", row.day + Duration::days(1)),
+            ),
+            ("ChargeCategory", category.into()),
+            ("ChargeFrequency", "Usage-Based".into()),
+            ("ServiceName", row.service.clone()),
+            ("BilledCost", billed.clone()),
+            ("EffectiveCost", row.amortized.to_string()),
+            ("ListCost", billed.clone()),
+            ("ContractedCost", billed),
+            ("BillingCurrency", row.currency.clone()),
+            ("ConsumedQuantity", row.usage_quantity.to_string()),
+            ("Tags", tags),
+        ]
+    });
+    crate::staging::write_focus(path, staged)
 }
 
 /// Plans a pull; all its months go in one request (plus pages), as Cost
@@ -361,7 +333,7 @@ pub fn land(
     now: DateTime<Utc>,
 ) -> Result<PullSummary, PullError> {
     let mut summary = PullSummary::of_plan(plan, requests, rows.len());
-    let staging = crate::staging_folder(dataset, "aws-ce-")?;
+    let staging = crate::staging::staging_folder(dataset, "aws-ce-")?;
     for month in &plan.months {
         let in_month: Vec<&CostRow> = rows
             .iter()

@@ -205,7 +205,7 @@ async fn mirror(
         .split('/')
         .filter(|c| !c.is_empty() && *c != "." && *c != "..")
         .fold(cache.to_path_buf(), |p, c| p.join(c));
-    if crate::cached_copy_is_current(&target, &blob.etag) {
+    if crate::staging::cached_copy_is_current(&target, &blob.etag) {
         return Ok((target, false));
     }
     let io = |e: std::io::Error| {
@@ -231,7 +231,7 @@ async fn mirror(
     }
     temp.as_file().sync_all().map_err(io)?;
     temp.persist(&target).map_err(|e| io(e.error))?;
-    std::fs::write(crate::etag_path(&target), &blob.etag).map_err(io)?;
+    std::fs::write(crate::staging::etag_path(&target), &blob.etag).map_err(io)?;
     Ok((target, true))
 }
 

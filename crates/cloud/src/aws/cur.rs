@@ -192,7 +192,7 @@ async fn mirror(
     options: &Options,
 ) -> Result<bool, PullError> {
     let target = local_path(cache, bucket, key);
-    if crate::cached_copy_is_current(&target, etag) {
+    if crate::staging::cached_copy_is_current(&target, etag) {
         return Ok(false);
     }
     let io = |e: std::io::Error| {
@@ -220,7 +220,7 @@ async fn mirror(
     }
     temp.as_file().sync_all().map_err(io)?;
     temp.persist(&target).map_err(|e| io(e.error))?;
-    std::fs::write(crate::etag_path(&target), etag).map_err(io)?;
+    std::fs::write(crate::staging::etag_path(&target), etag).map_err(io)?;
     Ok(true)
 }
 
