@@ -19,7 +19,7 @@ use burnrate_core::{
 };
 use polars::prelude::*;
 
-use crate::Command;
+use crate::args::{Command, DateRange};
 use crate::output::write_frame;
 
 /// A frame as JSON rows, through the same writer `--format json` uses.
@@ -62,7 +62,7 @@ impl Context<'_> {
                 by,
                 period,
                 cost,
-                dates: crate::DateRange { from, to },
+                dates: DateRange { from, to },
                 format,
             } => {
                 let by = by.map(|b| self.dimension(&b)).transpose()?;
@@ -126,7 +126,7 @@ impl Context<'_> {
                 key,
                 top,
                 cost,
-                dates: crate::DateRange { from, to },
+                dates: DateRange { from, to },
                 format,
             } => {
                 let measure = CostMeasure::parse(&cost)?;
@@ -144,7 +144,7 @@ impl Context<'_> {
             Command::Allocate {
                 key,
                 cost,
-                dates: crate::DateRange { from, to },
+                dates: DateRange { from, to },
                 format,
             } => {
                 let measure = CostMeasure::parse(&cost)?;
@@ -323,7 +323,7 @@ impl Context<'_> {
             }
             Command::Report {
                 name,
-                dates: crate::DateRange { from, to },
+                dates: DateRange { from, to },
                 format,
                 out: file,
                 chart,

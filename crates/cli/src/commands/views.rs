@@ -10,7 +10,7 @@ use burnrate_core::analysis::overview::{self, Overview, TOP_GROUPS};
 use burnrate_core::money::CostMeasure;
 use polars::prelude::*;
 
-use crate::analysis::Context;
+use crate::commands::analysis::Context;
 use crate::output::{Format, write_frame};
 
 pub fn overview(context: &Context, format: Format, out: &mut dyn Write) -> Result<()> {

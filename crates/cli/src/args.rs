@@ -1,0 +1,293 @@
+//! The command line's arguments (clap): every command and its flags. The
+//! help texts come from the doc comments here.
+
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use clap::{Parser, Subcommand};
+
+use crate::commands::{pulls, schedules};
+use crate::output::Format;
+
+#[derive(Parser)]
+#[command(
+    name = "burnrate",
+    version,
+    about = "FinOps cloud cost analyzer: billing files in, FOCUS out"
+)]
+pub(crate) struct Cli {
+    /// Where the local dataset lives (default: the platform data dir).
+    #[arg(long, global = true, env = "BURNRATE_DATA_DIR", value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+
+    /// The config file: tag rules, allocation, currency, schedules
+    /// (default: config.toml in the platform config dir).
+    #[arg(long, global = true, env = "BURNRATE_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// `--from` / `--to`, shared by every command that reads a date range.
+#[derive(clap::Args, Clone, Copy)]
+pub(crate) struct DateRange {
+    /// First day included (YYYY-MM-DD).
+    #[arg(long)]
+    pub from: Option<NaiveDate>,
+    /// First day excluded (YYYY-MM-DD).
+    #[arg(long)]
+    pub to: Option<NaiveDate>,
+}
+
+#[derive(Subcommand)]
+pub(crate) enum Command {
+    /// Import billing files, folders or globs into the local dataset.
+    Import {
+        #[arg(required = true, value_name = "PATH")]
+        paths: Vec<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// List imported sources, or remove one.
+    Sources {
+        #[command(subcommand)]
+        action: Option<SourcesAction>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Billed, effective (amortized) and list cost by dimension.
+    Summary {
+        /// Comma-separated dimensions: provider, account, subaccount, service,
+        /// service_category, region, resource, charge_category, month, day, tag:KEY
+        #[arg(long, value_delimiter = ',', default_value = "provider")]
+        by: Vec<String>,
+        #[command(flatten)]
+        dates: DateRange,
+        /// The measure rows are sorted by: billed, effective or list.
+        #[arg(long, default_value = "billed")]
+        cost: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// Answer from these files directly, without the local dataset.
+        #[arg(long, num_args = 1.., value_name = "PATH")]
+        files: Vec<String>,
+    },
+    /// Run Polars SQL over the table `billing` (FOCUS columns).
+    Query {
+        sql: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// Query these files directly, without the local dataset.
+        #[arg(long, num_args = 1.., value_name = "PATH")]
+        files: Vec<String>,
+    },
+    /// Cost per day, week or month, with the change from the previous period.
+    Trend {
+        /// A dimension to split by (as in summary).
+        #[arg(long)]
+        by: Option<String>,
+        #[arg(long, default_value = "month")]
+        period: String,
+        #[arg(long, default_value = "effective")]
+        cost: String,
+        #[command(flatten)]
+        dates: DateRange,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Largest increases and decreases: the last DAYS days against the DAYS before.
+    Movers {
+        #[arg(long, default_value = "service")]
+        by: String,
+        #[arg(long, default_value_t = 30)]
+        days: u32,
+        #[arg(long, default_value_t = 10)]
+        top: usize,
+        #[arg(long, default_value = "effective")]
+        cost: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// The dataset at a glance, as the app's overview: totals, this month to
+    /// date against the same days last month, the month's forecast, the
+    /// largest services, recent anomalies.
+    Overview {
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Cost by a dimension per day, week or month, filtered, as the app's
+    /// explorer: every group's billed, effective and list cost.
+    Explore {
+        #[arg(long, default_value = "service")]
+        by: String,
+        /// The measure the series and the order use.
+        #[arg(long, default_value = "effective")]
+        cost: String,
+        #[arg(long, default_value = "month")]
+        period: String,
+        #[command(flatten)]
+        dates: DateRange,
+        /// Only rows where a dimension has a value (repeatable).
+        #[arg(long = "filter", value_name = "DIMENSION=VALUE")]
+        filters: Vec<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Forecast of this month's end and the next three months, with a 95%
+    /// interval and the backtest error (MAPE).
+    Forecast {
+        #[arg(long)]
+        by: Option<String>,
+        #[arg(long, default_value = "effective")]
+        cost: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Unusual days of cost per service and per account.
+    Anomalies {
+        /// First day to report (default: the last 30 days of data).
+        #[arg(long)]
+        since: Option<NaiveDate>,
+        /// Robust z-score threshold (default from the config file, 4).
+        #[arg(long)]
+        threshold: Option<f64>,
+        #[arg(long, default_value = "effective")]
+        cost: String,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Untagged cost per tag key, or the top untagged resources for one key.
+    Untagged {
+        /// Show the top resources without this tag.
+        #[arg(long)]
+        key: Option<String>,
+        #[arg(long, default_value_t = 20)]
+        top: usize,
+        #[arg(long, default_value = "effective")]
+        cost: String,
+        #[command(flatten)]
+        dates: DateRange,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Cost per value of an allocation key, with shared cost spread by the
+    /// config file's shared_costs rules.
+    Allocate {
+        /// An allocation key from the config file, or a tag key.
+        #[arg(long, default_value = "team")]
+        key: String,
+        #[arg(long, default_value = "effective")]
+        cost: String,
+        #[command(flatten)]
+        dates: DateRange,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Optimization findings ranked by estimated monthly savings.
+    Recommend {
+        /// Only this kind (idle_ip, idle_nat_gateway, idle_load_balancer,
+        /// gp2_to_gp3, previous_generation, graviton, old_snapshot,
+        /// extended_support, orphaned_azure_resource).
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only findings saving at least this much per month.
+        #[arg(long, default_value_t = 0.0)]
+        min_savings: f64,
+        /// Days of data to look at (default from the config file, 30).
+        #[arg(long)]
+        window: Option<u32>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Commitment utilization and coverage, and a Savings Plan recommendation.
+    Commitments {
+        /// utilization, coverage or savings-plan (default: all three).
+        #[arg(long)]
+        view: Option<String>,
+        /// Days of data the Savings Plan baseline looks at.
+        #[arg(long, default_value_t = 30)]
+        window: u32,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Pull billing data from a cloud API into the dataset.
+    Pull {
+        /// Pull every connection in the config file.
+        #[arg(long)]
+        all: bool,
+        /// With --all: check each connection (its location and credentials,
+        /// without billed requests) instead of pulling.
+        #[arg(long, requires = "all")]
+        check: bool,
+        #[command(subcommand)]
+        source: Option<pulls::PullSource>,
+    },
+    /// Utilization metrics for rightsizing.
+    Metrics {
+        #[command(subcommand)]
+        action: MetricsAction,
+    },
+    /// List the SQL reports (built-in and the user's), checking each.
+    Reports {
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// Run one SQL report.
+    Report {
+        name: String,
+        #[command(flatten)]
+        dates: DateRange,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+        /// Write the output here (atomically) instead of to stdout.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Also draw the report's chart (.png or .svg).
+        #[arg(long)]
+        chart: Option<PathBuf>,
+        /// Run over these files instead of the local dataset.
+        #[arg(long, num_args = 1.., value_name = "PATH")]
+        files: Vec<String>,
+    },
+    /// Scheduled CSV exports.
+    Schedule {
+        #[command(subcommand)]
+        action: schedules::ScheduleAction,
+    },
+    /// Load the built-in demo dataset (three months of AWS and Azure).
+    Demo,
+    /// Developer tools (not part of the stable interface).
+    #[command(hide = true)]
+    Dev {
+        #[command(subcommand)]
+        action: DevAction,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum MetricsAction {
+    /// Import metrics files: the simple CSV (resource_id, timestamp, metric,
+    /// value), CloudWatch get-metric-data JSON or Azure Monitor metrics JSON.
+    Import {
+        #[arg(required = true, value_name = "FILE")]
+        paths: Vec<PathBuf>,
+    },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum SourcesAction {
+    /// Remove a source (and its rows) by id.
+    Remove { id: String },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum DevAction {
+    /// Write a synthetic legacy CUR CSV for benchmarks.
+    GenCur {
+        #[arg(long)]
+        rows: u64,
+        #[arg(long)]
+        out: PathBuf,
+    },
+}
