@@ -1,5 +1,8 @@
 use super::*;
+use burnrate_core::money::CostMeasure;
 use burnrate_core::query::dimension::Dimension;
+use burnrate_core::store::Dataset;
+use std::path::Path;
 
 fn backend() -> (tempfile::TempDir, Backend) {
     let dir = tempfile::tempdir().unwrap();

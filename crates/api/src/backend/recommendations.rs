@@ -1,0 +1,67 @@
+//! Recommendations, and the findings the user dismissed (kept in the data dir).
+
+use super::*;
+
+impl Backend {
+    /// Every finding, largest savings first, with whether it was dismissed.
+    pub fn recommendations(&self) -> Result<Vec<Recommendation>> {
+        let config = self.config()?;
+        let Some((frame, _)) = self.billing(&config)? else {
+            return Ok(Vec::new());
+        };
+        self.recommendations_for(frame, &config)
+    }
+
+    fn recommendations_for(
+        &self,
+        frame: LazyFrame,
+        config: &Config,
+    ) -> Result<Vec<Recommendation>> {
+        let (mut findings, _) = optimize::recommend(frame, &config.optimize, Some(&self.data_dir))?;
+        findings.sort_by(|a, b| {
+            b.estimated_monthly_savings
+                .total_cmp(&a.estimated_monthly_savings)
+        });
+        let dismissed = self.dismissed()?;
+        Ok(findings
+            .iter()
+            .map(|f| Recommendation::from_finding(f, dismissed.contains(&f.id)))
+            .collect())
+    }
+
+    fn dismissed_path(&self) -> PathBuf {
+        self.data_dir.join("app").join("dismissed.json")
+    }
+
+    fn dismissed(&self) -> Result<Vec<String>> {
+        match std::fs::read_to_string(self.dismissed_path()) {
+            Ok(text) => serde_json::from_str(&text).map_err(|e| {
+                ApiError::new(
+                    Code::BadInput,
+                    format!("{}: {e}", self.dismissed_path().display()),
+                )
+            }),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+            Err(e) => {
+                Err(burnrate_core::Error::io(self.dismissed_path().display().to_string(), e).into())
+            }
+        }
+    }
+
+    /// Dismisses (or restores) a finding; remembered in the data dir.
+    pub fn set_dismissed(&self, id: &str, dismissed: bool) -> Result<()> {
+        let mut ids = self.dismissed()?;
+        ids.retain(|i| i != id);
+        if dismissed {
+            ids.push(id.to_string());
+        }
+        let path = self.dismissed_path();
+        let text = serde_json::to_string_pretty(&ids).expect("strings serialize");
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir)
+                .map_err(|e| burnrate_core::Error::io(dir.display().to_string(), e))?;
+        }
+        burnrate_core::fsutil::write_atomically(&path, |out| out.write_all(text.as_bytes()))?;
+        Ok(())
+    }
+}

@@ -1,0 +1,97 @@
+//! The settings the app edits in the config file.
+
+use super::*;
+
+impl Backend {
+    pub fn settings(&self) -> Result<Settings> {
+        let config = self.config()?;
+        Ok(Settings {
+            data_dir: self.data_dir.display().to_string(),
+            config_path: self.config_path.display().to_string(),
+            reporting_currency: config.currency.reporting.clone(),
+            fx_table: config
+                .currency
+                .fx_table
+                .as_ref()
+                .map(|p| config.resolve(p).display().to_string()),
+            anomaly_threshold: config.anomalies.threshold,
+            anomaly_min_impact: config.anomalies.min_impact,
+            tag_aliases: config
+                .tags
+                .aliases
+                .iter()
+                .map(|(k, v)| format!("{k} = {}", v.join(", ")))
+                .collect(),
+            allocation_keys: config.allocation.iter().map(|k| k.name.clone()).collect(),
+        })
+    }
+
+    /// Writes the edited settings into the config file (comments kept; an
+    /// edit that would not load is refused and changes nothing).
+    pub fn update_settings(&self, update: SettingsUpdate) -> Result<()> {
+        let text = |v: Option<String>| {
+            v.map(|t| t.trim().to_string())
+                .filter(|t| !t.is_empty())
+                .map(toml_edit::Value::from)
+        };
+        let currency = text(update.reporting_currency.map(|c| c.to_uppercase()));
+        let fx = text(update.fx_table);
+        if currency.is_some() && fx.is_none() {
+            return Err(usage(
+                "a reporting currency needs an FX table (a date,from,to,rate CSV)",
+            ));
+        }
+        if update.anomaly_threshold.is_nan()
+            || update.anomaly_threshold <= 0.0
+            || update.anomaly_min_impact.is_nan()
+            || update.anomaly_min_impact < 0.0
+        {
+            return Err(usage(
+                "the anomaly threshold must be above 0 and the minimum impact at least 0",
+            ));
+        }
+        let mut aliases: Vec<(String, Vec<String>)> = Vec::new();
+        for line in update.tag_aliases.iter().filter(|l| !l.trim().is_empty()) {
+            let (key, others) = line.split_once('=').ok_or_else(|| {
+                usage(&format!(
+                    "tag aliases: {line:?} is not `key = alias, alias`"
+                ))
+            })?;
+            aliases.push((
+                key.trim().to_string(),
+                others
+                    .split(',')
+                    .map(|a| a.trim().to_string())
+                    .filter(|a| !a.is_empty())
+                    .collect(),
+            ));
+        }
+        // One edit: every value lands together, or (if the file would not
+        // load) none does.
+        burnrate_core::config::edit::edit(&self.config_path, |e| {
+            e.set(&["currency"], "reporting", currency)?;
+            e.set(&["currency"], "fx_table", fx)?;
+            e.set(
+                &["anomalies"],
+                "threshold",
+                Some(update.anomaly_threshold.into()),
+            )?;
+            e.set(
+                &["anomalies"],
+                "min_impact",
+                Some(update.anomaly_min_impact.into()),
+            )?;
+            for key in e.keys(&["tags", "aliases"])? {
+                if !aliases.iter().any(|(k, _)| *k == key) {
+                    e.set(&["tags", "aliases"], &key, None)?;
+                }
+            }
+            for (key, others) in &aliases {
+                let array: toml_edit::Array = others.iter().map(String::as_str).collect();
+                e.set(&["tags", "aliases"], key, Some(array.into()))?;
+            }
+            Ok(())
+        })?;
+        Ok(())
+    }
+}

@@ -1,0 +1,138 @@
+//! An import's progress and each file's outcome and reconciliation; the sources.
+
+use std::path::Path;
+
+use serde::Serialize;
+use ts_rs::TS;
+
+use super::*;
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ImportProgress {
+    pub done: u32,
+    pub total: u32,
+    pub current: String,
+}
+
+/// One currency of one file's reconciliation.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Reconciliation {
+    pub currency: String,
+    /// The provider's own total in the file.
+    pub native_total: f64,
+    /// Which normalized measure must equal it (billed or effective).
+    pub measure: String,
+    pub normalized_total: f64,
+    pub billed: f64,
+    pub effective: f64,
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct FileCheck {
+    pub path: String,
+    pub format: String,
+    pub version: Option<String>,
+    pub rows: f64,
+    pub periods: Vec<String>,
+    pub reconciliation: Vec<Reconciliation>,
+}
+
+impl FileCheck {
+    fn from_report(r: &burnrate_core::ingest::FileReport) -> FileCheck {
+        FileCheck {
+            path: r.path.display().to_string(),
+            format: r.format.clone(),
+            version: r.version.clone(),
+            rows: r.rows as f64,
+            periods: r.periods.clone(),
+            reconciliation: r
+                .currencies
+                .iter()
+                .map(|c| Reconciliation {
+                    currency: c.currency.clone(),
+                    native_total: c.native_total,
+                    measure: c.measure.clone(),
+                    normalized_total: c.normalized_total,
+                    billed: c.billed_cost,
+                    effective: c.effective_cost,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// What importing one file did.
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct ImportResult {
+    pub path: String,
+    /// imported, unchanged or failed.
+    pub status: String,
+    pub replaced: Vec<String>,
+    pub files: Vec<FileCheck>,
+    pub error: Option<ApiError>,
+}
+
+impl ImportResult {
+    pub fn failed(path: &Path, error: ApiError) -> ImportResult {
+        ImportResult {
+            path: path.display().to_string(),
+            status: "failed".into(),
+            replaced: Vec::new(),
+            files: Vec::new(),
+            error: Some(error),
+        }
+    }
+
+    pub fn from_outcome(
+        path: &Path,
+        outcome: &burnrate_core::store::ImportOutcome,
+    ) -> ImportResult {
+        use burnrate_core::store::ImportOutcome;
+        match outcome {
+            ImportOutcome::Imported {
+                reports, replaced, ..
+            } => ImportResult {
+                path: path.display().to_string(),
+                status: "imported".into(),
+                replaced: replaced.clone(),
+                files: reports.iter().map(FileCheck::from_report).collect(),
+                error: None,
+            },
+            ImportOutcome::Unchanged { .. } => ImportResult {
+                path: path.display().to_string(),
+                status: "unchanged".into(),
+                replaced: Vec::new(),
+                files: Vec::new(),
+                error: None,
+            },
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, TS)]
+pub struct Source {
+    pub id: String,
+    pub paths: Vec<String>,
+    pub format: String,
+    pub rows: f64,
+    pub imported_at: String,
+    pub periods: Vec<String>,
+    pub files: Vec<FileCheck>,
+}
+
+impl Source {
+    pub fn from_record(s: &burnrate_core::store::SourceRecord) -> Source {
+        let mut periods: Vec<String> = s.slices.iter().map(|x| x.period.clone()).collect();
+        periods.sort();
+        periods.dedup();
+        Source {
+            id: s.id.clone(),
+            paths: s.paths.iter().map(|p| p.display().to_string()).collect(),
+            format: s.format.clone(),
+            rows: s.rows as f64,
+            imported_at: s.imported_at.to_rfc3339(),
+            periods,
+            files: s.reports.iter().map(FileCheck::from_report).collect(),
+        }
+    }
+}
