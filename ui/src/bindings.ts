@@ -13,17 +13,29 @@ export type Slice = { name: string, cost: number, };
 
 export type Point = { day: string, cost: number, };
 
-export type MonthEnd = { month: string, actual_to_date: number, forecast: number, lower_95: number, upper_95: number, 
+export type MonthEnd = { value: string, currency: string, 
 /**
- * Mean absolute % error over the held-out days, when there is history.
+ * YYYY-MM
  */
-backtest_mape: number | null, };
+month: string, 
+/**
+ * Cost already in the data for this month.
+ */
+actual_to_date: number, 
+/**
+ * Actual to date plus the predicted remaining days.
+ */
+forecast: number, lower_95: number, upper_95: number, backtest_mape: number | null, };
 
 export type CurrencyOverview = { total: Totals, month_to_date_effective: number, 
 /**
  * The same days of the month before.
  */
-previous_month_same_days_effective: number, change_pct: number | null, forecast: MonthEnd | null, by_service: Array<Slice>, by_account: Array<Slice>, 
+previous_month_same_days_effective: number, change_pct: number | null, 
+/**
+ * The forecast of the month (effective cost).
+ */
+forecast: MonthEnd | null, by_service: Array<Slice>, by_account: Array<Slice>, 
 /**
  * Effective cost per day, the last 90 days of data.
  */
@@ -95,9 +107,21 @@ export type AnomalyRow = { date: string,
  */
 dimension: string, value: string, expected_cost: number, actual_cost: number, impact: number, score: number, currency: string, };
 
-export type Evidence = { rule: string, window: string, figures: string, 
+export type Evidence = { 
 /**
- * Billing lines, `file:row`.
+ * The rule that fired, with its threshold.
+ */
+rule: string, 
+/**
+ * The days looked at, `FROM..TO` (inclusive).
+ */
+window: string, 
+/**
+ * The figures the rule compared.
+ */
+figures: string, 
+/**
+ * Billing lines, `file:row` (a few per usage type).
  */
 sources: Array<string>, };
 

@@ -28,9 +28,8 @@ pub use status::*;
 // bindings come from burnrate-core (feature `ts`).
 pub use burnrate_core::analysis::anomaly::Anomaly as AnomalyRow;
 pub use burnrate_core::analysis::explore::{Explore, ExploreQuery, Filter, GroupRow, Series};
-pub use burnrate_core::analysis::overview::{
-    CurrencyOverview, MonthEnd, Overview, Point, Slice, Totals,
-};
+pub use burnrate_core::analysis::forecast::MonthForecast as MonthEnd;
+pub use burnrate_core::analysis::overview::{CurrencyOverview, Overview, Point, Slice, Totals};
 
 /// An error the UI can branch on by its [`Code`], with a message for people.
 #[derive(Debug, Clone, Serialize, TS)]

@@ -3,14 +3,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct Evidence {
-    pub rule: String,
-    pub window: String,
-    pub figures: String,
-    /// Billing lines, `file:row`.
-    pub sources: Vec<String>,
-}
+pub use burnrate_core::optimize::Evidence;
 
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct Recommendation {
@@ -47,12 +40,7 @@ impl Recommendation {
             confidence: f.confidence.label().to_string(),
             action: f.action.clone(),
             currency: f.currency.clone(),
-            evidence: Evidence {
-                rule: f.evidence.rule.clone(),
-                window: f.evidence.window.clone(),
-                figures: f.evidence.figures.clone(),
-                sources: f.evidence.sources.clone(),
-            },
+            evidence: f.evidence.clone(),
             dismissed,
         }
     }

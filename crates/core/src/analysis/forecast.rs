@@ -172,6 +172,8 @@ pub fn backtest(points: &[(NaiveDate, f64)], settings: &ForecastSettings) -> Bac
 
 /// One forecast month of one series.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
+// The app shows it as the month end of the overview.
+#[cfg_attr(feature = "ts", derive(ts_rs::TS), ts(rename = "MonthEnd"))]
 pub struct MonthForecast {
     pub value: String,
     pub currency: String,

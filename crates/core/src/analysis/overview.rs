@@ -59,32 +59,7 @@ pub struct Point {
     pub cost: f64,
 }
 
-/// The forecast of the overview's month (effective cost).
-#[derive(Debug, Clone, Serialize)]
-#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
-pub struct MonthEnd {
-    pub month: String,
-    pub actual_to_date: f64,
-    pub forecast: f64,
-    pub lower_95: f64,
-    pub upper_95: f64,
-    /// Mean absolute % error over the held-out days, when there is history.
-    pub backtest_mape: Option<f64>,
-}
-
-impl MonthEnd {
-    pub fn from_forecast(f: &MonthForecast) -> MonthEnd {
-        MonthEnd {
-            month: f.month.clone(),
-            actual_to_date: f.actual_to_date,
-            forecast: f.forecast,
-            lower_95: f.lower_95,
-            upper_95: f.upper_95,
-            backtest_mape: f.backtest_mape,
-        }
-    }
-}
-
+/// One currency's view of the overview's month. Month figures are
 /// effective (amortized) cost; `total` has all three measures over all data.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
@@ -94,7 +69,8 @@ pub struct CurrencyOverview {
     /// The same days of the month before.
     pub previous_month_same_days_effective: f64,
     pub change_pct: Option<f64>,
-    pub forecast: Option<MonthEnd>,
+    /// The forecast of the month (effective cost).
+    pub forecast: Option<MonthForecast>,
     pub by_service: Vec<Slice>,
     pub by_account: Vec<Slice>,
     /// Effective cost per day, the last 90 days of data.
@@ -212,7 +188,7 @@ pub fn overview(
         c.forecast = forecasts
             .iter()
             .find(|f| f.currency == c.total.currency && f.month == month_label)
-            .map(MonthEnd::from_forecast);
+            .cloned();
         c.by_service = slices_of(&by_service, &c.total.currency);
         c.by_account = slices_of(&by_account, &c.total.currency);
     }

@@ -46,6 +46,7 @@ impl Confidence {
 
 /// Why a finding was made.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Evidence {
     /// The rule that fired, with its threshold.
     pub rule: String,
