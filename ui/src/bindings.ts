@@ -3,6 +3,10 @@
 
 export type ApiError = { code: Code, message: string, };
 
+export type CostMeasure = "billed" | "effective" | "list";
+
+export type Period = "day" | "week" | "month";
+
 export type Code = "bad_input" | "unknown_format" | "reconciliation" | "usage" | "config" | "report" | "dataset" | "io" | "query" | "empty" | "cancelled" | "credentials" | "api" | "internal";
 
 export type Status = { data_dir: string, config_path: string, sources: number, rows: number, };
@@ -69,15 +73,7 @@ export type Filter = {
  */
 dimension: string, value: string, };
 
-export type ExploreQuery = { group_by: string, 
-/**
- * billed, effective or list.
- */
-measure: string, 
-/**
- * day, week or month.
- */
-period: string, 
+export type ExploreQuery = { group_by: string, measure: CostMeasure, period: Period, 
 /**
  * First day included, YYYY-MM-DD.
  */
@@ -91,7 +87,7 @@ export type Series = { name: string, currency: string, values: Array<number>, to
 
 export type GroupRow = { name: string, currency: string, billed: number, effective: number, list: number, };
 
-export type Explore = { measure: string, group_by: string, periods: Array<string>, 
+export type Explore = { measure: CostMeasure, group_by: string, periods: Array<string>, 
 /**
  * The largest groups per currency; the rest summed as "(other)".
  */
@@ -266,3 +262,26 @@ scope: string | null,
 cost_type: string | null, };
 
 export type PullResult = { connection: string, ok: boolean, log: Array<string>, error: ApiError | null, };
+
+export const DIMENSIONS: [string, string][] = [
+  ["service", "Service"],
+  ["subaccount", "Account / subscription"],
+  ["account", "Billing account"],
+  ["provider", "Provider"],
+  ["region", "Region"],
+  ["resource", "Resource"],
+  ["service_category", "Service category"],
+  ["charge_category", "Charge category"],
+];
+
+export const MEASURES: [CostMeasure, string][] = [
+  ["effective", "Effective (amortized)"],
+  ["billed", "Billed"],
+  ["list", "List"],
+];
+
+export const PERIODS: [Period, string][] = [
+  ["day", "Day"],
+  ["week", "Week"],
+  ["month", "Month"],
+];

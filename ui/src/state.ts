@@ -3,17 +3,8 @@
 
 import type { ExploreQuery, Filter } from "./bindings";
 
-/** Group-by choices: dimension name and label. */
-export const DIMENSIONS: [string, string][] = [
-  ["service", "Service"],
-  ["subaccount", "Account / subscription"],
-  ["account", "Billing account"],
-  ["provider", "Provider"],
-  ["region", "Region"],
-  ["resource", "Resource"],
-  ["service_category", "Service category"],
-  ["charge_category", "Charge category"],
-];
+/** Group-by choices (dimension name, label), as the engine lists them. */
+export { DIMENSIONS } from "./bindings";
 
 export function defaultQuery(): ExploreQuery {
   return {

@@ -8,6 +8,8 @@
 use std::time::{Duration, Instant};
 
 use burnrate_api::{Backend, ExploreQuery, Filter};
+use burnrate_core::analysis::trend::Period;
+use burnrate_core::money::CostMeasure;
 
 fn best_of_3<T>(name: &str, mut work: impl FnMut() -> T) -> T {
     let mut best = Duration::MAX;
@@ -39,8 +41,8 @@ fn main() {
     );
     let query = |group_by: &str, measure: &str, period: &str| ExploreQuery {
         group_by: group_by.into(),
-        measure: measure.into(),
-        period: period.into(),
+        measure: CostMeasure::parse(measure).expect("a measure"),
+        period: Period::parse(period).expect("a period"),
         from: None,
         to: None,
         filters: Vec::new(),

@@ -1,4 +1,5 @@
 use super::*;
+use burnrate_core::analysis::trend::Period;
 use burnrate_core::money::CostMeasure;
 use burnrate_core::query::dimension::Dimension;
 use burnrate_core::store::Dataset;
@@ -112,8 +113,8 @@ fn demo_overview_and_explorer_reconcile_with_the_summary() {
         let explore = backend
             .explore(&ExploreQuery {
                 group_by: group_by.into(),
-                measure: "billed".into(),
-                period: "month".into(),
+                measure: CostMeasure::Billed,
+                period: Period::Month,
                 from: None,
                 to: None,
                 filters: vec![],
@@ -146,8 +147,8 @@ fn demo_overview_and_explorer_reconcile_with_the_summary() {
     let aws = backend
         .explore(&ExploreQuery {
             group_by: "service".into(),
-            measure: "effective".into(),
-            period: "day".into(),
+            measure: CostMeasure::Effective,
+            period: Period::Day,
             from: Some("2026-10-01".into()),
             to: Some("2026-11-01".into()),
             filters: vec![Filter {

@@ -1,5 +1,6 @@
 import { api } from "../api";
-import type { Explore, ExploreQuery } from "../bindings";
+import type { CostMeasure, Explore, ExploreQuery, Period } from "../bindings";
+import { MEASURES, PERIODS } from "../bindings";
 import { chart, stackedOption, treemapOption } from "../charts";
 import { toCsv } from "../csv";
 import { h, mount, notice } from "../dom";
@@ -77,31 +78,13 @@ export async function explorerView(
       "label",
       {},
       "Cost ",
-      select(
-        "measure",
-        q.measure,
-        [
-          ["effective", "Effective (amortized)"],
-          ["billed", "Billed"],
-          ["list", "List"],
-        ],
-        (v) => update({ ...q, measure: v }),
-      ),
+      select("measure", q.measure, MEASURES, (v) => update({ ...q, measure: v as CostMeasure })),
     ),
     h(
       "label",
       {},
       "Per ",
-      select(
-        "period",
-        q.period,
-        [
-          ["day", "Day"],
-          ["week", "Week"],
-          ["month", "Month"],
-        ],
-        (v) => update({ ...q, period: v }),
-      ),
+      select("period", q.period, PERIODS, (v) => update({ ...q, period: v as Period })),
     ),
     h(
       "label",
@@ -237,7 +220,7 @@ export async function explorerView(
         treemapOption(
           rows.map((r) => ({
             name: r.name,
-            value: r[q.measure as "billed" | "effective" | "list"],
+            value: r[q.measure],
           })),
           currency,
         ),
@@ -266,7 +249,7 @@ export async function explorerView(
       h(
         "h2",
         {},
-        `${currency}: ${money(total[q.measure as "billed" | "effective" | "list"], currency)} ${measureLabel(q.measure).toLowerCase()}`,
+        `${currency}: ${money(total[q.measure], currency)} ${measureLabel(q.measure).toLowerCase()}`,
       ),
       h("div", { class: "panel" }, over),
       h("div", { class: "panel" }, h("h3", {}, "Allocation"), tree),

@@ -119,6 +119,8 @@ pub fn typescript_bindings() -> String {
     let cfg = ts_rs::Config::new().with_large_int("number");
     let declarations = [
         ApiError::decl(&cfg),
+        burnrate_core::money::CostMeasure::decl(&cfg),
+        burnrate_core::analysis::trend::Period::decl(&cfg),
         Code::decl(&cfg),
         Status::decl(&cfg),
         Totals::decl(&cfg),
@@ -160,5 +162,38 @@ pub fn typescript_bindings() -> String {
         out.push_str(&declaration);
         out.push_str("\n\n");
     }
+    out.push_str(&choices());
     out.trim_end().to_string() + "\n"
+}
+
+/// The explorer's choices as TypeScript constants (value, label), so the
+/// UI lists what the engine accepts instead of keeping its own copy.
+fn choices() -> String {
+    use burnrate_core::analysis::trend::Period;
+    use burnrate_core::money::CostMeasure;
+    use burnrate_core::query::dimension::Dimension;
+    let list = |name: &str, kind: &str, items: Vec<(&str, &str)>| {
+        let rows: Vec<String> = items
+            .iter()
+            .map(|(value, label)| format!("  [{value:?}, {label:?}],"))
+            .collect();
+        format!(
+            "export const {name}: [{kind}, string][] = [\n{}\n];\n\n",
+            rows.join("\n")
+        )
+    };
+    list("DIMENSIONS", "string", Dimension::EXPLORER.to_vec())
+        + &list(
+            "MEASURES",
+            "CostMeasure",
+            CostMeasure::ALL
+                .iter()
+                .map(|m| (m.name(), m.label()))
+                .collect(),
+        )
+        + &list(
+            "PERIODS",
+            "Period",
+            Period::ALL.iter().map(|p| (p.name(), p.label())).collect(),
+        )
 }

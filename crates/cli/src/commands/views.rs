@@ -7,6 +7,7 @@ use std::io::Write;
 use anyhow::Result;
 use burnrate_core::analysis::explore::{self, Explore, ExploreQuery, Filter};
 use burnrate_core::analysis::overview::{self, Overview, TOP_GROUPS};
+use burnrate_core::analysis::trend::Period;
 use burnrate_core::money::CostMeasure;
 use polars::prelude::*;
 
@@ -123,8 +124,8 @@ pub fn explore(context: &Context, args: ExploreArgs, out: &mut dyn Write) -> Res
         .collect::<Result<Vec<_>, _>>()?;
     let query = ExploreQuery {
         group_by: args.by,
-        measure: CostMeasure::parse(&args.cost)?.name().to_string(),
-        period: args.period,
+        measure: CostMeasure::parse(&args.cost)?,
+        period: Period::parse(&args.period)?,
         from: args.from.map(|d| d.to_string()),
         to: args.to.map(|d| d.to_string()),
         filters,

@@ -18,11 +18,7 @@ use crate::query::dimension::{NONE, UNTAGGED};
 use crate::query::rules::{canonical_key, key_spellings, tag_value};
 
 fn cost(measure: CostMeasure) -> Expr {
-    col(match measure {
-        CostMeasure::Billed => "BilledCost",
-        CostMeasure::Effective => "EffectiveCost",
-        CostMeasure::List => "ListCost",
-    })
+    col(measure.focus_column())
 }
 
 fn currency() -> Expr {

@@ -27,10 +27,8 @@ pub struct Filter {
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct ExploreQuery {
     pub group_by: String,
-    /// billed, effective or list.
-    pub measure: String,
-    /// day, week or month.
-    pub period: String,
+    pub measure: CostMeasure,
+    pub period: Period,
     /// First day included, YYYY-MM-DD.
     pub from: Option<String>,
     /// First day excluded, YYYY-MM-DD.
@@ -62,7 +60,7 @@ pub struct GroupRow {
 #[derive(Debug, Clone, Default, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Explore {
-    pub measure: String,
+    pub measure: CostMeasure,
     pub group_by: String,
     pub periods: Vec<String>,
     /// The largest groups per currency; the rest summed as "(other)".
@@ -82,9 +80,8 @@ pub fn answer(
     currency_note: Option<String>,
     top: usize,
 ) -> Result<Explore> {
-    let measure = CostMeasure::parse(&query.measure)?;
+    let (measure, period) = (query.measure, query.period);
     let dimension = Dimension::parse(&query.group_by, config)?;
-    let period = Period::parse(&query.period)?;
     let mut frame = filter_dates(
         frame,
         parse_day(query.from.as_deref())?,
@@ -232,7 +229,7 @@ pub fn explore(
             .then(b.total.total_cmp(&a.total))
     });
     Ok(Explore {
-        measure: measure.name().to_string(),
+        measure,
         group_by: dimension.label(),
         periods,
         series,

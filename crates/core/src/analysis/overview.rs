@@ -135,16 +135,16 @@ pub fn overview(
     let this_month = filter_dates(frame.clone(), Some(month), None);
     let by_service = top_groups(
         this_month.clone(),
-        Dimension::Service.expr(&config),
+        Dimension::Service.expr(config),
         TOP_GROUPS,
     )?;
-    let by_account = top_groups(this_month, Dimension::SubAccount.expr(&config), TOP_GROUPS)?;
+    let by_account = top_groups(this_month, Dimension::SubAccount.expr(config), TOP_GROUPS)?;
     let month_label = month.format("%Y-%m").to_string();
-    let forecasts = forecast::forecast(frame.clone(), &config, None, CostMeasure::Effective)
-        .unwrap_or_default();
+    let forecasts =
+        forecast::forecast(frame.clone(), config, None, CostMeasure::Effective).unwrap_or_default();
     let anomalies = anomaly::detect(
         frame.clone(),
-        &config,
+        config,
         CostMeasure::Effective,
         Some(latest - Duration::days(29)),
     )?;

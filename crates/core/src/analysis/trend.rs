@@ -11,7 +11,10 @@ use crate::error::{Error, Result};
 use crate::money::CostMeasure;
 use crate::query::dimension::{Dimension, NONE};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// The period a series is per.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "lowercase")]
 pub enum Period {
     Day,
     Week,
@@ -19,6 +22,26 @@ pub enum Period {
 }
 
 impl Period {
+    /// Every period, as the app offers them.
+    pub const ALL: [Period; 3] = [Period::Day, Period::Week, Period::Month];
+
+    /// `day`, `week` or `month`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Period::Day => "day",
+            Period::Week => "week",
+            Period::Month => "month",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Period::Day => "Day",
+            Period::Week => "Week",
+            Period::Month => "Month",
+        }
+    }
+
     pub fn parse(text: &str) -> Result<Period> {
         match text {
             "day" | "daily" => Ok(Period::Day),
@@ -47,14 +70,6 @@ impl Period {
             Period::Week => day.dt().truncate(lit("1w")).cast(DataType::Date),
             Period::Month => day.dt().truncate(lit("1mo")).cast(DataType::Date),
         }
-    }
-}
-
-pub fn cost_column(measure: CostMeasure) -> &'static str {
-    match measure {
-        CostMeasure::Billed => "BilledCost",
-        CostMeasure::Effective => "EffectiveCost",
-        CostMeasure::List => "ListCost",
     }
 }
 
@@ -109,7 +124,7 @@ pub fn series(
     frame
         .group_by(keys)
         .agg([
-            col(cost_column(measure)).sum().alias(measure_name),
+            col(measure.focus_column()).sum().alias(measure_name),
             col("ChargePeriodStart")
                 .cast(DataType::Date)
                 .n_unique()
@@ -148,7 +163,7 @@ pub fn daily(
                 .alias("currency"),
             col("ChargePeriodStart").cast(DataType::Date).alias("day"),
         ])
-        .agg([col(cost_column(measure)).sum().alias("cost")])
+        .agg([col(measure.focus_column()).sum().alias("cost")])
         .filter(col("day").is_not_null())
         .collect_with_engine(Engine::Streaming)
         .map(|r| r.unwrap_single())

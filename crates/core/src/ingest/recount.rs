@@ -7,13 +7,13 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::BufReader;
 use std::path::Path;
-use std::str::FromStr;
 
 use rust_decimal::Decimal;
 
-use super::columns::credit_total;
+use super::columns::credit_total_exact;
 use super::source::Container;
 use crate::error::{Error, Result};
+use crate::money::parse_exact;
 
 pub struct Recount {
     /// Non-blank data records.
@@ -23,7 +23,7 @@ pub struct Recount {
     pub short_rows: u64,
     /// Exact sum of the cost column per currency (as written in the file).
     totals: BTreeMap<String, Decimal>,
-    credits: BTreeMap<String, f64>,
+    credits: BTreeMap<String, Decimal>,
 }
 
 impl Recount {
@@ -35,18 +35,10 @@ impl Recount {
     }
 
     pub fn credits_for(&self, currency: &str) -> f64 {
-        self.credits.get(currency).copied().unwrap_or(0.0)
-    }
-}
-
-/// Parses a number as billing files write it, exactly: plain decimals and
-/// scientific notation (`5.64902E-05`).
-pub fn parse_exact(text: &str) -> Option<Decimal> {
-    let t = text.trim();
-    if t.contains(['e', 'E']) {
-        Decimal::from_scientific(t).ok()
-    } else {
-        Decimal::from_str(t).ok()
+        self.credits
+            .get(currency)
+            .map(|d| d.to_string().parse().unwrap_or(f64::NAN))
+            .unwrap_or(0.0)
     }
 }
 
@@ -162,7 +154,7 @@ fn recount_csv(
         }
         if let Some(i) = credits_idx {
             let text = record.get(i).unwrap_or("");
-            let value = credit_total(text).ok_or_else(|| Error::BadValue {
+            let value = credit_total_exact(text).ok_or_else(|| Error::BadValue {
                 file: path.to_path_buf(),
                 row: data_row,
                 column: headers.get(i).unwrap_or("").to_string(),
@@ -225,20 +217,4 @@ fn recount_parquet(
             .insert(currencies.get(i).unwrap_or("(none)").to_string(), total);
     }
     Ok(out)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn exact_numbers() {
-        assert_eq!(
-            parse_exact("5.64902E-05"),
-            Decimal::from_str("0.0000564902").ok()
-        );
-        assert_eq!(parse_exact("1.0"), Decimal::from_str("1").ok());
-        assert_eq!(parse_exact("-0.25"), Decimal::from_str("-0.25").ok());
-        assert_eq!(parse_exact("abc"), None);
-    }
 }

@@ -32,6 +32,19 @@ pub const UNTAGGED: &str = "(untagged)";
 pub const NONE: &str = "(none)";
 
 impl Dimension {
+    /// What the app's explorer offers to group by, with labels (its period
+    /// stands for month and day; tags and allocation keys are typed).
+    pub const EXPLORER: [(&'static str, &'static str); 8] = [
+        ("service", "Service"),
+        ("subaccount", "Account / subscription"),
+        ("account", "Billing account"),
+        ("provider", "Provider"),
+        ("region", "Region"),
+        ("resource", "Resource"),
+        ("service_category", "Service category"),
+        ("charge_category", "Charge category"),
+    ];
+
     pub const NAMES: &'static str = "provider, account, subaccount, service, service_category, region, resource, charge_category, month, day, tag:KEY, alloc:KEY";
 
     /// Parses a dimension name; `alloc:KEY` must name a key in `config`.

@@ -511,19 +511,26 @@ pub fn sum_credit_amounts(text: Expr, column: String) -> Expr {
 }
 
 pub fn credit_total(s: &str) -> Option<f64> {
+    use rust_decimal::prelude::ToPrimitive;
+    credit_total_exact(s).and_then(|total| total.to_f64())
+}
+
+/// The exact sum of a GCP credits list's amounts, for the independent
+/// recount (the same rule as the costs: Decimal, never f64).
+pub fn credit_total_exact(s: &str) -> Option<rust_decimal::Decimal> {
     let trimmed = s.trim();
     if trimmed.is_empty() || trimmed == "[]" {
-        return Some(0.0);
+        return Some(rust_decimal::Decimal::ZERO);
     }
     let value: serde_json::Value = serde_json::from_str(trimmed)
         .ok()
         .or_else(|| serde_json::from_str(&python_repr_to_json(trimmed)).ok())?;
     let items = value.as_array()?;
-    let mut total = 0.0;
+    let mut total = rust_decimal::Decimal::ZERO;
     for item in items {
         total += match item.get("amount")? {
-            serde_json::Value::Number(n) => n.as_f64()?,
-            serde_json::Value::String(s) => s.trim().parse().ok()?,
+            serde_json::Value::Number(n) => crate::money::parse_exact(&n.to_string())?,
+            serde_json::Value::String(s) => crate::money::parse_exact(s)?,
             _ => return None,
         };
     }
