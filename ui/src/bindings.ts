@@ -121,15 +121,29 @@ figures: string,
  */
 sources: Array<string>, };
 
-export type Recommendation = { id: string, kind: string, provider: string, account: string, region: string, service: string, resource_id: string, 
+export type FindingKind = "commitment_candidate" | "spot_candidate" | "azure_premium_snapshot" | "idle_instance" | "rightsize" | "idle_ip" | "idle_nat_gateway" | "idle_load_balancer" | "gp2_to_gp3" | "io1_to_gp3" | "previous_generation" | "graviton" | "old_snapshot" | "extended_support" | "orphaned_azure_resource";
+
+export type Confidence = "low" | "medium" | "high";
+
+export type Finding = { 
 /**
- * Effective cost of what the finding is about, per month.
+ * Stable across runs: a hash of kind, provider, account and resource.
  */
-monthly_cost: number, estimated_monthly_savings: number, 
+id: string, kind: FindingKind, provider: string, account: string, region: string, service: string, resource_id: string, 
 /**
- * high, medium or low.
+ * Effective cost of the resource (the usage the finding is about), per month.
  */
-confidence: string, action: string, currency: string, evidence: Evidence, dismissed: boolean, };
+monthly_cost: number, estimated_monthly_savings: number, confidence: Confidence, action: string, currency: string, evidence: Evidence, };
+
+export type Recommendation = { dismissed: boolean, 
+/**
+ * Stable across runs: a hash of kind, provider, account and resource.
+ */
+id: string, kind: FindingKind, provider: string, account: string, region: string, service: string, resource_id: string, 
+/**
+ * Effective cost of the resource (the usage the finding is about), per month.
+ */
+monthly_cost: number, estimated_monthly_savings: number, confidence: Confidence, action: string, currency: string, evidence: Evidence, };
 
 export type ImportProgress = { done: number, total: number, current: string, };
 

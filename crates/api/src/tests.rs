@@ -166,10 +166,16 @@ fn dismissing_is_remembered_and_bad_imports_change_nothing() {
     let (dir, backend) = backend();
     backend.load_demo().unwrap();
     let first = backend.recommendations().unwrap()[0].clone();
-    backend.set_dismissed(&first.id, true).unwrap();
+    backend.set_dismissed(&first.finding.id, true).unwrap();
     let again = backend.recommendations().unwrap();
-    assert!(again.iter().find(|r| r.id == first.id).unwrap().dismissed);
-    backend.set_dismissed(&first.id, false).unwrap();
+    assert!(
+        again
+            .iter()
+            .find(|r| r.finding.id == first.finding.id)
+            .unwrap()
+            .dismissed
+    );
+    backend.set_dismissed(&first.finding.id, false).unwrap();
     assert!(!backend.recommendations().unwrap()[0].dismissed);
 
     let sources = backend.sources().unwrap().len();

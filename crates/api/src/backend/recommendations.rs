@@ -24,8 +24,11 @@ impl Backend {
         });
         let dismissed = self.dismissed()?;
         Ok(findings
-            .iter()
-            .map(|f| Recommendation::from_finding(f, dismissed.contains(&f.id)))
+            .into_iter()
+            .map(|finding| Recommendation {
+                dismissed: dismissed.contains(&finding.id),
+                finding,
+            })
             .collect())
     }
 

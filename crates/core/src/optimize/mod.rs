@@ -27,6 +27,7 @@ use checks::{CHECKS, Draft, Inputs};
 pub use usage::{Usage, Window, usage_records};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "lowercase")]
 pub enum Confidence {
     Low,
@@ -59,6 +60,7 @@ pub struct Evidence {
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Finding {
     /// Stable across runs: a hash of kind, provider, account and resource.
     pub id: String,
@@ -79,6 +81,7 @@ pub struct Finding {
 
 /// What a finding proposes. The names are stable: `--kind`, CSV and JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
 pub enum FindingKind {
     CommitmentCandidate,
