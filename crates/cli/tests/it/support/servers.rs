@@ -55,11 +55,22 @@ pub fn post(url: &str, body: &str) {
 /// another test's server before this one binds it.
 pub static SERIAL: std::sync::Mutex<()> = std::sync::Mutex::new(());
 
-/// Starts moto's server, or returns None (skip) outside CI when it is absent.
-pub fn moto() -> Option<Moto> {
+/// Starts `program` with `args` on a free port (`{port}` in an argument),
+/// and waits until `up(url)` says it answers. None (skip) outside CI when
+/// the program is not installed; `install` says how to get it.
+fn start(
+    program: &str,
+    args: &[&str],
+    install: &str,
+    up: impl Fn(&str, u16) -> bool,
+) -> Option<Server> {
     let port = free_port();
-    let child = match Command::new("moto_server")
-        .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+    let args: Vec<String> = args
+        .iter()
+        .map(|a| a.replace("{port}", &port.to_string()))
+        .collect();
+    let child = match Command::new(program)
+        .args(&args)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
@@ -68,27 +79,36 @@ pub fn moto() -> Option<Moto> {
         Err(e) => {
             assert!(
                 !std::env::var("CI").is_ok_and(|v| v == "true"),
-                "moto_server is required in CI: {e}"
+                "{program} is required in CI: {e}"
             );
-            eprintln!(
-                "moto_server not found ({e}); cloud tests skipped (pip install 'moto[server]')"
-            );
+            eprintln!("{program} not found ({e}); its tests skipped ({install})");
             return None;
         }
     };
     let url = format!("http://127.0.0.1:{port}");
     let deadline = Instant::now() + Duration::from_secs(30);
     while Instant::now() < deadline {
-        let up = Command::new("curl")
-            .args(["-sf", "-o", "/dev/null", &format!("{url}/moto-api/")])
-            .status()
-            .is_ok_and(|s| s.success());
-        if up {
+        if up(&url, port) {
             return Some(Server { child, url });
         }
         std::thread::sleep(Duration::from_millis(200));
     }
-    panic!("moto_server did not start on {url}");
+    panic!("{program} did not start on {url}");
+}
+
+/// moto's server (AWS Cost Explorer, S3, Athena), up once its API answers.
+pub fn moto() -> Option<Moto> {
+    start(
+        "moto_server",
+        &["-H", "127.0.0.1", "-p", "{port}"],
+        "pip install 'moto[server]'",
+        |url, _| {
+            Command::new("curl")
+                .args(["-sf", "-o", "/dev/null", &format!("{url}/moto-api/")])
+                .status()
+                .is_ok_and(|s| s.success())
+        },
+    )
 }
 
 /// curl signing its requests like the SDK: moto denies anonymous access to
@@ -135,34 +155,22 @@ pub const AZURITE_ACCOUNT: &str = "devstoreaccount1";
 pub const AZURITE_KEY: &str =
     "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==";
 
+/// Azurite's Blob service, up once it accepts connections.
 pub fn azurite() -> Option<Azurite> {
-    let port = free_port();
-    let child = match Command::new("azurite-blob")
-        .args(["--blobHost", "127.0.0.1", "--blobPort", &port.to_string()])
-        .args(["--inMemoryPersistence", "--skipApiVersionCheck", "--silent"])
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-    {
-        Ok(child) => child,
-        Err(e) => {
-            assert!(
-                !std::env::var("CI").is_ok_and(|v| v == "true"),
-                "azurite-blob is required in CI: {e}"
-            );
-            eprintln!("azurite-blob not found ({e}); skipped (npm install -g azurite)");
-            return None;
-        }
-    };
-    let url = format!("http://127.0.0.1:{port}");
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return Some(Server { child, url });
-        }
-        std::thread::sleep(Duration::from_millis(200));
-    }
-    panic!("azurite did not start on {url}");
+    start(
+        "azurite-blob",
+        &[
+            "--blobHost",
+            "127.0.0.1",
+            "--blobPort",
+            "{port}",
+            "--inMemoryPersistence",
+            "--skipApiVersionCheck",
+            "--silent",
+        ],
+        "npm install -g azurite",
+        |_, port| std::net::TcpStream::connect(("127.0.0.1", port)).is_ok(),
+    )
 }
 
 /// Uploads blobs (name, bytes) into the container, creating it first.

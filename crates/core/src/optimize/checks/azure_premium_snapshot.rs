@@ -20,18 +20,13 @@ impl Check for AzurePremiumSnapshot {
             if u.provider == "Microsoft" && meter.contains("snapshot") && meter.contains("premium")
             {
                 out.push(Draft {
-                    kind: FindingKind::AzurePremiumSnapshot,
-                    usage: u,
-                    cost: u.cost,
-                    savings: u.cost * PREMIUM_SNAPSHOT_SAVING,
-                    confidence: Confidence::Medium,
                     action: format!("Keep snapshot {} on Standard HDD snapshot storage (incremental)", u.resource_id),
                     rule: "snapshot billed on a Premium SSD snapshot meter".into(),
                     figures: format!(
                         "meter {}; {:.2} {} in the window; Standard snapshots ${}/GB-month vs Premium ${}/GB-month (list)",
                         u.meter, u.cost, u.currency, STANDARD_SNAPSHOT_GB_MONTH, PREMIUM_SNAPSHOT_GB_MONTH
                     ),
-                    sources: u.sources.clone(),
+                    ..Draft::of(FindingKind::AzurePremiumSnapshot, u, u.cost * PREMIUM_SNAPSHOT_SAVING, Confidence::Medium)
                 });
             }
         }

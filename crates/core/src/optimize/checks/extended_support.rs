@@ -13,15 +13,10 @@ impl Check for ExtendedSupport {
             let ut = u.usage_type.as_str();
             if ut.contains("ExtendedSupport") {
                 out.push(Draft {
-                    kind: FindingKind::ExtendedSupport,
-                    usage: u,
-                    cost: u.cost,
-                    savings: u.cost,
-                    confidence: Confidence::High,
                     action: format!("Upgrade {} to a version in standard support to stop extended-support charges", u.resource_id),
                     rule: format!("usage type {ut} (charged for engine or Kubernetes versions past standard support)"),
                     figures: format!("{:.2} {} of extended-support charges", u.cost, u.currency),
-                    sources: u.sources.clone(),
+                    ..Draft::of(FindingKind::ExtendedSupport, u, u.cost, Confidence::High)
                 });
             }
         }

@@ -20,15 +20,6 @@ impl Check for FamilyChange {
                 family_change(&current, CURRENT_FAMILY, catalog)
             {
                 out.push(Draft {
-                    kind: FindingKind::PreviousGeneration,
-                    usage: u,
-                    cost: u.cost,
-                    savings: u.cost * ratio,
-                    confidence: if known {
-                        Confidence::High
-                    } else {
-                        Confidence::Low
-                    },
                     action: format!(
                         "Move {} from previous-generation {current} to {target}",
                         u.resource_id
@@ -40,18 +31,22 @@ impl Check for FamilyChange {
                         "{figures}; {:.1} hours, {:.2} {}",
                         u.quantity, u.cost, u.currency
                     ),
-                    sources: u.sources.clone(),
+                    ..Draft::of(
+                        FindingKind::PreviousGeneration,
+                        u,
+                        u.cost * ratio,
+                        if known {
+                            Confidence::High
+                        } else {
+                            Confidence::Low
+                        },
+                    )
                 });
             } else if settings.graviton
                 && let Some((target, ratio, _, figures)) =
                     family_change(&current, ARM_FAMILY, catalog)
             {
                 out.push(Draft {
-                    kind: FindingKind::Graviton,
-                    usage: u,
-                    cost: u.cost,
-                    savings: u.cost * ratio,
-                    confidence: Confidence::Low,
                     action: format!(
                         "Consider {target} (ARM/Graviton) for {} if its software runs on arm64",
                         u.resource_id
@@ -61,7 +56,7 @@ impl Check for FamilyChange {
                         "{figures}; {:.1} hours, {:.2} {}",
                         u.quantity, u.cost, u.currency
                     ),
-                    sources: u.sources.clone(),
+                    ..Draft::of(FindingKind::Graviton, u, u.cost * ratio, Confidence::Low)
                 });
             }
         }

@@ -12,17 +12,12 @@ impl Check for IdleIp {
             let ut = u.usage_type.as_str();
             if ut.ends_with("ElasticIP:IdleAddress") || ut.ends_with("PublicIPv4:IdleAddress") {
                 out.push(Draft {
-                    kind: FindingKind::IdleIp,
-                    usage: u,
-                    cost: u.cost,
-                    savings: u.cost,
-                    confidence: Confidence::High,
                     action: format!("Release the unattached public IP address {}", u.resource_id),
                     rule: format!(
                         "usage type {ut} (billed only while the address is not attached)"
                     ),
                     figures: format!("{:.1} idle hours, {:.2} {}", u.quantity, u.cost, u.currency),
-                    sources: u.sources.clone(),
+                    ..Draft::of(FindingKind::IdleIp, u, u.cost, Confidence::High)
                 });
             }
         }

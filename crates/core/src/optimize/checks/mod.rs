@@ -107,7 +107,24 @@ pub struct Draft<'a> {
     pub sources: Vec<String>,
 }
 
-impl Draft<'_> {
+impl<'a> Draft<'a> {
+    /// A finding about one usage whose whole cost is the finding's cost,
+    /// with that usage's billing lines as evidence; the caller adds the
+    /// action, rule and figures.
+    pub fn of(kind: FindingKind, usage: &'a Usage, savings: f64, confidence: Confidence) -> Self {
+        Draft {
+            kind,
+            usage,
+            cost: usage.cost,
+            savings,
+            confidence,
+            action: String::new(),
+            rule: String::new(),
+            figures: String::new(),
+            sources: usage.sources.clone(),
+        }
+    }
+
     pub fn finish(self, window: &Window) -> Finding {
         Finding {
             id: finding_id(self.kind.name(), self.usage),

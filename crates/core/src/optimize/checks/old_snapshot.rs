@@ -17,15 +17,10 @@ impl Check for OldSnapshot {
                 let age = (window.last - first).num_days();
                 if age > settings.snapshot_age_days {
                     out.push(Draft {
-                        kind: FindingKind::OldSnapshot,
-                        usage: u,
-                        cost: u.cost,
-                        savings: u.cost,
-                        confidence: Confidence::Medium,
                         action: format!("Delete snapshot {} unless a retention policy needs it", u.resource_id),
                         rule: format!("snapshot first billed more than {} days before the end of the data, still billed", settings.snapshot_age_days),
                         figures: format!("first seen {first} ({age} days), {:.2} {} in the window", u.cost, u.currency),
-                        sources: u.sources.clone(),
+                        ..Draft::of(FindingKind::OldSnapshot, u, u.cost, Confidence::Medium)
                     });
                 }
             }

@@ -29,11 +29,6 @@ impl Check for OnDemand {
             let new_in_window = u.first_seen.is_some_and(|d| d >= window.first);
             if share >= settings.always_on_share {
                 out.push(Draft {
-                    kind: FindingKind::CommitmentCandidate,
-                    usage: u,
-                    cost: u.cost,
-                    savings: u.cost * settings.savings_plan_discount,
-                    confidence: Confidence::Medium,
                     action: format!(
                         "Cover {} with a savings plan or reservation (it runs all the time on demand); see `burnrate commitments`",
                         u.resource_id
@@ -44,15 +39,10 @@ impl Check for OnDemand {
                         settings.savings_plan_discount * 100.0
                     ),
                     figures: format!("{:.0} of {window_hours:.0} hours on demand, {:.2} {}", u.quantity, u.cost, u.currency),
-                    sources: u.sources.clone(),
+                    ..Draft::of(FindingKind::CommitmentCandidate, u, u.cost * settings.savings_plan_discount, Confidence::Medium)
                 });
             } else if share < SPOT_MAX_SHARE && new_in_window {
                 out.push(Draft {
-                    kind: FindingKind::SpotCandidate,
-                    usage: u,
-                    cost: u.cost,
-                    savings: u.cost * SPOT_SAVING,
-                    confidence: Confidence::Low,
                     action: format!(
                         "If {}'s work can be interrupted, run it on spot capacity",
                         u.resource_id
@@ -63,7 +53,7 @@ impl Check for OnDemand {
                         SPOT_SAVING * 100.0
                     ),
                     figures: format!("{:.0} of {window_hours:.0} hours, {:.2} {}", u.quantity, u.cost, u.currency),
-                    sources: u.sources.clone(),
+                    ..Draft::of(FindingKind::SpotCandidate, u, u.cost * SPOT_SAVING, Confidence::Low)
                 });
             }
         }

@@ -35,11 +35,6 @@ impl Check for OrphanedAzureResource {
                 continue;
             }
             out.push(Draft {
-                kind: FindingKind::OrphanedAzureResource,
-                usage: u,
-                cost: u.cost,
-                savings: u.cost,
-                confidence: Confidence::Low,
                 action: format!(
                     "Check and delete the {what} {} if nothing uses it",
                     u.resource_id
@@ -49,7 +44,12 @@ impl Check for OrphanedAzureResource {
                     u.resource_group
                 ),
                 figures: format!("{:.2} {} in the window", u.cost, u.currency),
-                sources: u.sources.clone(),
+                ..Draft::of(
+                    FindingKind::OrphanedAzureResource,
+                    u,
+                    u.cost,
+                    Confidence::Low,
+                )
             });
         }
         out

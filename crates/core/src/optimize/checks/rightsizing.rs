@@ -61,15 +61,6 @@ fn rightsizing<'a>(
         && network_mb.is_none_or(|n| n < settings.idle_network_mb_per_day)
     {
         return Some(Draft {
-            kind: FindingKind::IdleInstance,
-            usage: u,
-            cost: u.cost,
-            savings: u.cost,
-            confidence: if network_mb.is_some() {
-                Confidence::Medium
-            } else {
-                Confidence::Low
-            },
             action: format!(
                 "Stop or terminate {} ({current}): it does almost nothing",
                 u.resource_id
@@ -79,7 +70,16 @@ fn rightsizing<'a>(
                 settings.idle_cpu_avg, settings.idle_network_mb_per_day
             ),
             figures: format!("{measured}; {:.2} {} in the window", u.cost, u.currency),
-            sources: u.sources.clone(),
+            ..Draft::of(
+                FindingKind::IdleInstance,
+                u,
+                u.cost,
+                if network_mb.is_some() {
+                    Confidence::Medium
+                } else {
+                    Confidence::Low
+                },
+            )
         });
     }
     let memory_fits = stats
