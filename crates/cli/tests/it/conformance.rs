@@ -303,7 +303,7 @@ fn sample_billing_files_import_and_reconcile() {
     for rel in &found {
         assert!(
             EXPECTATIONS.iter().any(|(p, _)| p == rel),
-            "{rel} has no expectation in tests/conformance.rs"
+            "{rel} has no expectation in crates/cli/tests/it/conformance.rs"
         );
     }
 
