@@ -3,11 +3,23 @@
 
 use std::path::PathBuf;
 
+use burnrate_core::analysis::trend::Period;
+use burnrate_core::money::CostMeasure;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 
 use crate::commands::{pulls, schedules};
 use crate::output::Format;
+
+/// `--cost`, checked before anything runs (the engine's own names).
+fn cost_measure(text: &str) -> Result<CostMeasure, String> {
+    CostMeasure::parse(text).map_err(|e| e.to_string())
+}
+
+/// `--period`, checked before anything runs.
+fn period(text: &str) -> Result<Period, String> {
+    Period::parse(text).map_err(|e| e.to_string())
+}
 
 #[derive(Parser)]
 #[command(
@@ -65,8 +77,8 @@ pub(crate) enum Command {
         #[command(flatten)]
         dates: DateRange,
         /// The measure rows are sorted by: billed, effective or list.
-        #[arg(long, default_value = "billed")]
-        cost: String,
+        #[arg(long, default_value = "billed", value_parser = cost_measure)]
+        cost: CostMeasure,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
         /// Answer from these files directly, without the local dataset.
@@ -87,10 +99,10 @@ pub(crate) enum Command {
         /// A dimension to split by (as in summary).
         #[arg(long)]
         by: Option<String>,
-        #[arg(long, default_value = "month")]
-        period: String,
-        #[arg(long, default_value = "effective")]
-        cost: String,
+        #[arg(long, default_value = "month", value_parser = period)]
+        period: Period,
+        #[arg(long, default_value = "effective", value_parser = cost_measure)]
+        cost: CostMeasure,
         #[command(flatten)]
         dates: DateRange,
         #[arg(long, value_enum, default_value = "table")]
@@ -104,8 +116,8 @@ pub(crate) enum Command {
         days: u32,
         #[arg(long, default_value_t = 10)]
         top: usize,
-        #[arg(long, default_value = "effective")]
-        cost: String,
+        #[arg(long, default_value = "effective", value_parser = cost_measure)]
+        cost: CostMeasure,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
@@ -122,10 +134,10 @@ pub(crate) enum Command {
         #[arg(long, default_value = "service")]
         by: String,
         /// The measure the series and the order use.
-        #[arg(long, default_value = "effective")]
-        cost: String,
-        #[arg(long, default_value = "month")]
-        period: String,
+        #[arg(long, default_value = "effective", value_parser = cost_measure)]
+        cost: CostMeasure,
+        #[arg(long, default_value = "month", value_parser = period)]
+        period: Period,
         #[command(flatten)]
         dates: DateRange,
         /// Only rows where a dimension has a value (repeatable).
@@ -139,8 +151,8 @@ pub(crate) enum Command {
     Forecast {
         #[arg(long)]
         by: Option<String>,
-        #[arg(long, default_value = "effective")]
-        cost: String,
+        #[arg(long, default_value = "effective", value_parser = cost_measure)]
+        cost: CostMeasure,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
@@ -152,8 +164,8 @@ pub(crate) enum Command {
         /// Robust z-score threshold (default from the config file, 4).
         #[arg(long)]
         threshold: Option<f64>,
-        #[arg(long, default_value = "effective")]
-        cost: String,
+        #[arg(long, default_value = "effective", value_parser = cost_measure)]
+        cost: CostMeasure,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },
@@ -164,8 +176,8 @@ pub(crate) enum Command {
         key: Option<String>,
         #[arg(long, default_value_t = 20)]
         top: usize,
-        #[arg(long, default_value = "effective")]
-        cost: String,
+        #[arg(long, default_value = "effective", value_parser = cost_measure)]
+        cost: CostMeasure,
         #[command(flatten)]
         dates: DateRange,
         #[arg(long, value_enum, default_value = "table")]
@@ -177,8 +189,8 @@ pub(crate) enum Command {
         /// An allocation key from the config file, or a tag key.
         #[arg(long, default_value = "team")]
         key: String,
-        #[arg(long, default_value = "effective")]
-        cost: String,
+        #[arg(long, default_value = "effective", value_parser = cost_measure)]
+        cost: CostMeasure,
         #[command(flatten)]
         dates: DateRange,
         #[arg(long, value_enum, default_value = "table")]

@@ -20,7 +20,6 @@ use anyhow::{Context, Result};
 use args::{Cli, Command, DateRange, DevAction, MetricsAction, SourcesAction};
 use burnrate_core::analysis::summary::{self, SummaryRequest};
 use burnrate_core::config::{Config, locations};
-use burnrate_core::money::CostMeasure;
 use burnrate_core::query::dimension::Dimension;
 use burnrate_core::store::{Dataset, ImportOutcome};
 use clap::Parser;
@@ -134,7 +133,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     .collect::<Result<_, _>>()?,
                 from,
                 to,
-                sort_by: CostMeasure::parse(&cost)?,
+                sort_by: cost,
             };
             let df = analysis.with_billing(&files, |frame| {
                 Ok(summary::summarize(frame, &config, &request)?)

@@ -10,7 +10,6 @@ use std::process::ExitCode;
 use anyhow::Result;
 use burnrate_core::config::Config;
 use burnrate_core::fsutil::write_atomically;
-use burnrate_core::money::CostMeasure;
 use burnrate_core::query::dimension::Dimension;
 use burnrate_core::reports::library::Library;
 use burnrate_core::{
@@ -66,8 +65,8 @@ impl Context<'_> {
                 format,
             } => {
                 let by = by.map(|b| self.dimension(&b)).transpose()?;
-                let period = trend::Period::parse(&period)?;
-                let measure = CostMeasure::parse(&cost)?;
+                let period = period;
+                let measure = cost;
                 let df = self.with_billing(&[], |frame| {
                     let frame = burnrate_core::period::filter_dates(frame, from, to);
                     Ok(trend::series(frame, config, by.as_ref(), period, measure)?)
@@ -82,7 +81,7 @@ impl Context<'_> {
                 format,
             } => {
                 let by = self.dimension(&by)?;
-                let measure = CostMeasure::parse(&cost)?;
+                let measure = cost;
                 if days == 0 {
                     anyhow::bail!(burnrate_core::Error::Usage(
                         "--days must be at least 1".into()
@@ -95,7 +94,7 @@ impl Context<'_> {
             }
             Command::Forecast { by, cost, format } => {
                 let dim = by.as_deref().map(|b| self.dimension(b)).transpose()?;
-                let measure = CostMeasure::parse(&cost)?;
+                let measure = cost;
                 let rows = self.with_billing(&[], |frame| {
                     Ok(forecast::forecast(frame, config, dim.as_ref(), measure)?)
                 })?;
@@ -112,7 +111,7 @@ impl Context<'_> {
                 cost,
                 format,
             } => {
-                let measure = CostMeasure::parse(&cost)?;
+                let measure = cost;
                 let mut config = config.clone();
                 if let Some(t) = threshold {
                     config.anomalies.threshold = t;
@@ -129,7 +128,7 @@ impl Context<'_> {
                 dates: DateRange { from, to },
                 format,
             } => {
-                let measure = CostMeasure::parse(&cost)?;
+                let measure = cost;
                 let df = self.with_billing(&[], |frame| {
                     let frame = burnrate_core::period::filter_dates(frame, from, to);
                     Ok(match &key {
@@ -147,7 +146,7 @@ impl Context<'_> {
                 dates: DateRange { from, to },
                 format,
             } => {
-                let measure = CostMeasure::parse(&cost)?;
+                let measure = cost;
                 let lines = self.with_billing(&[], |frame| {
                     let frame = burnrate_core::period::filter_dates(frame, from, to);
                     Ok(allocation::allocate(frame, config, &key, measure)?)

@@ -100,8 +100,8 @@ fn print_overview(answer: &Overview, out: &mut dyn Write) -> Result<()> {
 
 pub struct ExploreArgs {
     pub by: String,
-    pub cost: String,
-    pub period: String,
+    pub cost: CostMeasure,
+    pub period: Period,
     pub from: Option<chrono::NaiveDate>,
     pub to: Option<chrono::NaiveDate>,
     pub filters: Vec<String>,
@@ -124,8 +124,8 @@ pub fn explore(context: &Context, args: ExploreArgs, out: &mut dyn Write) -> Res
         .collect::<Result<Vec<_>, _>>()?;
     let query = ExploreQuery {
         group_by: args.by,
-        measure: CostMeasure::parse(&args.cost)?,
-        period: Period::parse(&args.period)?,
+        measure: args.cost,
+        period: args.period,
         from: args.from.map(|d| d.to_string()),
         to: args.to.map(|d| d.to_string()),
         filters,
