@@ -65,7 +65,6 @@ impl Context<'_> {
                 format,
             } => {
                 let by = by.map(|b| self.dimension(&b)).transpose()?;
-                let period = period;
                 let measure = cost;
                 let df = self.with_billing(&[], |frame| {
                     let frame = burnrate_core::period::filter_dates(frame, from, to);
