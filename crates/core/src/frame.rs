@@ -1,5 +1,6 @@
-//! Reading small files and frames: the positions of named columns in a
-//! small CSV's header, and columns of a collected frame as plain vectors.
+//! Reading and building small frames: the positions of named columns in a
+//! small CSV's header, columns of a collected frame as plain vectors, and a
+//! column built from one field of each row.
 
 use polars::prelude::*;
 
@@ -74,4 +75,13 @@ pub fn number_at(df: &DataFrame, name: &str, row: usize) -> f64 {
         .and_then(|c| c.get(row).ok())
         .and_then(|v| v.extract::<f64>())
         .unwrap_or(0.0)
+}
+
+/// A column named `name` holding `value(row)` for each row: how answers
+/// become printable frames.
+pub fn column_of<R, T>(name: &str, rows: &[R], value: impl Fn(&R) -> T) -> Column
+where
+    Series: NamedFrom<Vec<T>, [T]>,
+{
+    Column::new(name.into(), rows.iter().map(value).collect::<Vec<T>>())
 }

@@ -8,6 +8,7 @@ use anyhow::Result;
 use burnrate_core::analysis::explore::{self, Explore, ExploreQuery, Filter};
 use burnrate_core::analysis::overview::{self, Overview, TOP_GROUPS};
 use burnrate_core::analysis::trend::Period;
+use burnrate_core::frame::column_of;
 use burnrate_core::money::CostMeasure;
 use polars::prelude::*;
 
@@ -43,12 +44,7 @@ fn print_overview(answer: &Overview, out: &mut dyn Write) -> Result<()> {
         c.iter().map(f).collect()
     };
     let totals = DataFrame::new_infer_height(vec![
-        Column::new(
-            "currency".into(),
-            c.iter()
-                .map(|c| c.total.currency.clone())
-                .collect::<Vec<_>>(),
-        ),
+        column_of("currency", &c, |c| c.total.currency.clone()),
         Column::new("billed_cost".into(), number(|c| Some(c.total.billed))),
         Column::new("effective_cost".into(), number(|c| Some(c.total.effective))),
         Column::new("list_cost".into(), number(|c| Some(c.total.list))),
@@ -157,21 +153,9 @@ fn groups_frame(answer: &Explore) -> Result<DataFrame> {
             answer.group_by.as_str().into(),
             rows.iter().map(|r| r.name.clone()).collect::<Vec<_>>(),
         ),
-        Column::new(
-            "currency".into(),
-            rows.iter().map(|r| r.currency.clone()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "billed_cost".into(),
-            rows.iter().map(|r| r.billed).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "effective_cost".into(),
-            rows.iter().map(|r| r.effective).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "list_cost".into(),
-            rows.iter().map(|r| r.list).collect::<Vec<_>>(),
-        ),
+        column_of("currency", &rows, |r| r.currency.clone()),
+        column_of("billed_cost", &rows, |r| r.billed),
+        column_of("effective_cost", &rows, |r| r.effective),
+        column_of("list_cost", &rows, |r| r.list),
     ])?)
 }

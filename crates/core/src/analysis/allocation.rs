@@ -13,6 +13,7 @@ use polars::prelude::*;
 
 use crate::config::{Config, SharedCostRule, SplitMethod};
 use crate::error::{Error, Result};
+use crate::frame::column_of;
 use crate::money::CostMeasure;
 use crate::query::dimension::{NONE, UNTAGGED};
 use crate::query::rules::{canonical_key, key_spellings, tag_value};
@@ -330,29 +331,11 @@ pub fn split_pool(
 /// The allocation as a frame for printing: value, direct, shared, total.
 pub fn allocation_frame(key: &str, lines: &[Allocated]) -> Result<DataFrame> {
     DataFrame::new_infer_height(vec![
-        Column::new(
-            key.into(),
-            lines.iter().map(|l| l.value.clone()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "direct_cost".into(),
-            lines.iter().map(|l| l.direct_cost).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "shared_cost".into(),
-            lines.iter().map(|l| l.shared_cost).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "allocated_cost".into(),
-            lines
-                .iter()
-                .map(|l| l.direct_cost + l.shared_cost)
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "currency".into(),
-            lines.iter().map(|l| l.currency.clone()).collect::<Vec<_>>(),
-        ),
+        column_of(key, &lines, |l| l.value.clone()),
+        column_of("direct_cost", &lines, |l| l.direct_cost),
+        column_of("shared_cost", &lines, |l| l.shared_cost),
+        column_of("allocated_cost", &lines, |l| l.direct_cost + l.shared_cost),
+        column_of("currency", &lines, |l| l.currency.clone()),
     ])
     .map_err(|e| Error::polars("building the allocation table", e))
 }

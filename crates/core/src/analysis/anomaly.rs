@@ -24,6 +24,7 @@ use polars::prelude::*;
 use crate::analysis::trend::daily;
 use crate::config::{AnomalySettings, Config};
 use crate::error::{Error, Result};
+use crate::frame::column_of;
 use crate::money::CostMeasure;
 use crate::query::dimension::Dimension;
 
@@ -160,40 +161,14 @@ pub fn detect(
 
 pub fn anomaly_frame(rows: &[Anomaly]) -> Result<DataFrame> {
     DataFrame::new_infer_height(vec![
-        Column::new(
-            "date".into(),
-            rows.iter().map(|a| a.date.to_string()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "dimension".into(),
-            rows.iter().map(|a| a.dimension.clone()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "value".into(),
-            rows.iter().map(|a| a.value.clone()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "expected_cost".into(),
-            rows.iter().map(|a| a.expected_cost).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "actual_cost".into(),
-            rows.iter().map(|a| a.actual_cost).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "impact".into(),
-            rows.iter().map(|a| a.impact).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "score".into(),
-            rows.iter()
-                .map(|a| (a.score * 100.0).round() / 100.0)
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "currency".into(),
-            rows.iter().map(|a| a.currency.clone()).collect::<Vec<_>>(),
-        ),
+        column_of("date", &rows, |a| a.date.to_string()),
+        column_of("dimension", &rows, |a| a.dimension.clone()),
+        column_of("value", &rows, |a| a.value.clone()),
+        column_of("expected_cost", &rows, |a| a.expected_cost),
+        column_of("actual_cost", &rows, |a| a.actual_cost),
+        column_of("impact", &rows, |a| a.impact),
+        column_of("score", &rows, |a| (a.score * 100.0).round() / 100.0),
+        column_of("currency", &rows, |a| a.currency.clone()),
     ])
     .map_err(|e| Error::polars("building the anomaly table", e))
 }

@@ -15,6 +15,7 @@ use polars::prelude::*;
 use crate::analysis::trend::daily;
 use crate::config::{Config, ForecastSettings};
 use crate::error::{Error, Result};
+use crate::frame::column_of;
 use crate::money::CostMeasure;
 use crate::period::{month_start, next_month};
 use crate::query::dimension::Dimension;
@@ -259,14 +260,8 @@ pub fn forecast(
 pub fn forecast_frame(by: &str, rows: &[MonthForecast], measure: CostMeasure) -> Result<DataFrame> {
     let m = measure.column();
     DataFrame::new_infer_height(vec![
-        Column::new(
-            by.into(),
-            rows.iter().map(|r| r.value.clone()).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "month".into(),
-            rows.iter().map(|r| r.month.clone()).collect::<Vec<_>>(),
-        ),
+        column_of(by, &rows, |r| r.value.clone()),
+        column_of("month", &rows, |r| r.month.clone()),
         Column::new(
             format!("actual_to_date_{m}").into(),
             rows.iter().map(|r| r.actual_to_date).collect::<Vec<_>>(),
@@ -275,22 +270,10 @@ pub fn forecast_frame(by: &str, rows: &[MonthForecast], measure: CostMeasure) ->
             format!("forecast_{m}").into(),
             rows.iter().map(|r| r.forecast).collect::<Vec<_>>(),
         ),
-        Column::new(
-            "lower_95".into(),
-            rows.iter().map(|r| r.lower_95).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "upper_95".into(),
-            rows.iter().map(|r| r.upper_95).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "backtest_mape_pct".into(),
-            rows.iter().map(|r| r.backtest_mape).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "currency".into(),
-            rows.iter().map(|r| r.currency.clone()).collect::<Vec<_>>(),
-        ),
+        column_of("lower_95", &rows, |r| r.lower_95),
+        column_of("upper_95", &rows, |r| r.upper_95),
+        column_of("backtest_mape_pct", &rows, |r| r.backtest_mape),
+        column_of("currency", &rows, |r| r.currency.clone()),
     ])
     .map_err(|e| Error::polars("building the forecast table", e))
 }

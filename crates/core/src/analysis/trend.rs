@@ -8,6 +8,7 @@ use polars::prelude::*;
 
 use crate::config::Config;
 use crate::error::{Error, Result};
+use crate::frame::column_of;
 use crate::money::CostMeasure;
 use crate::query::dimension::{Dimension, NONE};
 
@@ -267,33 +268,20 @@ pub fn movers(
             "previous_window".into(),
             vec![window(previous_start, current_start - Duration::days(1)); chosen.len()],
         ),
-        Column::new(
-            "previous_cost".into(),
-            chosen.iter().map(|r| r.2).collect::<Vec<_>>(),
-        ),
+        column_of("previous_cost", &chosen, |r| r.2),
         Column::new(
             "current_window".into(),
             vec![window(current_start, last); chosen.len()],
         ),
-        Column::new(
-            "current_cost".into(),
-            chosen.iter().map(|r| r.3).collect::<Vec<_>>(),
-        ),
+        column_of("current_cost", &chosen, |r| r.3),
         Column::new(
             "change".into(),
             chosen.iter().map(change).collect::<Vec<_>>(),
         ),
-        Column::new(
-            "change_pct".into(),
-            chosen
-                .iter()
-                .map(|r| (r.2 != 0.0).then(|| (r.3 - r.2) / r.2.abs() * 100.0))
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "currency".into(),
-            chosen.iter().map(|r| r.1.clone()).collect::<Vec<_>>(),
-        ),
+        column_of("change_pct", &chosen, |r| {
+            (r.2 != 0.0).then(|| (r.3 - r.2) / r.2.abs() * 100.0)
+        }),
+        column_of("currency", &chosen, |r| r.1.clone()),
     ])
     .map_err(|e| Error::polars("building the movers table", e))
 }

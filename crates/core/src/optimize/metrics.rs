@@ -22,6 +22,7 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use polars::prelude::*;
 
 use crate::error::{Error, Result};
+use crate::frame::column_of;
 
 pub const METRICS: &[&str] = &[
     "cpu_percent",
@@ -273,28 +274,10 @@ pub fn import(data_dir: &Path, path: &Path) -> Result<(usize, bool)> {
     std::fs::create_dir_all(&staging)
         .map_err(|e| Error::io(format!("creating {}", staging.display()), e))?;
     let mut df = DataFrame::new_infer_height(vec![
-        Column::new(
-            "resource_id".into(),
-            points
-                .iter()
-                .map(|p| p.resource_id.as_str())
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "timestamp".into(),
-            points
-                .iter()
-                .map(|p| p.timestamp.naive_utc())
-                .collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "metric".into(),
-            points.iter().map(|p| p.metric).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "value".into(),
-            points.iter().map(|p| p.value).collect::<Vec<_>>(),
-        ),
+        column_of("resource_id", &points, |p| p.resource_id.clone()),
+        column_of("timestamp", &points, |p| p.timestamp.naive_utc()),
+        column_of("metric", &points, |p| p.metric),
+        column_of("value", &points, |p| p.value),
     ])
     .map_err(|e| Error::polars("building the metrics table", e))?;
     let temp = tempfile::Builder::new()

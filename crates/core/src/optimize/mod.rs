@@ -23,6 +23,7 @@ use serde::Serialize;
 
 use crate::config::OptimizeSettings;
 use crate::error::{Error, Result};
+use crate::frame::column_of;
 use checks::{CHECKS, Draft, Inputs};
 pub use usage::{Usage, Window, usage_records};
 
@@ -256,17 +257,10 @@ pub fn findings_frame(findings: &[Finding]) -> Result<DataFrame> {
         Column::new("region".into(), text(|f| f.region.clone())),
         Column::new("service".into(), text(|f| f.service.clone())),
         Column::new("resource_id".into(), text(|f| f.resource_id.clone())),
-        Column::new(
-            "monthly_cost".into(),
-            findings.iter().map(|f| f.monthly_cost).collect::<Vec<_>>(),
-        ),
-        Column::new(
-            "estimated_monthly_savings".into(),
-            findings
-                .iter()
-                .map(|f| f.estimated_monthly_savings)
-                .collect::<Vec<_>>(),
-        ),
+        column_of("monthly_cost", &findings, |f| f.monthly_cost),
+        column_of("estimated_monthly_savings", &findings, |f| {
+            f.estimated_monthly_savings
+        }),
         Column::new(
             "confidence".into(),
             text(|f| f.confidence.label().to_string()),
