@@ -270,9 +270,6 @@ pub fn import(data_dir: &Path, path: &Path) -> Result<(usize, bool)> {
     if target.exists() {
         return Ok((points.len(), false));
     }
-    let staging = dir.join(".tmp");
-    std::fs::create_dir_all(&staging)
-        .map_err(|e| Error::io(format!("creating {}", staging.display()), e))?;
     let mut df = DataFrame::new_infer_height(vec![
         column_of("resource_id", &points, |p| p.resource_id.clone()),
         column_of("timestamp", &points, |p| p.timestamp.naive_utc()),
@@ -280,18 +277,12 @@ pub fn import(data_dir: &Path, path: &Path) -> Result<(usize, bool)> {
         column_of("value", &points, |p| p.value),
     ])
     .map_err(|e| Error::polars("building the metrics table", e))?;
-    let temp = tempfile::Builder::new()
-        .suffix(".parquet")
-        .tempfile_in(&staging)
-        .map_err(|e| Error::io(format!("writing into {}", staging.display()), e))?;
-    ParquetWriter::new(temp.as_file())
-        .finish(&mut df)
-        .map_err(|e| Error::polars(format!("writing metrics from {}", path.display()), e))?;
-    temp.as_file()
-        .sync_all()
-        .map_err(|e| Error::io(format!("writing {}", target.display()), e))?;
-    temp.persist(&target)
-        .map_err(|e| Error::io(format!("writing {}", target.display()), e.error))?;
+    crate::fsutil::write_atomically(&target, |out| {
+        ParquetWriter::new(out)
+            .finish(&mut df)
+            .map(|_| ())
+            .map_err(std::io::Error::other)
+    })?;
     Ok((points.len(), true))
 }
 
