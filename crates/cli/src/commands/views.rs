@@ -44,7 +44,7 @@ fn print_overview(answer: &Overview, out: &mut dyn Write) -> Result<()> {
         c.iter().map(f).collect()
     };
     let totals = DataFrame::new_infer_height(vec![
-        column_of("currency", &c, |c| c.total.currency.clone()),
+        column_of("currency", c, |c| c.total.currency.clone()),
         Column::new("billed_cost".into(), number(|c| Some(c.total.billed))),
         Column::new("effective_cost".into(), number(|c| Some(c.total.effective))),
         Column::new("list_cost".into(), number(|c| Some(c.total.list))),
@@ -153,9 +153,9 @@ fn groups_frame(answer: &Explore) -> Result<DataFrame> {
             answer.group_by.as_str().into(),
             rows.iter().map(|r| r.name.clone()).collect::<Vec<_>>(),
         ),
-        column_of("currency", &rows, |r| r.currency.clone()),
-        column_of("billed_cost", &rows, |r| r.billed),
-        column_of("effective_cost", &rows, |r| r.effective),
-        column_of("list_cost", &rows, |r| r.list),
+        column_of("currency", rows, |r| r.currency.clone()),
+        column_of("billed_cost", rows, |r| r.billed),
+        column_of("effective_cost", rows, |r| r.effective),
+        column_of("list_cost", rows, |r| r.list),
     ])?)
 }

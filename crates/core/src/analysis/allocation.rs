@@ -331,11 +331,11 @@ pub fn split_pool(
 /// The allocation as a frame for printing: value, direct, shared, total.
 pub fn allocation_frame(key: &str, lines: &[Allocated]) -> Result<DataFrame> {
     DataFrame::new_infer_height(vec![
-        column_of(key, &lines, |l| l.value.clone()),
-        column_of("direct_cost", &lines, |l| l.direct_cost),
-        column_of("shared_cost", &lines, |l| l.shared_cost),
-        column_of("allocated_cost", &lines, |l| l.direct_cost + l.shared_cost),
-        column_of("currency", &lines, |l| l.currency.clone()),
+        column_of(key, lines, |l| l.value.clone()),
+        column_of("direct_cost", lines, |l| l.direct_cost),
+        column_of("shared_cost", lines, |l| l.shared_cost),
+        column_of("allocated_cost", lines, |l| l.direct_cost + l.shared_cost),
+        column_of("currency", lines, |l| l.currency.clone()),
     ])
     .map_err(|e| Error::polars("building the allocation table", e))
 }

@@ -161,14 +161,14 @@ pub fn detect(
 
 pub fn anomaly_frame(rows: &[Anomaly]) -> Result<DataFrame> {
     DataFrame::new_infer_height(vec![
-        column_of("date", &rows, |a| a.date.to_string()),
-        column_of("dimension", &rows, |a| a.dimension.clone()),
-        column_of("value", &rows, |a| a.value.clone()),
-        column_of("expected_cost", &rows, |a| a.expected_cost),
-        column_of("actual_cost", &rows, |a| a.actual_cost),
-        column_of("impact", &rows, |a| a.impact),
-        column_of("score", &rows, |a| (a.score * 100.0).round() / 100.0),
-        column_of("currency", &rows, |a| a.currency.clone()),
+        column_of("date", rows, |a| a.date.to_string()),
+        column_of("dimension", rows, |a| a.dimension.clone()),
+        column_of("value", rows, |a| a.value.clone()),
+        column_of("expected_cost", rows, |a| a.expected_cost),
+        column_of("actual_cost", rows, |a| a.actual_cost),
+        column_of("impact", rows, |a| a.impact),
+        column_of("score", rows, |a| (a.score * 100.0).round() / 100.0),
+        column_of("currency", rows, |a| a.currency.clone()),
     ])
     .map_err(|e| Error::polars("building the anomaly table", e))
 }

@@ -260,8 +260,8 @@ pub fn forecast(
 pub fn forecast_frame(by: &str, rows: &[MonthForecast], measure: CostMeasure) -> Result<DataFrame> {
     let m = measure.column();
     DataFrame::new_infer_height(vec![
-        column_of(by, &rows, |r| r.value.clone()),
-        column_of("month", &rows, |r| r.month.clone()),
+        column_of(by, rows, |r| r.value.clone()),
+        column_of("month", rows, |r| r.month.clone()),
         Column::new(
             format!("actual_to_date_{m}").into(),
             rows.iter().map(|r| r.actual_to_date).collect::<Vec<_>>(),
@@ -270,10 +270,10 @@ pub fn forecast_frame(by: &str, rows: &[MonthForecast], measure: CostMeasure) ->
             format!("forecast_{m}").into(),
             rows.iter().map(|r| r.forecast).collect::<Vec<_>>(),
         ),
-        column_of("lower_95", &rows, |r| r.lower_95),
-        column_of("upper_95", &rows, |r| r.upper_95),
-        column_of("backtest_mape_pct", &rows, |r| r.backtest_mape),
-        column_of("currency", &rows, |r| r.currency.clone()),
+        column_of("lower_95", rows, |r| r.lower_95),
+        column_of("upper_95", rows, |r| r.upper_95),
+        column_of("backtest_mape_pct", rows, |r| r.backtest_mape),
+        column_of("currency", rows, |r| r.currency.clone()),
     ])
     .map_err(|e| Error::polars("building the forecast table", e))
 }

@@ -257,8 +257,8 @@ pub fn findings_frame(findings: &[Finding]) -> Result<DataFrame> {
         Column::new("region".into(), text(|f| f.region.clone())),
         Column::new("service".into(), text(|f| f.service.clone())),
         Column::new("resource_id".into(), text(|f| f.resource_id.clone())),
-        column_of("monthly_cost", &findings, |f| f.monthly_cost),
-        column_of("estimated_monthly_savings", &findings, |f| {
+        column_of("monthly_cost", findings, |f| f.monthly_cost),
+        column_of("estimated_monthly_savings", findings, |f| {
             f.estimated_monthly_savings
         }),
         Column::new(
