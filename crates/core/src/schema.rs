@@ -146,3 +146,19 @@ pub fn conform(produced: &[(&str, Expr)]) -> Vec<Expr> {
         })
         .collect()
 }
+
+/// The numeric columns (money and quantities): each value is finite or
+/// null, never NaN or infinite.
+pub fn numeric_columns() -> impl Iterator<Item = &'static str> {
+    COLUMNS
+        .iter()
+        .filter(|(_, kind)| matches!(kind, Kind::Money | Kind::Quantity))
+        .map(|(name, _)| *name)
+}
+
+/// True where a numeric column holds NaN or an infinity (null is not).
+pub fn is_non_finite(column: &str) -> Expr {
+    col(column)
+        .is_not_null()
+        .and(col(column).abs().lt(lit(f64::INFINITY)).not())
+}

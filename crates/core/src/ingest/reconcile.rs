@@ -14,6 +14,7 @@ use super::stage::{RECOUNT_LIMIT_BYTES, merge_slice_totals, slice_totals};
 use super::{CurrencyCheck, FileReport, Slice};
 use crate::error::{Error, Result};
 use crate::money::agrees_to_the_cent;
+use crate::schema;
 
 pub(super) fn reconcile(
     path: &Path,
@@ -32,6 +33,11 @@ pub(super) fn reconcile(
         // Added up from the blocks before writing: check the file holds them.
         Some(parts) => {
             let partitions = merge_slice_totals(parts).map_err(ctx)?;
+            // NaN never equals itself: name the bad value before the
+            // checksum compares sums that hold one.
+            if non_finite_count(&partitions) > 0 {
+                return Err(non_finite_error(path, staged));
+            }
             if !stored_matches(staged.clone(), &partitions).map_err(ctx)? {
                 return Err(Error::Reconciliation {
                     file: path.to_path_buf(),
@@ -96,6 +102,15 @@ pub(super) fn reconcile(
     let rows: u64 = stats.iter().map(|p| p.rows).sum();
     if stats.iter().any(|p| p.period == crate::period::NO_PERIOD) {
         return Err(undated_row_error(path, staged));
+    }
+    let non_finite = non_finite_count(&partitions);
+    let sums_finite = stats.iter().all(|s| {
+        [s.billed_cost, s.effective_cost, s.list_cost]
+            .iter()
+            .all(|v| v.is_finite())
+    });
+    if non_finite > 0 || !sums_finite {
+        return Err(non_finite_error(path, staged));
     }
 
     // Which measure the provider's own total is. Azure rows either keep the
@@ -264,6 +279,59 @@ fn stored_matches(staged: LazyFrame, partitions: &DataFrame) -> PolarsResult<boo
         }
     }
     Ok(true)
+}
+
+/// How many rows of the slice totals' input held NaN or an infinity.
+fn non_finite_count(partitions: &DataFrame) -> u64 {
+    partitions
+        .column("non_finite")
+        .ok()
+        .and_then(|c| c.cast(&DataType::UInt64).ok()?.u64().ok()?.sum())
+        .unwrap_or(0)
+}
+
+/// Names the first row and column holding NaN or an infinity, or says that
+/// finite values add up past what f64 holds.
+fn non_finite_error(path: &Path, staged: LazyFrame) -> Error {
+    let columns: Vec<&str> = schema::numeric_columns().collect();
+    let first = any_horizontal(
+        columns
+            .iter()
+            .map(|c| schema::is_non_finite(c))
+            .collect::<Vec<_>>(),
+    )
+    .ok()
+    .and_then(|bad| {
+        let mut select = vec![col("x_SourceRow")];
+        select.extend(columns.iter().map(|c| col(*c)));
+        staged.filter(bad).select(select).limit(1).collect().ok()
+    });
+    if let Some(df) = first.filter(|df| df.height() == 1) {
+        let row = df
+            .column("x_SourceRow")
+            .ok()
+            .and_then(|c| c.get(0).ok()?.extract::<u64>())
+            .unwrap_or(0);
+        let found = columns.iter().find_map(|c| {
+            let v = df.column(c).ok()?.get(0).ok()?.extract::<f64>()?;
+            (!v.is_finite()).then(|| (c.to_string(), v))
+        });
+        if let Some((column, value)) = found {
+            return Error::BadValue {
+                file: path.to_path_buf(),
+                row,
+                column: format!("{column} (as mapped from the file)"),
+                message: format!(
+                    "the value reads as {value}: NaN, an infinity or a number beyond ±1.8e308 cannot be a cost or a quantity; nothing was imported"
+                ),
+            };
+        }
+    }
+    Error::Reconciliation {
+        file: path.to_path_buf(),
+        message: "the costs add up past the largest number Burnrate can hold; nothing was imported"
+            .into(),
+    }
 }
 
 /// Names the first row that has neither a charge date nor a billing period.

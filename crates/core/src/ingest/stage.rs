@@ -212,6 +212,17 @@ pub(super) fn slice_totals(rows: LazyFrame) -> LazyFrame {
             .sum()
             .cast(DataType::UInt64)
             .alias("effective_differs"),
+        // NaN and infinities parse as numbers; they are bad values, found
+        // here in the same pass and located by `reconcile`.
+        any_horizontal(
+            schema::numeric_columns()
+                .map(schema::is_non_finite)
+                .collect::<Vec<_>>(),
+        )
+        .expect("the schema has numeric columns")
+        .sum()
+        .cast(DataType::UInt64)
+        .alias("non_finite"),
     ])
 }
 
@@ -232,6 +243,7 @@ pub(super) fn merge_slice_totals(mut parts: Vec<DataFrame>) -> PolarsResult<Data
         "source_credits",
         "billed_differs",
         "effective_differs",
+        "non_finite",
     ]
     .map(|c| col(c).sum());
     concat(parts, UnionArgs::default())?

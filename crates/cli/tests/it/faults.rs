@@ -1,0 +1,65 @@
+//! Hostile and broken input (issue 14): each finding is pinned by a test
+//! named after it.
+
+use std::path::Path;
+
+use crate::support::{Env, fixture};
+
+/// `file` with the cell of `column` in data row `row` (1-based) replaced.
+fn with_cell(file: &str, column: &str, row: usize, value: &str, out: &Path) {
+    let mut reader = csv::Reader::from_path(fixture(file)).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let at = header.iter().position(|h| h == column).unwrap();
+    let mut writer = csv::Writer::from_path(out).unwrap();
+    writer.write_record(&header).unwrap();
+    for (i, record) in reader.records().enumerate() {
+        let mut fields: Vec<String> = record.unwrap().iter().map(str::to_string).collect();
+        if i + 1 == row {
+            fields[at] = value.to_string();
+        }
+        writer.write_record(&fields).unwrap();
+    }
+    writer.flush().unwrap();
+}
+
+/// A NaN, an infinity or a number past f64 in any measure used to import,
+/// store `null` in the manifest and leave the dataset unreadable. Now it is
+/// an error naming the row and the column, and the dataset is unchanged.
+#[test]
+fn a_non_finite_number_in_any_measure_is_refused_and_the_dataset_stays_readable() {
+    let env = Env::new();
+    env.import_json(&fixture("azure_ea.csv"));
+    let before = env.manifest().expect("a manifest");
+    let cases = [
+        ("focus_1_2.csv", "EffectiveCost", "NaN", "EffectiveCost"),
+        ("focus_1_2.csv", "ListCost", "Infinity", "ListCost"),
+        ("focus_1_2.csv", "EffectiveCost", "1e400", "EffectiveCost"),
+        ("focus_1_2.csv", "ListCost", "-inf", "ListCost"),
+        (
+            "aws_cur_legacy.csv",
+            "pricing/publicOnDemandCost",
+            "NaN",
+            "ListCost",
+        ),
+    ];
+    for (file, column, value, measure) in cases {
+        let bad = env.path(&format!("bad-{value}-{file}"));
+        with_cell(file, column, 2, value, &bad);
+        let out = env.run(&["import", bad.to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{file} {column}={value}: {stderr}"
+        );
+        for word in ["row 2", measure, "nothing was imported"] {
+            assert!(
+                stderr.contains(word),
+                "{file} {column}={value}: {word:?} not in {stderr}"
+            );
+        }
+        assert_eq!(env.manifest().as_deref(), Some(before.as_str()));
+        assert!(env.run(&["summary", "--by", "provider"]).status.success());
+        assert!(env.run(&["sources"]).status.success());
+    }
+}
