@@ -63,3 +63,41 @@ fn a_non_finite_number_in_any_measure_is_refused_and_the_dataset_stays_readable(
         assert!(env.run(&["sources"]).status.success());
     }
 }
+
+/// A legacy CUR without `lineItem/UnblendedCost` used to import with
+/// BilledCost 0 and no reconciliation. A file without its provider's cost
+/// column is an error.
+#[test]
+fn a_file_without_its_cost_column_is_refused() {
+    let env = Env::new();
+    let source = fixture("aws_cur_legacy.csv");
+    let mut reader = csv::Reader::from_path(&source).unwrap();
+    let header = reader.headers().unwrap().clone();
+    let cost = header
+        .iter()
+        .position(|h| h == "lineItem/UnblendedCost")
+        .unwrap();
+    let keep = |record: &csv::StringRecord| -> Vec<String> {
+        record
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| *i != cost)
+            .map(|(_, v)| v.to_string())
+            .collect()
+    };
+    let without = env.path("no-cost-column.csv");
+    let mut writer = csv::Writer::from_path(&without).unwrap();
+    writer.write_record(keep(&header)).unwrap();
+    for record in reader.records() {
+        writer.write_record(keep(&record.unwrap())).unwrap();
+    }
+    writer.flush().unwrap();
+    let out = env.run(&["import", without.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("no-cost-column.csv") && stderr.contains("no cost column"),
+        "{stderr}"
+    );
+    assert!(env.manifest().is_none());
+}

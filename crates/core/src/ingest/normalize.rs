@@ -86,7 +86,19 @@ pub fn normalize(path: &Path, temp_dir: &Path) -> Result<Normalized> {
             .and_then(|k| columns.raw_name(k))
             .map(str::to_string)
     };
-    let native_cost_column = name_of(adapter.native_cost_keys());
+    // Without the provider's own cost column nothing can be reconciled: the
+    // file is refused rather than imported as zero cost.
+    let Some(native_cost_column) = name_of(adapter.native_cost_keys()) else {
+        return Err(Error::bad_input(
+            path,
+            format!(
+                "it looks like {} but has no cost column ({}); nothing was imported",
+                format.name(),
+                adapter.native_cost_keys().join(" or ")
+            ),
+        ));
+    };
+    let native_cost_column = Some(native_cost_column);
     let native_credits_column = adapter.credits_key().and_then(|k| name_of(&[k]));
     let native_currency_column = name_of(adapter.currency_keys());
 
