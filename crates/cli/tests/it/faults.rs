@@ -101,3 +101,21 @@ fn a_file_without_its_cost_column_is_refused() {
     );
     assert!(env.manifest().is_none());
 }
+
+/// A stray `"` at the start of a header field made the rest of the file one
+/// header field: 0 rows, $0, exit 0, and the re-read agreed. It is an error.
+#[test]
+fn a_stray_quote_in_the_header_is_refused() {
+    let env = Env::new();
+    let text = std::fs::read_to_string(fixture("focus_1_2.csv")).unwrap();
+    let broken = env.path("stray-quote.csv");
+    std::fs::write(&broken, format!("\"{text}")).unwrap();
+    let out = env.run(&["import", broken.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("stray-quote.csv") && stderr.contains("never closes"),
+        "{stderr}"
+    );
+    assert!(env.manifest().is_none());
+}

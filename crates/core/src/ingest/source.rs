@@ -211,6 +211,18 @@ fn sniff_container(original: &Path, scan_path: &Path) -> Result<Container> {
     }
     let header = read_csv_header(text.as_bytes())
         .map_err(|e| Error::bad_input(original, format!("the header row cannot be read: {e}")))?;
+    // A quote that never closes swallows the rest of the file into one
+    // header field (the csv crate accepts end of file inside quotes), which
+    // would import as zero rows. Header names never span lines.
+    if let Some(at) = header.iter().position(|h| h.contains(['\n', '\r'])) {
+        return Err(Error::bad_input(
+            original,
+            format!(
+                "the header row has a quote that never closes (column {}); the file is damaged",
+                at + 1
+            ),
+        ));
+    }
     if header.len() <= 1 {
         let line = first_line;
         if let Some(sep) = [';', '\t', '|'].into_iter().find(|s| line.contains(*s)) {
