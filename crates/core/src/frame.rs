@@ -85,3 +85,13 @@ where
 {
     Column::new(name.into(), rows.iter().map(value).collect::<Vec<T>>())
 }
+
+/// Parquet scan settings with paths taken literally: a `?`, `*` or `[` in
+/// a file or folder name is part of the name, never a pattern (a pattern
+/// would read other files, or none).
+pub fn literal_parquet() -> ScanArgsParquet {
+    ScanArgsParquet {
+        glob: false,
+        ..Default::default()
+    }
+}

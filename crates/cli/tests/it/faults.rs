@@ -119,3 +119,44 @@ fn a_stray_quote_in_the_header_is_refused() {
     );
     assert!(env.manifest().is_none());
 }
+
+/// Paths went to Polars as glob patterns: `focus?.parquet` also read
+/// `focus1.parquet` (double the rows, "reconciled"), and a `[` in a data-dir
+/// name failed. Every path is literal.
+#[test]
+fn paths_with_pattern_characters_are_read_literally() {
+    use crate::import::{read_csv, write_parquet};
+    let env = Env::new();
+    let focus = read_csv(&fixture("focus_1_2.csv"), false);
+    let rows = focus.height() as u64;
+    let literal = env.path("focus?.parquet");
+    write_parquet(focus.clone(), &literal);
+    write_parquet(focus, &env.path("focus1.parquet"));
+    let imported = env.import_json(&literal);
+    assert_eq!(imported[0]["reports"][0]["rows"], rows, "{imported}");
+
+    let odd_dir = env.path("data[1]");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_burnrate"))
+        .args(["import", fixture("azure_ea.csv").to_str().unwrap()])
+        .arg("--data-dir")
+        .arg(&odd_dir)
+        .env("BURNRATE_CONFIG", env.config())
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let summary = std::process::Command::new(env!("CARGO_BIN_EXE_burnrate"))
+        .args(["summary", "--by", "provider", "--data-dir"])
+        .arg(&odd_dir)
+        .env("BURNRATE_CONFIG", env.config())
+        .output()
+        .unwrap();
+    assert!(
+        summary.status.success(),
+        "{}",
+        String::from_utf8_lossy(&summary.stderr)
+    );
+}

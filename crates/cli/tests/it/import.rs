@@ -534,13 +534,13 @@ fn the_demo_dataset_loads_and_reconciles() {
 }
 
 /// Writes a frame as Parquet for the tests below.
-fn write_parquet(mut df: polars::prelude::DataFrame, path: &Path) {
+pub(crate) fn write_parquet(mut df: polars::prelude::DataFrame, path: &Path) {
     use polars::prelude::*;
     let file = std::fs::File::create(path).unwrap();
     ParquetWriter::new(file).finish(&mut df).unwrap();
 }
 
-fn read_csv(path: &Path, infer_types: bool) -> polars::prelude::DataFrame {
+pub(crate) fn read_csv(path: &Path, infer_types: bool) -> polars::prelude::DataFrame {
     use polars::prelude::*;
     CsvReadOptions::default()
         .with_has_header(true)

@@ -181,6 +181,8 @@ fn scan_csv(path: &Path, literal_null: bool) -> PolarsResult<LazyFrame> {
     let null_values =
         literal_null.then(|| NullValues::AllColumns(vec!["NULL".into(), "null".into()]));
     LazyCsvReader::new(PlRefPath::new(path.to_string_lossy().as_ref()))
+        // The path is a file name, not a pattern.
+        .with_glob(false)
         .with_has_header(true)
         .with_infer_schema_length(Some(0))
         .with_missing_is_null(true)
@@ -204,7 +206,7 @@ fn scan_parquet_as_text(path: &Path) -> PolarsResult<LazyFrame> {
                 name: ROW_INDEX.into(),
                 offset: 1,
             }),
-            ..Default::default()
+            ..crate::frame::literal_parquet()
         },
     )?;
     let schema = lf.collect_schema()?;

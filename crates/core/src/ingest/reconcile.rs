@@ -26,7 +26,7 @@ pub(super) fn reconcile(
     let ctx = |e| Error::polars(format!("{}: checking the import", path.display()), e);
     let staged = LazyFrame::scan_parquet(
         PlRefPath::new(staging.to_string_lossy().as_ref()),
-        ScanArgsParquet::default(),
+        crate::frame::literal_parquet(),
     )
     .map_err(ctx)?;
     let partitions = match totals {

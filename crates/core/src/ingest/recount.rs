@@ -176,7 +176,7 @@ fn recount_parquet(
     let ctx = |e| Error::polars(format!("{}: re-reading the cost column", path.display()), e);
     let lf = LazyFrame::scan_parquet(
         PlRefPath::new(parquet_path.to_string_lossy().as_ref()),
-        ScanArgsParquet::default(),
+        crate::frame::literal_parquet(),
     )
     .map_err(ctx)?;
     let currency = match currency_column {

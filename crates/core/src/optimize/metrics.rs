@@ -321,7 +321,7 @@ pub fn utilization(
         .iter()
         .map(|p| PlRefPath::new(p.to_string_lossy().as_ref()))
         .collect();
-    let points = LazyFrame::scan_parquet_files(sources.into(), ScanArgsParquet::default())
+    let points = LazyFrame::scan_parquet_files(sources.into(), crate::frame::literal_parquet())
         .map_err(|e| Error::polars("reading metrics", e))?
         .filter(
             col("timestamp")

@@ -121,7 +121,7 @@ pub fn scan_files(files: &[PathBuf]) -> Result<LazyFrame> {
         .iter()
         .map(|p| PlRefPath::new(p.to_string_lossy().as_ref()))
         .collect();
-    LazyFrame::scan_parquet_files(paths.into(), ScanArgsParquet::default())
+    LazyFrame::scan_parquet_files(paths.into(), crate::frame::literal_parquet())
         .map_err(|e| Error::polars("reading the dataset", e))
 }
 
