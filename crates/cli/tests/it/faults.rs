@@ -160,3 +160,45 @@ fn paths_with_pattern_characters_are_read_literally() {
         String::from_utf8_lossy(&summary.stderr)
     );
 }
+
+/// `sources remove ""` removed the only source (every id starts with "").
+#[test]
+fn an_empty_source_id_removes_nothing() {
+    let env = Env::new();
+    env.import_json(&fixture("azure_ea.csv"));
+    let before = env.manifest().expect("a manifest");
+    for id in ["", "  "] {
+        let out = env.run(&["sources", "remove", id]);
+        assert_eq!(out.status.code(), Some(2), "{id:?}");
+        assert!(String::from_utf8_lossy(&out.stderr).contains("give the id"));
+        assert_eq!(env.manifest().as_deref(), Some(before.as_str()));
+    }
+}
+
+/// A JSON-lines cost written as an object (`"cost": {...}`) where other
+/// lines have a number imported as 0 without an error.
+#[test]
+fn a_json_lines_field_that_is_an_object_on_one_line_and_a_value_on_another_is_refused() {
+    let env = Env::new();
+    let text = std::fs::read_to_string(fixture("gcp_billing.jsonl")).unwrap();
+    let mut lines: Vec<serde_json::Value> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert!(lines.len() >= 2 && lines[0]["cost"].is_number());
+    lines[1]["cost"] = serde_json::json!({"amount": 1.5});
+    let broken = env.path("object-cost.jsonl");
+    let body: Vec<String> = lines.iter().map(|v| v.to_string()).collect();
+    std::fs::write(&broken, body.join("\n") + "\n").unwrap();
+    let out = env.run(&["import", broken.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("line 2") && stderr.contains("\"cost\"") && stderr.contains("object"),
+        "{stderr}"
+    );
+    assert!(env.manifest().is_none());
+    // The file as written imports (nulls and objects coexist).
+    env.import_json(&fixture("gcp_billing.jsonl"));
+}

@@ -380,6 +380,14 @@ impl Dataset {
 
     /// Removes one source (by id or unique id prefix).
     pub fn remove_source(&self, id: &str) -> Result<SourceRecord> {
+        // Every id starts with "": an empty prefix must not pick the only
+        // source.
+        let id = id.trim();
+        if id.is_empty() {
+            return Err(Error::Usage(
+                "give the id of the source to remove; `burnrate sources` lists them".into(),
+            ));
+        }
         let _lock = self.lock(true)?;
         let mut manifest = self.read_manifest()?;
         let matches: Vec<usize> = manifest
