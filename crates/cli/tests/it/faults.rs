@@ -136,29 +136,19 @@ fn paths_with_pattern_characters_are_read_literally() {
     assert_eq!(imported[0]["reports"][0]["rows"], rows, "{imported}");
 
     let odd_dir = env.path("data[1]");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_burnrate"))
-        .args(["import", fixture("azure_ea.csv").to_str().unwrap()])
-        .arg("--data-dir")
-        .arg(&odd_dir)
-        .env("BURNRATE_CONFIG", env.config())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let summary = std::process::Command::new(env!("CARGO_BIN_EXE_burnrate"))
-        .args(["summary", "--by", "provider", "--data-dir"])
-        .arg(&odd_dir)
-        .env("BURNRATE_CONFIG", env.config())
-        .output()
-        .unwrap();
-    assert!(
-        summary.status.success(),
-        "{}",
-        String::from_utf8_lossy(&summary.stderr)
-    );
+    let dir = odd_dir.to_str().unwrap();
+    let azure = fixture("azure_ea.csv");
+    for args in [
+        vec!["import", azure.to_str().unwrap(), "--data-dir", dir],
+        vec!["summary", "--by", "provider", "--data-dir", dir],
+    ] {
+        let out = env.run(&args);
+        assert!(
+            out.status.success(),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
 }
 
 /// `sources remove ""` removed the only source (every id starts with "").

@@ -510,27 +510,41 @@ pub fn sum_credit_amounts(text: Expr, column: String) -> Expr {
     )
 }
 
+/// The sum of a GCP credits list's amounts as f64, for the import pipeline.
 pub fn credit_total(s: &str) -> Option<f64> {
-    use rust_decimal::prelude::ToPrimitive;
-    credit_total_exact(s).and_then(|total| total.to_f64())
+    sum_credits(s, |n| n.as_f64(), |t| t.trim().parse().ok())
 }
 
 /// The exact sum of a GCP credits list's amounts, for the independent
 /// recount (the same rule as the costs: Decimal, never f64).
 pub fn credit_total_exact(s: &str) -> Option<rust_decimal::Decimal> {
+    sum_credits(
+        s,
+        |n| crate::money::parse_exact(&n.to_string()),
+        crate::money::parse_exact,
+    )
+}
+
+/// Adds up the `amount` of each item of a credits list (JSON, or the
+/// Python repr some exports write), reading numbers and numeric text with
+/// the given parsers: f64 in the import pipeline, Decimal in the recount.
+fn sum_credits<T: Default + std::ops::AddAssign>(
+    s: &str,
+    number: impl Fn(&serde_json::Number) -> Option<T>,
+    text: impl Fn(&str) -> Option<T>,
+) -> Option<T> {
     let trimmed = s.trim();
     if trimmed.is_empty() || trimmed == "[]" {
-        return Some(rust_decimal::Decimal::ZERO);
+        return Some(T::default());
     }
     let value: serde_json::Value = serde_json::from_str(trimmed)
         .ok()
         .or_else(|| serde_json::from_str(&python_repr_to_json(trimmed)).ok())?;
-    let items = value.as_array()?;
-    let mut total = rust_decimal::Decimal::ZERO;
-    for item in items {
+    let mut total = T::default();
+    for item in value.as_array()? {
         total += match item.get("amount")? {
-            serde_json::Value::Number(n) => crate::money::parse_exact(&n.to_string())?,
-            serde_json::Value::String(s) => crate::money::parse_exact(s)?,
+            serde_json::Value::Number(n) => number(n)?,
+            serde_json::Value::String(t) => text(t)?,
             _ => return None,
         };
     }
