@@ -161,9 +161,13 @@ export type FileCheck = { path: string, format: string, version: string | null, 
 
 export type ImportResult = { path: string, 
 /**
- * imported, unchanged or failed.
+ * imported, unchanged, skipped (not billing data) or failed.
  */
-status: string, replaced: Array<string>, files: Array<FileCheck>, error: ApiError | null, };
+status: string, replaced: Array<string>, files: Array<FileCheck>, error: ApiError | null, 
+/**
+ * Why a file was skipped.
+ */
+note: string | null, };
 
 export type Source = { id: string, paths: Array<string>, format: string, rows: number, imported_at: string, periods: Array<string>, files: Array<FileCheck>, };
 

@@ -41,7 +41,7 @@ function resultTable(results: ImportResult[]): HTMLElement {
               h(
                 "td",
                 { colspan: 6 },
-                r.error ? `${r.error.message}` : "already imported: nothing changed",
+                r.error ? `${r.error.message}` : (r.note ?? "already imported: nothing changed"),
               ),
             ),
           ];

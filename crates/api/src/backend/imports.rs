@@ -23,8 +23,9 @@ impl Backend {
         let mut results = Vec::new();
         for input in inputs {
             if input.is_dir() {
-                if let Err(e) = burnrate_core::ingest::files_in_folder(input, &mut files) {
-                    results.push(ImportResult::failed(input, e.into()));
+                match burnrate_core::ingest::files_in_folder(input, &mut files) {
+                    Ok(skipped) => results.extend(skipped.into_iter().map(ImportResult::skipped)),
+                    Err(e) => results.push(ImportResult::failed(input, e.into())),
                 }
             } else {
                 files.push(input.clone());

@@ -1,6 +1,6 @@
 //! An import's progress and each file's outcome and reconciliation; the sources.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -65,11 +65,13 @@ impl FileCheck {
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ImportResult {
     pub path: String,
-    /// imported, unchanged or failed.
+    /// imported, unchanged, skipped (not billing data) or failed.
     pub status: String,
     pub replaced: Vec<String>,
     pub files: Vec<FileCheck>,
     pub error: Option<ApiError>,
+    /// Why a file was skipped.
+    pub note: Option<String>,
 }
 
 impl ImportResult {
@@ -80,6 +82,20 @@ impl ImportResult {
             replaced: Vec::new(),
             files: Vec::new(),
             error: Some(error),
+            note: None,
+        }
+    }
+
+    /// A file of a folder that is not billing data (see
+    /// `burnrate_core::ingest::files_in_folder`).
+    pub fn skipped((path, reason): (PathBuf, &'static str)) -> ImportResult {
+        ImportResult {
+            path: path.display().to_string(),
+            status: "skipped".into(),
+            replaced: Vec::new(),
+            files: Vec::new(),
+            error: None,
+            note: Some(reason.to_string()),
         }
     }
 
@@ -97,6 +113,7 @@ impl ImportResult {
                 replaced: replaced.clone(),
                 files: reports.iter().map(FileCheck::from_report).collect(),
                 error: None,
+                note: None,
             },
             ImportOutcome::Unchanged { .. } => ImportResult {
                 path: path.display().to_string(),
@@ -104,6 +121,7 @@ impl ImportResult {
                 replaced: Vec::new(),
                 files: Vec::new(),
                 error: None,
+                note: None,
             },
         }
     }

@@ -14,13 +14,20 @@ use crate::output::{Format, write_frame};
 
 /// Expands folders (recursively) and globs into files. In a folder holding a
 /// CUR manifest, the manifest stands for its parts and the rest of the
-/// delivery (older assemblies) is skipped.
+/// delivery (older assemblies) is skipped. Files in a folder that are not
+/// billing data (the CUR status table) are skipped with a note on stderr.
 pub fn expand_paths(inputs: &[String]) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
+    let add_folder = |dir: &std::path::Path, files: &mut Vec<PathBuf>| -> Result<()> {
+        for (file, reason) in burnrate_core::ingest::files_in_folder(dir, files)? {
+            eprintln!("note: skipped {}: {reason}", file.display());
+        }
+        Ok(())
+    };
     for input in inputs {
         let path = PathBuf::from(input);
         if path.is_dir() {
-            burnrate_core::ingest::files_in_folder(&path, &mut files)?;
+            add_folder(&path, &mut files)?;
         } else if path.exists() {
             files.push(path);
         } else if input.contains(['*', '?', '[']) {
@@ -28,7 +35,7 @@ pub fn expand_paths(inputs: &[String]) -> Result<Vec<PathBuf>> {
             for entry in glob::glob(input).with_context(|| format!("bad pattern {input}"))? {
                 let p = entry?;
                 if p.is_dir() {
-                    burnrate_core::ingest::files_in_folder(&p, &mut files)?;
+                    add_folder(&p, &mut files)?;
                 } else {
                     files.push(p);
                 }
@@ -165,7 +172,7 @@ fn print_import_table(
         if r.native_check != "independent re-read" {
             writeln!(
                 out,
-                "         note: provider total summed in the import pipeline (files over 512 MiB are not re-read)"
+                "         note: provider total summed in the import pipeline (imported by a version that did not re-read files over 512 MiB)"
             )?;
         }
         Ok(())

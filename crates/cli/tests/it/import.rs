@@ -606,3 +606,142 @@ fn parquet_exports_import_like_their_csv() {
     assert_eq!(env.totals("USD").0, 5.0);
     assert_eq!(env.totals("USD").1, 1.0);
 }
+
+/// The shape of a real CUR 2.0 Data Export: `line_item_net_unblended_cost`
+/// is present but empty on every row, and credits cancel the usage. Each
+/// row's cost falls back to unblended cost, credits are FOCUS `Credit`, and
+/// the per-category reconciliation is what would catch usage read as zero
+/// (the grand total is 0 either way).
+#[test]
+fn cur2_empty_net_cost_falls_back_row_by_row_and_credits_stay_credits() {
+    let env = Env::new();
+    let result = env.import_json(&fixture("aws_cur2_empty_net_credits.csv"));
+    assert_eq!(result[0]["status"], "imported", "{result}");
+    assert_eq!(result[0]["reports"][0]["format"], "aws-cur2");
+    let by_category = env.rows(&["summary", "--by", "charge_category"]);
+    let billed = |category: &str| -> f64 {
+        by_category
+            .iter()
+            .filter(|r| r["charge_category"] == category)
+            .map(|r| r["billed_cost"].as_f64().unwrap())
+            .sum()
+    };
+    assert!(close(billed("Usage"), 47.68), "{by_category:?}");
+    assert!(close(billed("Credit"), -47.68), "{by_category:?}");
+    assert_eq!(by_category.len(), 2, "{by_category:?}");
+}
+
+/// Writes a CSV fixture as Parquet the way AWS's Athena integration does:
+/// every column text, numbers included, with `""` where a value is absent.
+/// `edit` changes the frame first (another month, a dropped column).
+fn athena_parquet(
+    csv: &Path,
+    out: &Path,
+    edit: impl Fn(polars::prelude::DataFrame) -> polars::prelude::DataFrame,
+) {
+    use polars::prelude::*;
+    let frame = CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(Some(0))
+        .map_parse_options(|o| o.with_missing_is_null(false))
+        .try_into_reader_with_file_path(Some(csv.to_path_buf()))
+        .unwrap()
+        .finish()
+        .unwrap();
+    let mut frame = edit(frame);
+    let empty_strings = frame
+        .columns()
+        .iter()
+        .filter_map(|c| c.str().ok())
+        .map(|s| s.iter().filter(|v| *v == Some("")).count())
+        .sum::<usize>();
+    assert!(empty_strings > 0, "the fixture must have empty cells");
+    let file = std::fs::File::create(out).unwrap();
+    ParquetWriter::new(file).finish(&mut frame).unwrap();
+}
+
+/// Athena Parquet stores numbers as text with `""` for null; months drift
+/// in schema (a column present in one is absent in the next); AWS writes a
+/// status table beside the data. The folder imports both months, each to
+/// the cent of the CSV it was made from, and skips the status table with a
+/// note.
+#[test]
+fn athena_parquet_with_text_numbers_and_schema_drift_imports_exactly() {
+    use polars::prelude::*;
+    let csv_env = Env::new();
+    csv_env.import_json(&fixture("aws_cur_athena.csv"));
+    let (billed, effective, _) = csv_env.totals("USD");
+
+    let env = Env::new();
+    let folder = env.path("cur");
+    std::fs::create_dir_all(folder.join("year=2024/month=5")).unwrap();
+    std::fs::create_dir_all(folder.join("year=2024/month=6")).unwrap();
+    std::fs::create_dir_all(folder.join("cost_and_usage_data_status")).unwrap();
+    let csv = fixture("aws_cur_athena.csv");
+    athena_parquet(
+        &csv,
+        &folder.join("year=2024/month=5/cur-00001.snappy.parquet"),
+        |f| f,
+    );
+    athena_parquet(
+        &csv,
+        &folder.join("year=2024/month=6/cur-00001.snappy.parquet"),
+        |f| {
+            let mut f = f.drop("product_product_name").unwrap();
+            for name in [
+                "bill_billing_period_start_date",
+                "bill_billing_period_end_date",
+                "line_item_usage_start_date",
+                "line_item_usage_end_date",
+            ] {
+                let moved: StringChunked =
+                    f.column(name).unwrap().str().unwrap().apply_values(|v| {
+                        v.replace("2024-06", "2024-07")
+                            .replace("2024-05", "2024-06")
+                            .into()
+                    });
+                f.replace(name, moved.into_column()).unwrap();
+            }
+            f
+        },
+    );
+    let mut status = df!("status" => ["READY"]).unwrap();
+    ParquetWriter::new(
+        std::fs::File::create(
+            folder.join("cost_and_usage_data_status/cost_and_usage_data_status.parquet"),
+        )
+        .unwrap(),
+    )
+    .finish(&mut status)
+    .unwrap();
+
+    let out = env.run(&["import", folder.to_str().unwrap(), "--format", "json"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("skipped")
+            && stderr.contains("cost_and_usage_data_status.parquet")
+            && stderr.contains("not billing data"),
+        "{stderr}"
+    );
+    let result: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(result.as_array().unwrap().len(), 2, "{result}");
+    for outcome in result.as_array().unwrap() {
+        assert_eq!(
+            outcome["reports"][0]["format"], "aws-cur-athena",
+            "{outcome}"
+        );
+    }
+    let months = env.rows(&["summary", "--by", "month"]);
+    assert_eq!(months.len(), 2, "{months:?}");
+    for month in &months {
+        assert!(
+            close(month["billed_cost"].as_f64().unwrap(), billed),
+            "{month}"
+        );
+        assert!(
+            close(month["effective_cost"].as_f64().unwrap(), effective),
+            "{month}"
+        );
+    }
+}

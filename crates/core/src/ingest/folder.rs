@@ -2,13 +2,28 @@
 
 use std::path::{Path, PathBuf};
 
-use super::cur_manifest;
+use super::{cur_manifest, source};
 use crate::error::{Error, Result};
 
 /// The billing files in a folder, recursively, in name order. In a folder
 /// holding a CUR manifest, the manifest stands for its parts and the rest of
 /// the delivery (older assemblies) is skipped; hidden files are ignored.
-pub fn files_in_folder(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
+/// Files that are known not to be billing data are skipped; the returned
+/// list says which and why.
+pub fn files_in_folder(
+    dir: &Path,
+    files: &mut Vec<PathBuf>,
+) -> Result<Vec<(PathBuf, &'static str)>> {
+    let mut skipped = Vec::new();
+    add_folder(dir, files, &mut skipped)?;
+    Ok(skipped)
+}
+
+fn add_folder(
+    dir: &Path,
+    files: &mut Vec<PathBuf>,
+    skipped: &mut Vec<(PathBuf, &'static str)>,
+) -> Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(dir.display().to_string(), e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -28,7 +43,9 @@ pub fn files_in_folder(dir: &Path, files: &mut Vec<PathBuf>) -> Result<()> {
             continue;
         }
         if entry.is_dir() {
-            files_in_folder(&entry, files)?;
+            add_folder(&entry, files, skipped)?;
+        } else if let Some(reason) = source::not_billing_data(&entry) {
+            skipped.push((entry, reason));
         } else if !name.to_ascii_lowercase().ends_with(".json") || !name.contains("Manifest") {
             files.push(entry);
         }

@@ -97,6 +97,23 @@ pub trait Adapter: Sync {
     /// independent recount re-reads.
     fn native_cost_keys(&self) -> &'static [&'static str];
 
+    /// Cost columns a row falls back to, in order, where its native cost
+    /// cell is empty (AWS: unblended cost where net unblended is empty). An
+    /// empty cost cell is never read as zero while another has a value.
+    fn native_cost_fallback_keys(&self) -> &'static [&'static str] {
+        &[]
+    }
+
+    /// The provider's charge type column (first present key wins).
+    fn charge_type_keys(&self) -> &'static [&'static str];
+
+    /// The FOCUS ChargeCategory the mapping gives a row of this native
+    /// charge type (`None` when the file has no such column, "" for an empty
+    /// cell). Written here in plain Rust, apart from the mapping's
+    /// expressions, so that the recount's per-category totals check the
+    /// mapping rather than repeat it.
+    fn charge_category(&self, charge_type: Option<&str>) -> String;
+
     /// The currency column of that cost.
     fn currency_keys(&self) -> &'static [&'static str];
 

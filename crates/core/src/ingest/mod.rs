@@ -95,7 +95,8 @@ pub struct FileReport {
     pub short_rows: u64,
     /// `actual`, `amortized`, or `billed` (providers that give both measures per row).
     pub cost_view: String,
-    /// How the native total was computed: `independent re-read` or `in-pipeline`.
+    /// How the native total was computed: `independent re-read` (every file
+    /// since the re-read covers all sizes) or `in-pipeline` (older imports).
     pub native_check: String,
     pub periods: Vec<String>,
     pub currencies: Vec<CurrencyCheck>,

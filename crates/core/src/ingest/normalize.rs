@@ -29,10 +29,13 @@ pub struct Normalized {
     pub(super) not_blank: Expr,
     pub(super) exprs: Vec<Expr>,
     pub(super) columns: SourceColumns,
-    /// Raw name of the provider's cost column, and of GCP credits.
-    pub native_cost_column: Option<String>,
+    /// Raw names of the provider's cost column and the columns a row falls
+    /// back to where it is empty, of GCP credits, the currency and the
+    /// provider's charge type: what the independent recount reads.
+    pub native_cost_columns: Vec<String>,
     pub native_credits_column: Option<String>,
     pub native_currency_column: Option<String>,
+    pub native_charge_type_column: Option<String>,
     pub(super) header_len: usize,
     /// The text the raw scan reads (the CSV made from a JSON-lines file, or
     /// the decompressed file); the recount re-reads the same text.
@@ -44,6 +47,12 @@ pub struct Normalized {
 /// Opens, detects and maps one billing file.
 pub fn normalize(path: &Path, temp_dir: &Path) -> Result<Normalized> {
     let opened = OpenedFile::open(path, temp_dir)?;
+    if let Some(reason) = super::source::not_billing_data(&opened.scan_path) {
+        return Err(Error::bad_input(
+            path,
+            format!("{reason}; nothing was imported"),
+        ));
+    }
     let mut converted = None;
     let mut text_path = opened.scan_path.clone();
     let (raw, raw_names, header_len) = match &opened.container {
@@ -63,7 +72,7 @@ pub fn normalize(path: &Path, temp_dir: &Path) -> Result<Normalized> {
             (raw, header, len)
         }
         Container::Parquet { columns } => {
-            let raw = scan_parquet_as_text(&opened.scan_path).map_err(|e| {
+            let raw = scan_parquet_as_text(&opened.scan_path, false).map_err(|e| {
                 Error::bad_input(path, format!("the Parquet file cannot be read: {e}"))
             })?;
             (raw, columns.clone(), columns.len())
@@ -71,11 +80,15 @@ pub fn normalize(path: &Path, temp_dir: &Path) -> Result<Normalized> {
     };
     let (format, version) = detect(path, &raw_names)?;
     // FOCUS files write nulls as the literal string NULL/null: rescan with that.
-    let raw = if format == Format::Focus && matches!(opened.container, Container::Csv { .. }) {
-        scan_csv(&opened.scan_path, true)
-            .map_err(|e| Error::bad_input(path, format!("cannot be read as CSV: {e}")))?
-    } else {
-        raw
+    let raw = match &opened.container {
+        Container::Csv { .. } if format == Format::Focus => scan_csv(&opened.scan_path, true)
+            .map_err(|e| Error::bad_input(path, format!("cannot be read as CSV: {e}")))?,
+        Container::Parquet { .. } if format == Format::Focus => {
+            scan_parquet_as_text(&opened.scan_path, true).map_err(|e| {
+                Error::bad_input(path, format!("the Parquet file cannot be read: {e}"))
+            })?
+        }
+        _ => raw,
     };
     let adapter = format.adapter();
     let columns = SourceColumns::new(&raw_names, |raw| adapter.key(raw));
@@ -98,9 +111,17 @@ pub fn normalize(path: &Path, temp_dir: &Path) -> Result<Normalized> {
             ),
         ));
     };
-    let native_cost_column = Some(native_cost_column);
+    let mut native_cost_columns = vec![native_cost_column];
+    for key in adapter.native_cost_fallback_keys() {
+        if let Some(name) = name_of(&[key])
+            && !native_cost_columns.contains(&name)
+        {
+            native_cost_columns.push(name);
+        }
+    }
     let native_credits_column = adapter.credits_key().and_then(|k| name_of(&[k]));
     let native_currency_column = name_of(adapter.currency_keys());
+    let native_charge_type_column = name_of(adapter.charge_type_keys());
 
     // Blank lines come through as all-null rows: keep a row when any column
     // the mapping reads has a value. (A row with values only in columns
@@ -140,9 +161,10 @@ pub fn normalize(path: &Path, temp_dir: &Path) -> Result<Normalized> {
         frame,
         raw,
         columns,
-        native_cost_column,
+        native_cost_columns,
         native_credits_column,
         native_currency_column,
+        native_charge_type_column,
         header_len,
         text_path,
         _converted: converted,
@@ -152,13 +174,17 @@ pub fn normalize(path: &Path, temp_dir: &Path) -> Result<Normalized> {
 impl Normalized {
     /// The independent re-read of the provider's cost column.
     pub(super) fn recount(&self) -> Result<recount::Recount> {
+        let columns = recount::NativeColumns {
+            cost: &self.native_cost_columns,
+            credits: self.native_credits_column.as_deref(),
+            currency: self.native_currency_column.as_deref(),
+            charge_type: self.native_charge_type_column.as_deref(),
+        };
         recount::recount(
             &self.opened.original,
             &self.text_path,
             &self.opened.container,
-            self.native_cost_column.as_deref(),
-            self.native_credits_column.as_deref(),
-            self.native_currency_column.as_deref(),
+            &columns,
             self.header_len,
         )
     }
@@ -198,7 +224,11 @@ fn scan_csv(path: &Path, literal_null: bool) -> PolarsResult<LazyFrame> {
 /// same shape as CSV. Map columns (CUR 2.0 `resource_tags`, `product`) come
 /// out of Parquet as lists of key/value structs and are turned into JSON
 /// objects.
-fn scan_parquet_as_text(path: &Path) -> PolarsResult<LazyFrame> {
+///
+/// Text columns read as CSV fields do: an empty string is null (AWS's
+/// Athena Parquet writes numbers as text with `""` for null), and with
+/// `literal_null` (FOCUS) so is `NULL`/`null`.
+fn scan_parquet_as_text(path: &Path, literal_null: bool) -> PolarsResult<LazyFrame> {
     let mut lf = LazyFrame::scan_parquet(
         PlRefPath::new(path.to_string_lossy().as_ref()),
         ScanArgsParquet {
@@ -218,7 +248,18 @@ fn scan_parquet_as_text(path: &Path) -> PolarsResult<LazyFrame> {
                 return c;
             }
             match dtype {
-                DataType::String => c,
+                DataType::String => {
+                    let mut is_null = c.clone().eq(lit(""));
+                    if literal_null {
+                        is_null = is_null
+                            .or(c.clone().eq(lit("NULL")))
+                            .or(c.clone().eq(lit("null")));
+                    }
+                    when(is_null)
+                        .then(lit(NULL).cast(DataType::String))
+                        .otherwise(c)
+                        .alias(name.clone())
+                }
                 DataType::List(inner) if matches!(**inner, DataType::Struct(_)) => {
                     map_list_to_json(c).alias(name.clone())
                 }

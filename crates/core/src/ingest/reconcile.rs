@@ -6,11 +6,10 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::csv_reader;
 use super::format::Family;
 use super::normalize::Normalized;
 use super::source::Compression;
-use super::stage::{RECOUNT_LIMIT_BYTES, merge_slice_totals, slice_totals};
+use super::stage::{merge_slice_totals, slice_totals};
 use super::{CurrencyCheck, FileReport, Slice};
 use crate::error::{Error, Result};
 use crate::money::agrees_to_the_cent;
@@ -20,7 +19,6 @@ pub(super) fn reconcile(
     path: &Path,
     normalized: &Normalized,
     staging: &Path,
-    counts: Option<csv_reader::Counts>,
     totals: Option<Vec<DataFrame>>,
 ) -> Result<FileReport> {
     let ctx = |e| Error::polars(format!("{}: checking the import", path.display()), e);
@@ -132,35 +130,18 @@ pub(super) fn reconcile(
         "billed"
     };
 
-    let file_size = std::fs::metadata(&normalized.text_path)
-        .map(|m| m.len())
-        .unwrap_or(u64::MAX);
-    let recount = if file_size <= RECOUNT_LIMIT_BYTES && normalized.native_cost_column.is_some() {
-        Some(normalized.recount()?)
-    } else {
-        None
-    };
-
+    // Every file is re-read, whatever its size: the check must not rest on
+    // the pipeline it checks.
+    let recount = normalized.recount()?;
     let mut notes = Vec::new();
-    // Every data record the file holds must be a row of the import: the
-    // re-read counts them when there is one, else the CSV reader did.
-    let (file_rows, blank_rows, short_rows, native_check) = match (&recount, counts) {
-        (Some(r), _) => (
-            Some(r.rows),
-            r.blank_rows,
-            r.short_rows,
-            "independent re-read",
-        ),
-        (None, Some(c)) => (Some(c.rows), c.blank_rows, c.short_rows, "in-pipeline"),
-        (None, None) => (None, 0, 0, "in-pipeline"),
-    };
-    if let Some(file_rows) = file_rows
-        && file_rows != rows
-    {
+    // Every data record the file holds must be a row of the import.
+    let (blank_rows, short_rows) = (recount.blank_rows, recount.short_rows);
+    if recount.rows != rows {
         return Err(Error::Reconciliation {
             file: path.to_path_buf(),
             message: format!(
-                "the file has {file_rows} data rows but {rows} were read; nothing was imported"
+                "the file has {} data rows but {rows} were read; nothing was imported",
+                recount.rows
             ),
         });
     }
@@ -173,16 +154,15 @@ pub(super) fn reconcile(
         notes.push(format!("{blank_rows} blank lines skipped"));
     }
 
+    let by_category = staged_by_category(staged.clone(), cost_view).map_err(ctx)?;
+    let adapter = normalized.format.adapter();
     let mut checks = Vec::new();
-    for (currency, (source, credits)) in &source_by_currency {
+    for currency in source_by_currency.keys() {
         let in_currency = stats.iter().filter(|p| &p.currency == currency);
         let billed: f64 = in_currency.clone().map(|p| p.billed_cost).sum();
         let effective: f64 = in_currency.clone().map(|p| p.effective_cost).sum();
         let list: f64 = in_currency.map(|p| p.list_cost).sum();
-        let native = match &recount {
-            Some(r) => r.total_for(currency),
-            None => *source,
-        };
+        let native = recount.total_for(currency);
         let (measure, normalized_total) = if cost_view == "amortized" {
             ("EffectiveCost", effective)
         } else {
@@ -197,11 +177,37 @@ pub(super) fn reconcile(
                 ),
             });
         }
+        // Each charge category on its own: credits that cancel usage must
+        // not hide usage read as zero.
+        let native_by_category = recount.by_category(currency, |t| adapter.charge_category(t));
+        let normalized_by_category = by_category.get(currency.as_str());
+        let categories: std::collections::BTreeSet<&String> = native_by_category
+            .keys()
+            .chain(normalized_by_category.into_iter().flat_map(|m| m.keys()))
+            .collect();
+        for category in categories {
+            let native = native_by_category.get(category).copied().unwrap_or(0.0);
+            let normalized = normalized_by_category
+                .and_then(|m| m.get(category))
+                .copied()
+                .unwrap_or(0.0);
+            if !agrees_to_the_cent(native, normalized) {
+                let name = if category.is_empty() {
+                    "(no charge category)"
+                } else {
+                    category
+                };
+                return Err(Error::Reconciliation {
+                    file: path.to_path_buf(),
+                    message: format!(
+                        "{currency} {name}: the provider's total is {native:.6} but the normalized \
+                         {measure} totals {normalized:.6}; nothing was imported"
+                    ),
+                });
+            }
+        }
         if normalized.native_credits_column.is_some() {
-            let native_credits = match &recount {
-                Some(r) => r.credits_for(currency),
-                None => *credits,
-            };
+            let native_credits = recount.credits_for(currency);
             if !agrees_to_the_cent(native + native_credits, effective) {
                 return Err(Error::Reconciliation {
                     file: path.to_path_buf(),
@@ -239,12 +245,48 @@ pub(super) fn reconcile(
         blank_rows,
         short_rows,
         cost_view: cost_view.to_string(),
-        native_check: native_check.to_string(),
+        native_check: "independent re-read".to_string(),
         periods,
         currencies: checks,
         slices: stats,
         notes,
     })
+}
+
+/// The measure the provider's total is (BilledCost, or EffectiveCost for an
+/// amortized export) per currency and charge category of the staged rows.
+fn staged_by_category(
+    staged: LazyFrame,
+    cost_view: &str,
+) -> PolarsResult<std::collections::BTreeMap<String, std::collections::BTreeMap<String, f64>>> {
+    let measure = if cost_view == "amortized" {
+        "EffectiveCost"
+    } else {
+        "BilledCost"
+    };
+    let df = staged
+        .group_by([
+            col("BillingCurrency")
+                .fill_null(lit("(none)"))
+                .alias("currency"),
+            col("ChargeCategory").fill_null(lit("")).alias("category"),
+        ])
+        .agg([col(measure).sum().alias("total")])
+        .collect()?;
+    let currencies = df.column("currency")?.str()?.clone();
+    let categories = df.column("category")?.str()?.clone();
+    let totals = df.column("total")?.f64()?.clone();
+    let mut out: std::collections::BTreeMap<String, std::collections::BTreeMap<String, f64>> =
+        Default::default();
+    for i in 0..df.height() {
+        out.entry(currencies.get(i).unwrap_or("").to_string())
+            .or_default()
+            .insert(
+                categories.get(i).unwrap_or("").to_string(),
+                totals.get(i).unwrap_or(0.0),
+            );
+    }
+    Ok(out)
 }
 
 /// Whether the staging file holds the rows and costs of the slice totals.

@@ -266,6 +266,21 @@ fn read_csv_header(bytes: &[u8]) -> std::result::Result<Vec<String>, csv::Error>
         .collect())
 }
 
+/// Why a file AWS writes beside its billing data is not billing data, for
+/// the files a folder import skips: the Athena status table
+/// (`cost_and_usage_data_status`, one column `status`).
+pub fn not_billing_data(path: &Path) -> Option<&'static str> {
+    let mut magic = [0u8; 4];
+    let mut file = File::open(path).ok()?;
+    read_up_to(&mut file, &mut magic).ok()?;
+    if &magic != b"PAR1" {
+        return None;
+    }
+    let columns = parquet_columns(path, path).ok()?;
+    (columns == ["status"])
+        .then_some("the CUR status table AWS writes beside the data for Athena, not billing data")
+}
+
 fn parquet_columns(original: &Path, path: &Path) -> Result<Vec<String>> {
     use polars::prelude::*;
     let file = File::open(path).map_err(|e| Error::io(original.display().to_string(), e))?;

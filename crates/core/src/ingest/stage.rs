@@ -13,11 +13,6 @@ use super::reconcile::reconcile;
 use crate::error::{Error, Result};
 use crate::schema;
 
-/// Files larger than this are not re-read for the independent recount; their
-/// native total is the sum of the provider's cost column as parsed in the
-/// import pipeline (`x_SourceCost`).
-pub const RECOUNT_LIMIT_BYTES: u64 = 512 * 1024 * 1024;
-
 /// Runs a file into Parquet in `temp_dir` and reconciles it.
 pub fn stage(path: &Path, temp_dir: &Path) -> Result<Staged> {
     let normalized = normalize(path, temp_dir)?;
@@ -32,16 +27,16 @@ pub fn stage(path: &Path, temp_dir: &Path) -> Result<Staged> {
             )
         })?
         .into_temp_path();
-    let (counts, totals) = match &normalized.text_header {
+    let totals = match &normalized.text_header {
         Some(header) => {
-            let (counts, totals) = stage_text(
+            let (_counts, totals) = stage_text(
                 path,
                 &normalized,
                 header,
                 &staging,
                 csv_reader::block_bytes_for(normalized.columns.used().len()),
             )?;
-            (Some(counts), Some(totals))
+            Some(totals)
         }
         None => {
             let sink = normalized.frame.clone().sink(
@@ -55,10 +50,10 @@ pub fn stage(path: &Path, temp_dir: &Path) -> Result<Staged> {
             if let Err(e) = run {
                 return Err(explain_failure(path, &normalized, e));
             }
-            (None, None)
+            None
         }
     };
-    let report = reconcile(path, &normalized, &staging, counts, totals)?;
+    let report = reconcile(path, &normalized, &staging, totals)?;
     Ok(Staged {
         report,
         parquet: staging,

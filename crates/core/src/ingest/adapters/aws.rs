@@ -8,7 +8,9 @@
 //!
 //! Mapping to FOCUS (source: FinOps Foundation focus_converters, `aws-cur`
 //! rules, and the AWS FOCUS 1.2 table dictionary):
-//! - BilledCost      = line_item_net_unblended_cost if the column exists, else line_item_unblended_cost
+//! - BilledCost      = line_item_net_unblended_cost where that cell has a value, else
+//!   line_item_unblended_cost, row by row (CUR 2.0 exports can carry a net column
+//!   that is empty on every row)
 //! - EffectiveCost   = SavingsPlanCoveredUsage: savings_plan_savings_plan_effective_cost;
 //!   SavingsPlanRecurringFee: total_commitment_to_date - used_commitment (the unused part);
 //!   SavingsPlanNegation, SavingsPlanUpfrontFee: 0;
@@ -17,7 +19,7 @@
 //!   Fee with a reservation ARN (RI upfront purchase): 0;
 //!   otherwise the billed cost.
 //! - ListCost        = pricing_public_on_demand_cost (0 when absent on a row)
-//! - ChargeCategory  = Tax -> Tax; *Fee -> Purchase; Credit, Refund -> Adjustment; else Usage
+//! - ChargeCategory  = Tax -> Tax; *Fee -> Purchase; Credit, Refund -> Credit; else Usage
 //! - ChargeClass     = Correction for Refund line items
 //! - BillingAccountId = bill_payer_account_id, SubAccountId = line_item_usage_account_id
 //! - ServiceName     = product_product_name (falls back to line_item_product_code)
@@ -72,12 +74,8 @@ pub fn mapping(c: &SourceColumns, raw_names: &[String]) -> Vec<(&'static str, Ex
     let line_type = c.text("line_item_line_item_type");
     let is_type = |t: &str| line_type.clone().eq(lit(t));
     let unblended = c.number("line_item_unblended_cost");
-    let billed = if c.has("line_item_net_unblended_cost") {
-        c.number("line_item_net_unblended_cost")
-    } else {
-        unblended
-    }
-    .fill_null(lit(0.0));
+    let billed =
+        coalesce(&[c.number("line_item_net_unblended_cost"), unblended]).fill_null(lit(0.0));
     let zero = || lit(0.0);
     let reservation_arn = c.text("reservation_reservation_arn");
     let sp_arn = c.text("savings_plan_savings_plan_arn");
@@ -111,7 +109,7 @@ pub fn mapping(c: &SourceColumns, raw_names: &[String]) -> Vec<(&'static str, Ex
         .when(line_type.clone().str().ends_with(lit("Fee")))
         .then(lit("Purchase"))
         .when(is_type("Credit").or(is_type("Refund")))
-        .then(lit("Adjustment"))
+        .then(lit("Credit"))
         .otherwise(lit("Usage"));
     let bill_type = c.text("bill_bill_type");
     let charge_frequency = when(
@@ -350,8 +348,26 @@ impl Adapter for Aws {
         &["line_item_net_unblended_cost", "line_item_unblended_cost"]
     }
 
+    fn native_cost_fallback_keys(&self) -> &'static [&'static str] {
+        &["line_item_unblended_cost"]
+    }
+
     fn currency_keys(&self) -> &'static [&'static str] {
         &["line_item_currency_code"]
+    }
+
+    fn charge_type_keys(&self) -> &'static [&'static str] {
+        &["line_item_line_item_type"]
+    }
+
+    fn charge_category(&self, line_item_type: Option<&str>) -> String {
+        match line_item_type.unwrap_or("") {
+            "Tax" => "Tax",
+            t if t.ends_with("Fee") => "Purchase",
+            "Credit" | "Refund" => "Credit",
+            _ => "Usage",
+        }
+        .into()
     }
 }
 

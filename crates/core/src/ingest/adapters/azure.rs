@@ -307,4 +307,18 @@ impl Adapter for Azure {
     fn currency_keys(&self) -> &'static [&'static str] {
         &["billingcurrencycode", "billingcurrency", "currency"]
     }
+
+    fn charge_type_keys(&self) -> &'static [&'static str] {
+        &["chargetype"]
+    }
+
+    fn charge_category(&self, charge_type: Option<&str>) -> String {
+        match charge_type {
+            None | Some("Usage" | "UnusedReservation" | "UnusedSavingsPlan") => "Usage",
+            Some("Purchase") => "Purchase",
+            Some("Tax") => "Tax",
+            Some(_) => "Adjustment",
+        }
+        .into()
+    }
 }

@@ -105,4 +105,13 @@ impl Adapter for Focus {
     fn currency_keys(&self) -> &'static [&'static str] {
         &["billingcurrency"]
     }
+
+    fn charge_type_keys(&self) -> &'static [&'static str] {
+        &["chargecategory"]
+    }
+
+    /// FOCUS files carry the category itself.
+    fn charge_category(&self, charge_category: Option<&str>) -> String {
+        charge_category.unwrap_or("").into()
+    }
 }

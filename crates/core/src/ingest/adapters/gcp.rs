@@ -134,6 +134,19 @@ impl Adapter for Gcp {
         &["currency"]
     }
 
+    fn charge_type_keys(&self) -> &'static [&'static str] {
+        &["cost_type"]
+    }
+
+    fn charge_category(&self, cost_type: Option<&str>) -> String {
+        match cost_type.unwrap_or("") {
+            "tax" => "Tax",
+            "adjustment" | "credit" | "rounding_error" => "Adjustment",
+            _ => "Usage",
+        }
+        .into()
+    }
+
     fn credits_key(&self) -> Option<&'static str> {
         Some("credits")
     }
