@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use burnrate_api::*;
+use burnrate_core::store::Delivery;
 use tauri::State;
 use tauri::ipc::Channel;
 use tauri_plugin_dialog::DialogExt;
@@ -46,6 +47,7 @@ pub async fn load_demo(state: State<'_, AppState>) -> Answer<Vec<ImportResult>> 
 fn import_with_progress(
     state: &AppState,
     paths: Vec<PathBuf>,
+    delivery: Delivery,
     progress: Channel<ImportProgress>,
 ) -> impl FnOnce() -> Answer<Vec<ImportResult>> + Send + 'static {
     let backend = state.backend.clone();
@@ -54,6 +56,7 @@ fn import_with_progress(
     move || {
         Ok(backend.import(
             &paths,
+            delivery,
             &mut |p| {
                 let _ = progress.send(p);
             },
@@ -62,15 +65,19 @@ fn import_with_progress(
     }
 }
 
-/// Imports paths the user dropped on the window or typed.
+/// Imports paths the user dropped on the window or typed; `delivery` is the
+/// user's answer for a file that could be a part or a restatement
+/// (`as_parts` or `replace`), none at first.
 #[tauri::command]
 pub async fn import_paths(
     state: State<'_, AppState>,
     paths: Vec<String>,
+    delivery: Option<String>,
     progress: Channel<ImportProgress>,
 ) -> Answer<Vec<ImportResult>> {
+    let delivery = delivery_choice(delivery.as_deref())?;
     let paths = paths.into_iter().map(PathBuf::from).collect();
-    blocking(import_with_progress(&state, paths, progress)).await
+    blocking(import_with_progress(&state, paths, delivery, progress)).await
 }
 
 /// Opens the file (or folder) dialog and imports what the user picks.
@@ -103,7 +110,13 @@ pub async fn pick_and_import(
     if picked.is_empty() {
         return Ok(Vec::new());
     }
-    blocking(import_with_progress(&state, picked, progress)).await
+    blocking(import_with_progress(
+        &state,
+        picked,
+        Delivery::Detect,
+        progress,
+    ))
+    .await
 }
 
 #[tauri::command]

@@ -57,10 +57,16 @@ async function call<T>(command: string, args?: Record<string, unknown>): Promise
 export const api = {
   status: () => call<Status>("status"),
   loadDemo: () => call<ImportResult[]>("load_demo"),
-  importPaths: (paths: string[], onProgress: (p: ImportProgress) => void) => {
+  /** `delivery`: the user's answer for a file that could be another part of
+   * an imported delivery or a restatement of it. */
+  importPaths: (
+    paths: string[],
+    onProgress: (p: ImportProgress) => void,
+    delivery?: "as_parts" | "replace",
+  ) => {
     const progress = new Channel<ImportProgress>();
     progress.onmessage = onProgress;
-    return call<ImportResult[]>("import_paths", { paths, progress });
+    return call<ImportResult[]>("import_paths", { paths, delivery: delivery ?? null, progress });
   },
   pickAndImport: (folder: boolean, onProgress: (p: ImportProgress) => void) => {
     const progress = new Channel<ImportProgress>();

@@ -7,7 +7,7 @@ export type CostMeasure = "billed" | "effective" | "list";
 
 export type Period = "day" | "week" | "month";
 
-export type Code = "bad_input" | "unknown_format" | "reconciliation" | "usage" | "config" | "report" | "dataset" | "io" | "query" | "empty" | "cancelled" | "credentials" | "api" | "internal";
+export type Code = "bad_input" | "unknown_format" | "reconciliation" | "ambiguous_delivery" | "usage" | "config" | "report" | "dataset" | "io" | "query" | "empty" | "cancelled" | "credentials" | "api" | "internal";
 
 export type Status = { data_dir: string, config_path: string, sources: number, rows: number, };
 
@@ -163,9 +163,13 @@ export type ImportResult = { path: string,
 /**
  * imported, unchanged, skipped (not billing data) or failed.
  */
-status: string, replaced: Array<string>, files: Array<FileCheck>, error: ApiError | null, 
+status: string, replaced: Array<string>, 
 /**
- * Why a file was skipped.
+ * Sources this file was added beside, as another part of their delivery.
+ */
+parts_of: Array<string>, files: Array<FileCheck>, error: ApiError | null, 
+/**
+ * Why a file was skipped or left unchanged.
  */
 note: string | null, };
 

@@ -184,6 +184,7 @@ fn dismissing_is_remembered_and_bad_imports_change_nothing() {
     let mut seen = Vec::new();
     let results = backend.import(
         &[bad],
+        burnrate_core::store::Delivery::Detect,
         &mut |p| seen.push(p.done),
         &std::sync::atomic::AtomicBool::new(false),
     );

@@ -55,11 +55,24 @@ pub(crate) struct DateRange {
 #[derive(Subcommand)]
 pub(crate) enum Command {
     /// Import billing files, folders or globs into the local dataset.
+    ///
+    /// A file that meets months already imported is another part of that
+    /// delivery when no line item is in both (it is added), or a restatement
+    /// when it has every line item again (it replaces them). When the
+    /// content cannot tell, nothing is imported and you choose.
     Import {
         #[arg(required = true, value_name = "PATH")]
         paths: Vec<String>,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
+        /// Add the files beside what is imported for the same months: they
+        /// are other parts of the same delivery.
+        #[arg(long, conflicts_with = "replace")]
+        as_parts: bool,
+        /// Replace what is imported for the same months, even a delivery
+        /// that superseded these files.
+        #[arg(long)]
+        replace: bool,
     },
     /// List imported sources, or remove one.
     Sources {

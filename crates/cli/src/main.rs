@@ -21,7 +21,7 @@ use args::{Cli, Command, DateRange, DevAction, MetricsAction, SourcesAction};
 use burnrate_core::analysis::summary::{self, SummaryRequest};
 use burnrate_core::config::{Config, locations};
 use burnrate_core::query::dimension::Dimension;
-use burnrate_core::store::{Dataset, ImportOutcome};
+use burnrate_core::store::{Dataset, Delivery, ImportOutcome};
 use clap::Parser;
 use commands::imports::{expand_paths, import, list_sources};
 use commands::{analysis, pulls, schedules, views};
@@ -93,9 +93,19 @@ fn run(cli: Cli) -> Result<ExitCode> {
         config: &config,
     };
     match cli.command {
-        Command::Import { paths, format } => {
+        Command::Import {
+            paths,
+            format,
+            as_parts,
+            replace,
+        } => {
             let dataset = Dataset::open(&data_dir(cli.data_dir)?)?;
-            import(&dataset, &paths, format, &mut out)
+            let delivery = match (as_parts, replace) {
+                (true, _) => Delivery::AsParts,
+                (_, true) => Delivery::Replace,
+                _ => Delivery::Detect,
+            };
+            import(&dataset, &paths, delivery, format, &mut out)
         }
         Command::Sources { action, format } => {
             let dataset = Dataset::open(&data_dir(cli.data_dir)?)?;

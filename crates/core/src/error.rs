@@ -28,6 +28,11 @@ pub enum Error {
     #[error("{file}: reconciliation failed: {message}")]
     Reconciliation { file: PathBuf, message: String },
 
+    /// A file meets imported months and its content cannot tell whether it
+    /// is another part of that delivery or a restatement of it.
+    #[error("{file}: {message}")]
+    AmbiguousDelivery { file: PathBuf, message: String },
+
     #[error("{0}")]
     Usage(String),
 
@@ -88,6 +93,7 @@ impl Error {
             Error::BadInput { .. } | Error::BadValue { .. } => "bad_input",
             Error::UnknownFormat { .. } => "unknown_format",
             Error::Reconciliation { .. } => "reconciliation",
+            Error::AmbiguousDelivery { .. } => "ambiguous_delivery",
             Error::Usage(_) => "usage",
             Error::Config { .. } => "config",
             Error::Report { .. } => "report",

@@ -5,7 +5,33 @@ import { confirmButton, h, mount, notice } from "../dom";
 import { count, money } from "../format";
 import { connectionsPanel } from "./connections";
 
-function resultTable(results: ImportResult[]): HTMLElement {
+type Choice = (path: string, delivery: "as_parts" | "replace") => void;
+
+/** Why a file was not imported, with the two answers when the content
+ * could not tell a part of a delivery from a restatement. */
+function notImported(r: ImportResult, choose: Choice): (HTMLElement | string)[] {
+  if (!r.error) return [r.note ?? "already imported: nothing changed"];
+  if (r.error.code !== "ambiguous_delivery") return [r.error.message];
+  return [
+    r.error.message,
+    h(
+      "div",
+      { class: "actions" },
+      h(
+        "button",
+        { "data-testid": "import-as-parts", onclick: () => choose(r.path, "as_parts") },
+        "Add as another part",
+      ),
+      h(
+        "button",
+        { "data-testid": "import-replace", onclick: () => choose(r.path, "replace") },
+        "Replace what is there",
+      ),
+    ),
+  ];
+}
+
+function resultTable(results: ImportResult[], choose: Choice): HTMLElement {
   return h(
     "table",
     { "data-testid": "import-results" },
@@ -38,11 +64,7 @@ function resultTable(results: ImportResult[]): HTMLElement {
               { class: r.status === "failed" ? "failed" : "" },
               h("td", { class: "mono" }, r.path),
               h("td", {}, r.status),
-              h(
-                "td",
-                { colspan: 6 },
-                r.error ? `${r.error.message}` : (r.note ?? "already imported: nothing changed"),
-              ),
+              h("td", { colspan: 6 }, ...notImported(r, choose)),
             ),
           ];
         }
@@ -56,7 +78,11 @@ function resultTable(results: ImportResult[]): HTMLElement {
               h(
                 "td",
                 {},
-                r.replaced.length ? "imported (replaced an earlier delivery)" : "imported",
+                r.replaced.length
+                  ? "imported (replaced an earlier delivery)"
+                  : r.parts_of.length
+                    ? "imported (another part of a delivery)"
+                    : "imported",
               ),
               h("td", {}, `${f.format}${f.version ? ` ${f.version}` : ""}`),
               h("td", { class: "num" }, count(f.rows)),
@@ -177,7 +203,12 @@ export async function dataView(
       const outcome = await work();
       mount(
         results,
-        outcome.length ? resultTable(outcome) : h("p", { class: "muted" }, "Nothing selected."),
+        outcome.length
+          ? resultTable(
+              outcome,
+              (path, delivery) => void run(() => api.importPaths([path], showProgress, delivery)),
+            )
+          : h("p", { class: "muted" }, "Nothing selected."),
       );
       const failed = outcome.filter((r) => r.status === "failed").length;
       toast(

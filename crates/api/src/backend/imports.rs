@@ -16,6 +16,7 @@ impl Backend {
     pub fn import(
         &self,
         inputs: &[PathBuf],
+        delivery: burnrate_core::store::Delivery,
         progress: &mut dyn FnMut(ImportProgress),
         cancel: &AtomicBool,
     ) -> Vec<ImportResult> {
@@ -41,6 +42,7 @@ impl Backend {
         let attempts = dataset.import_all(
             &files,
             Utc::now(),
+            delivery,
             &mut |p| {
                 progress(ImportProgress {
                     done: p.done as u32,

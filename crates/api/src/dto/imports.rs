@@ -68,9 +68,11 @@ pub struct ImportResult {
     /// imported, unchanged, skipped (not billing data) or failed.
     pub status: String,
     pub replaced: Vec<String>,
+    /// Sources this file was added beside, as another part of their delivery.
+    pub parts_of: Vec<String>,
     pub files: Vec<FileCheck>,
     pub error: Option<ApiError>,
-    /// Why a file was skipped.
+    /// Why a file was skipped or left unchanged.
     pub note: Option<String>,
 }
 
@@ -80,6 +82,7 @@ impl ImportResult {
             path: path.display().to_string(),
             status: "failed".into(),
             replaced: Vec::new(),
+            parts_of: Vec::new(),
             files: Vec::new(),
             error: Some(error),
             note: None,
@@ -93,6 +96,7 @@ impl ImportResult {
             path: path.display().to_string(),
             status: "skipped".into(),
             replaced: Vec::new(),
+            parts_of: Vec::new(),
             files: Vec::new(),
             error: None,
             note: Some(reason.to_string()),
@@ -106,22 +110,32 @@ impl ImportResult {
         use burnrate_core::store::ImportOutcome;
         match outcome {
             ImportOutcome::Imported {
-                reports, replaced, ..
+                reports,
+                replaced,
+                parts_of,
+                ..
             } => ImportResult {
                 path: path.display().to_string(),
                 status: "imported".into(),
                 replaced: replaced.clone(),
+                parts_of: parts_of.clone(),
                 files: reports.iter().map(FileCheck::from_report).collect(),
                 error: None,
                 note: None,
             },
-            ImportOutcome::Unchanged { .. } => ImportResult {
+            ImportOutcome::Unchanged { superseded_by, .. } => ImportResult {
                 path: path.display().to_string(),
                 status: "unchanged".into(),
                 replaced: Vec::new(),
+                parts_of: Vec::new(),
                 files: Vec::new(),
                 error: None,
-                note: None,
+                note: superseded_by.as_ref().map(|by| {
+                    format!(
+                        "a later delivery (source {by}) replaced this one; nothing changed \
+                         (import it with Replace to bring it back)"
+                    )
+                }),
             },
         }
     }
@@ -152,5 +166,20 @@ impl Source {
             periods,
             files: s.reports.iter().map(FileCheck::from_report).collect(),
         }
+    }
+}
+
+/// The user's choice for a file that meets imported months, as the app
+/// sends it: none (decide from the content), `as_parts` or `replace`.
+pub fn delivery_choice(choice: Option<&str>) -> Result<burnrate_core::store::Delivery, ApiError> {
+    use burnrate_core::store::Delivery;
+    match choice {
+        None => Ok(Delivery::Detect),
+        Some("as_parts") => Ok(Delivery::AsParts),
+        Some("replace") => Ok(Delivery::Replace),
+        Some(other) => Err(burnrate_core::Error::Usage(format!(
+            "unknown delivery choice {other:?}: as_parts or replace"
+        ))
+        .into()),
     }
 }

@@ -47,6 +47,8 @@ pub enum Code {
     BadInput,
     UnknownFormat,
     Reconciliation,
+    /// A file meets imported months and could be a part or a restatement.
+    AmbiguousDelivery,
     Usage,
     Config,
     Report,
@@ -72,6 +74,7 @@ impl Code {
             Error::BadInput { .. } | Error::BadValue { .. } => Code::BadInput,
             Error::UnknownFormat { .. } => Code::UnknownFormat,
             Error::Reconciliation { .. } => Code::Reconciliation,
+            Error::AmbiguousDelivery { .. } => Code::AmbiguousDelivery,
             Error::Usage(_) => Code::Usage,
             Error::Config { .. } => Code::Config,
             Error::Report { .. } => Code::Report,

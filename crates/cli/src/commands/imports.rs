@@ -8,7 +8,7 @@ use std::sync::atomic::AtomicBool;
 
 use anyhow::{Context, Result};
 use burnrate_core::ingest::FileReport;
-use burnrate_core::store::{Dataset, ImportOutcome};
+use burnrate_core::store::{Dataset, Delivery, ImportOutcome};
 
 use crate::output::{Format, write_frame};
 
@@ -59,6 +59,7 @@ pub fn expand_paths(inputs: &[String]) -> Result<Vec<PathBuf>> {
 pub fn import(
     dataset: &Dataset,
     inputs: &[String],
+    delivery: Delivery,
     format: Format,
     out: &mut dyn Write,
 ) -> Result<ExitCode> {
@@ -76,6 +77,7 @@ pub fn import(
     let attempts = dataset.import_all(
         &files,
         chrono::Utc::now(),
+        delivery,
         &mut |p| {
             if let Some(bar) = &bar {
                 match p.current {
@@ -182,6 +184,7 @@ fn print_import_table(
             Ok(ImportOutcome::Imported {
                 reports,
                 replaced,
+                parts_of,
                 id,
             }) => {
                 let status = if replaced.is_empty() {
@@ -199,11 +202,34 @@ fn print_import_table(
                         replaced.join(", ")
                     )?;
                 }
+                if !parts_of.is_empty() {
+                    writeln!(
+                        out,
+                        "         note: source {id} is another part of the delivery of {} (no line item in common): added beside it",
+                        parts_of.join(", ")
+                    )?;
+                }
             }
-            Ok(ImportOutcome::Unchanged { id, .. }) => {
+            Ok(ImportOutcome::Unchanged {
+                id,
+                superseded_by: None,
+                ..
+            }) => {
                 writeln!(
                     out,
                     "{:<8} already imported as source {id}; nothing changed  {}",
+                    "same",
+                    path.display()
+                )?;
+            }
+            Ok(ImportOutcome::Unchanged {
+                superseded_by: Some(by),
+                ..
+            }) => {
+                writeln!(
+                    out,
+                    "{:<8} a later delivery (source {by}) replaced this one; nothing changed \
+                     (--replace brings it back)  {}",
                     "same",
                     path.display()
                 )?;

@@ -118,13 +118,17 @@ const EXPECTATIONS: &[(&str, Expect)] = &[
         "focus-spec-examples/commitment_discount_scenarios/commitment_discount_purchase_scenario_3.csv",
         Fails(&["row 4", "ChargePeriodEnd", "2023-02-01T30:00:00Z"]),
     ),
-    // Oracle Cloud's native cost report is not read yet (issue 13). Its
-    // `lineItem/...` header looks like a legacy CUR without a cost column,
-    // so it is refused, never imported as zero. This pins that refusal until
-    // the OCI adapter lands.
+    // Oracle Cloud's native cost report: `lineItem/...` names like a CUR's,
+    // never read as one.
     (
         "oci/reports_cost-csv_0000000030000269.csv",
-        Fails(&["reports_cost-csv", "no cost column", "nothing was imported"]),
+        Imports(
+            "oci-cost-report",
+            506,
+            2.5235893254,
+            2.5235893254,
+            2.5235893254,
+        ),
     ),
     (
         "focus-spec-examples/commitment_discount_scenarios/commitment_discount_usage_scenario_1.csv",

@@ -255,48 +255,6 @@ fn importing_the_same_file_twice_changes_nothing() {
 }
 
 #[test]
-fn a_redelivered_month_replaces_the_earlier_one() {
-    let env = Env::new();
-    env.import_json(&fixture("aws_cur_legacy.csv"));
-    // AWS re-sends March with the m5.large hour corrected from 0.096 to 0.5.
-    let corrected = env.dir.path().join("march-v2.csv");
-    let text = std::fs::read_to_string(fixture("aws_cur_legacy.csv")).unwrap();
-    std::fs::write(
-        &corrected,
-        text.replacen(",1,USD,0.096,m5.large hour", ",1,USD,0.5,m5.large hour", 1),
-    )
-    .unwrap();
-    let result = env.import_json(&corrected);
-    assert_eq!(result[0]["status"], "imported");
-    assert_eq!(result[0]["replaced"].as_array().unwrap().len(), 1);
-    assert!(close(env.totals("USD").0, 0.1844931507 - 0.096 + 0.5));
-    let sources = env.json(&["sources", "--format", "json"]);
-    assert_eq!(sources.as_array().unwrap().len(), 1);
-}
-
-#[test]
-fn a_partial_redelivery_replaces_only_its_own_slices() {
-    let env = Env::new();
-    env.import_json(&fixture("aws_cur_legacy.csv"));
-    // A file for one linked account only (777788889999) replaces that
-    // account's March and leaves the others.
-    let text = std::fs::read_to_string(fixture("aws_cur_legacy.csv")).unwrap();
-    let mut lines = text.lines();
-    let mut one_account = vec![lines.next().unwrap().to_string()];
-    one_account.extend(
-        lines
-            .filter(|l| l.contains(",777788889999,SavingsPlanCoveredUsage,"))
-            .map(str::to_string),
-    );
-    let path = env.dir.path().join("one-account.csv");
-    std::fs::write(&path, one_account.join("\n") + "\n").unwrap();
-    let result = env.import_json(&path);
-    assert_eq!(result[0]["status"], "imported", "{result}");
-    // The negation row (-0.085) of that account is gone; the rest stays.
-    assert!(close(env.totals("USD").0, 0.1844931507 + 0.085));
-}
-
-#[test]
 fn a_cur_delivery_folder_imports_the_latest_assembly_only() {
     let env = Env::new();
     let text = std::fs::read_to_string(fixture("aws_cur_legacy.csv")).unwrap();
@@ -744,4 +702,34 @@ fn athena_parquet_with_text_numbers_and_schema_drift_imports_exactly() {
             "{month}"
         );
     }
+}
+
+/// OCI's quirks: CRLF, start times without seconds, scientific notation,
+/// 18-decimal values, a correction row, a tag header with a backslash.
+#[test]
+fn an_oci_cost_report_imports_to_the_cent_with_its_tags() {
+    let env = Env::new();
+    let result = env.import_json(&fixture("oci_cost_report.csv"));
+    let report = &result[0]["reports"][0];
+    assert_eq!(report["format"], "oci-cost-report", "{result}");
+    assert_eq!(report["rows"], 4);
+    assert_eq!(report["periods"], serde_json::json!(["2024-02"]));
+    let (billed, effective, _) = env.totals("EUR");
+    assert!(close(billed, 0.31875000232376), "{billed}");
+    assert!(close(effective, billed));
+    let by_tag = env.rows(&["summary", "--by", "tag:Team\\Ops.cost-center"]);
+    let tagged: Vec<&Value> = by_tag
+        .iter()
+        .filter(|r| r["tag:Team\\Ops.cost-center"] == "cc-7")
+        .collect();
+    assert_eq!(tagged.len(), 1, "{by_tag:?}");
+    assert!(close(tagged[0]["billed_cost"].as_f64().unwrap(), 0.025));
+    let corrections = env.rows(&[
+        "query",
+        "SELECT SUM(BilledCost) AS cost FROM billing WHERE ChargeClass = 'Correction'",
+    ]);
+    assert!(
+        close(corrections[0]["cost"].as_f64().unwrap(), -0.025),
+        "{corrections:?}"
+    );
 }

@@ -7,6 +7,7 @@ mod analysis;
 mod cloud_aws;
 mod cloud_azure;
 mod conformance;
+mod delivery;
 mod faults;
 mod import;
 mod optimize;

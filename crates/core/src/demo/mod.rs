@@ -95,7 +95,13 @@ fn growth(day: NaiveDate) -> f64 {
 pub fn load(dataset: &Dataset, now: DateTime<Utc>) -> Result<Vec<Attempt>> {
     let dir = dataset.temp_dir().join("demo");
     let files = write_demo_files(&dir)?;
-    let attempts = dataset.import_all(&files, now, &mut |_| {}, &AtomicBool::new(false));
+    let attempts = dataset.import_all(
+        &files,
+        now,
+        crate::store::Delivery::Detect,
+        &mut |_| {},
+        &AtomicBool::new(false),
+    );
     let _ = fs::remove_dir_all(&dir);
     Ok(attempts)
 }

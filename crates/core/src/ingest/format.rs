@@ -10,14 +10,15 @@ use std::path::Path;
 
 use polars::prelude::Expr;
 
-use super::adapters::{aws, azure, focus, gcp};
+use super::adapters::{aws, azure, focus, gcp, oci};
 use super::columns::SourceColumns;
 use crate::error::{Error, Result};
 
 /// Every format Burnrate reads, for messages and the README table.
 pub const KNOWN_FORMATS: &str = "AWS CUR legacy CSV (lineItem/...), AWS CUR Athena/Parquet \
 (line_item_...), AWS CUR 2.0 / Data Exports, Azure EA / MCA / Cost Management / pay-as-you-go \
-cost details (actual or amortized), GCP billing export (CSV or JSON lines), FOCUS 1.0-1.2";
+cost details (actual or amortized), GCP billing export (CSV or JSON lines), Oracle Cloud cost \
+reports, FOCUS 1.0-1.2 (from any provider, OCI's FOCUS reports included)";
 
 /// One billing format: a provider family's layout of columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -30,6 +31,7 @@ pub enum Format {
     AzurePaygLegacy,
     AzureCostDetails,
     GcpBilling,
+    OciCostReport,
     Focus,
 }
 
@@ -39,6 +41,7 @@ pub enum Family {
     Aws,
     Azure,
     Gcp,
+    Oci,
     Focus,
 }
 
@@ -54,6 +57,7 @@ impl Format {
             Format::AzurePaygLegacy => "azure-payg-legacy",
             Format::AzureCostDetails => "azure-cost-details",
             Format::GcpBilling => "gcp-billing",
+            Format::OciCostReport => "oci-cost-report",
             Format::Focus => "focus",
         }
     }
@@ -66,6 +70,7 @@ impl Format {
             | Format::AzurePaygLegacy
             | Format::AzureCostDetails => Family::Azure,
             Format::GcpBilling => Family::Gcp,
+            Format::OciCostReport => Family::Oci,
             Format::Focus => Family::Focus,
         }
     }
@@ -75,6 +80,7 @@ impl Format {
             Family::Aws => &aws::Aws,
             Family::Azure => &azure::Azure,
             Family::Gcp => &gcp::Gcp,
+            Family::Oci => &oci::Oci,
             Family::Focus => &focus::Focus,
         }
     }
@@ -123,9 +129,16 @@ pub trait Adapter: Sync {
     }
 }
 
-/// Detection order: AWS headers are unambiguous; FOCUS before Azure, whose
-/// exports share names (BillingCurrency) with FOCUS.
-pub const ADAPTERS: [&dyn Adapter; 4] = [&aws::Aws, &focus::Focus, &azure::Azure, &gcp::Gcp];
+/// Detection order: OCI before AWS, whose slash names it shares
+/// (`lineItem/...`); FOCUS before Azure, whose exports share names
+/// (BillingCurrency) with FOCUS.
+pub const ADAPTERS: [&dyn Adapter; 5] = [
+    &oci::Oci,
+    &aws::Aws,
+    &focus::Focus,
+    &azure::Azure,
+    &gcp::Gcp,
+];
 
 /// The format of a file with these header names.
 pub fn detect(file: &Path, raw_names: &[String]) -> Result<(Format, Option<&'static str>)> {

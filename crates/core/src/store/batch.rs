@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicBool, Ordering};
 
 use chrono::{DateTime, Utc};
 
-use super::{Dataset, ImportOutcome};
+use super::{Dataset, Delivery, ImportOutcome, Replace};
 use crate::error::Result;
 
 /// Where a batch is: `done` of `total` files, and the file about to be
@@ -27,11 +27,15 @@ pub struct Attempt {
 
 impl Dataset {
     /// Imports `files` in order, reporting progress before each and once at
-    /// the end. Setting `cancel` stops before the next file.
+    /// the end. Setting `cancel` stops before the next file. `delivery` says
+    /// what to do where a file meets imported months (see
+    /// [`super::delivery`]); files of one batch that are parts of one
+    /// delivery are found as they come.
     pub fn import_all(
         &self,
         files: &[PathBuf],
         now: DateTime<Utc>,
+        delivery: Delivery,
         progress: &mut dyn FnMut(Progress),
         cancel: &AtomicBool,
     ) -> Vec<Attempt> {
@@ -52,7 +56,7 @@ impl Dataset {
             });
             attempts.push(Attempt {
                 path: file.clone(),
-                result: Some(self.import(file, now)),
+                result: Some(self.import_with(file, now, Replace::Slices, delivery)),
             });
         }
         progress(Progress {

@@ -15,12 +15,15 @@
 //! removed by the next writer.
 //!
 //! A *slice* is one (provider, billing account, sub account, billing period).
-//! An import replaces every slice it contains: a re-delivered month with
-//! corrected figures takes the place of the earlier delivery instead of adding
-//! to it. Importing a file whose content is already in the dataset changes
-//! nothing.
+//! A file that meets slices already imported is either another part of the
+//! same delivery, added beside it, or a restatement that replaces it: a
+//! re-delivered month with corrected figures takes the place of the earlier
+//! delivery instead of adding to it ([`delivery`] decides which, or says it
+//! cannot tell). Importing a file whose content is already in the dataset,
+//! or was superseded by a later delivery, changes nothing.
 
 pub mod batch;
+pub mod delivery;
 
 use std::collections::BTreeSet;
 use std::fs::{self, File};
@@ -37,6 +40,8 @@ pub use crate::ingest::Slice;
 use crate::ingest::{self, FileReport, cur_manifest};
 use crate::period::{NO_PERIOD, period_number_expr};
 use crate::schema;
+pub use delivery::Delivery;
+use delivery::Relation;
 
 const MANIFEST: &str = "manifest.json";
 const MANIFEST_VERSION: u32 = 1;
@@ -65,6 +70,20 @@ pub struct SourceRecord {
 pub struct Manifest {
     pub version: u32,
     pub sources: Vec<SourceRecord>,
+    /// Deliveries a later one replaced, remembered by content hash so that
+    /// importing one again changes nothing unless the user says `--replace`.
+    #[serde(default)]
+    pub superseded: Vec<Superseded>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct Superseded {
+    pub hash: String,
+    /// The source id it had.
+    pub id: String,
+    /// The source that replaced it.
+    pub by: String,
+    pub at: DateTime<Utc>,
 }
 
 /// What happened to one import.
@@ -76,10 +95,15 @@ pub enum ImportOutcome {
         reports: Vec<FileReport>,
         /// Sources whose slices this import replaced (wholly or in part).
         replaced: Vec<String>,
+        /// Sources this file is another part of the same delivery as: it was
+        /// added beside them.
+        parts_of: Vec<String>,
     },
     Unchanged {
         id: String,
         path: PathBuf,
+        /// Set when the content is a delivery a later one replaced.
+        superseded_by: Option<String>,
     },
 }
 
@@ -181,7 +205,7 @@ impl Dataset {
             }),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Manifest {
                 version: MANIFEST_VERSION,
-                sources: Vec::new(),
+                ..Default::default()
             }),
             Err(e) => Err(Error::io(path.display().to_string(), e)),
         }
@@ -241,16 +265,28 @@ impl Dataset {
     /// Imports one input: a billing file, or a CUR manifest with its parts.
     /// The dataset is changed only if every part stages and reconciles.
     pub fn import(&self, input: &Path, now: DateTime<Utc>) -> Result<ImportOutcome> {
-        self.import_replacing(input, now, Replace::Slices)
+        self.import_with(input, now, Replace::Slices, Delivery::Detect)
     }
 
     /// [`Dataset::import`] with a wider replacement unit, for sources that
-    /// are known to hold whole billing-account months (a cloud API pull).
+    /// are known to hold whole billing-account months (a cloud API pull:
+    /// always a restatement of what it covers).
     pub fn import_replacing(
         &self,
         input: &Path,
         now: DateTime<Utc>,
         scope: Replace,
+    ) -> Result<ImportOutcome> {
+        self.import_with(input, now, scope, Delivery::Replace)
+    }
+
+    /// Imports one input, with what to do where it meets imported slices.
+    pub fn import_with(
+        &self,
+        input: &Path,
+        now: DateTime<Utc>,
+        scope: Replace,
+        delivery: Delivery,
     ) -> Result<ImportOutcome> {
         let parts = if cur_manifest::is_manifest(input) {
             cur_manifest::parts(input)?.1
@@ -279,6 +315,16 @@ impl Dataset {
             return Ok(ImportOutcome::Unchanged {
                 id: existing.id.clone(),
                 path: input.to_path_buf(),
+                superseded_by: None,
+            });
+        }
+        if delivery != Delivery::Replace
+            && let Some(old) = manifest.superseded.iter().find(|s| s.hash == hash)
+        {
+            return Ok(ImportOutcome::Unchanged {
+                id: old.id.clone(),
+                path: input.to_path_buf(),
+                superseded_by: Some(old.by.clone()),
             });
         }
         let id = hash[..12].to_string();
@@ -289,6 +335,60 @@ impl Dataset {
             staged.push(ingest::stage(part, &temp_dir)?);
         }
         let reports: Vec<FileReport> = staged.iter().map(|s| s.report.clone()).collect();
+        let slices = merge_slices(reports.iter().flat_map(|r| r.slices.iter().cloned()));
+        let format = reports
+            .first()
+            .map(|r| r.format.clone())
+            .unwrap_or_default();
+
+        // Which sources this file replaces (with the full keys of the slices
+        // it takes from each) and which it is another part of, decided before
+        // anything is written.
+        let new_keys: BTreeSet<_> = slices.iter().map(|s| scope.key(s)).collect();
+        let staged_files: Vec<PathBuf> = staged.iter().map(|s| s.parquet.to_path_buf()).collect();
+        let mut replacing: Vec<(String, BTreeSet<SliceKey>)> = Vec::new();
+        let mut parts_of = Vec::new();
+        for source in &manifest.sources {
+            let gone: BTreeSet<_> = source
+                .slices
+                .iter()
+                .filter(|s| new_keys.contains(&scope.key(s)))
+                .map(Slice::key)
+                .collect();
+            if gone.is_empty() {
+                continue;
+            }
+            let relation = match delivery {
+                Delivery::Replace => Relation::Restatement,
+                Delivery::AsParts => Relation::Parts,
+                Delivery::Detect => delivery::relation(
+                    scan_files(&staged_files)?,
+                    scan_files(&[self.dir.join(&source.file)])?,
+                    in_slices(&gone),
+                    source.format == format,
+                )?,
+            };
+            match relation {
+                Relation::Parts => parts_of.push(source.id.clone()),
+                Relation::Restatement => replacing.push((source.id.clone(), gone)),
+                Relation::Ambiguous(why) => {
+                    return Err(Error::AmbiguousDelivery {
+                        file: input.to_path_buf(),
+                        message: format!(
+                            "it meets source {} ({}) in the same months: {why}. Nothing was \
+                             imported; import it again with --as-parts to add it beside that \
+                             source, or --replace to replace it",
+                            source.id,
+                            source
+                                .paths
+                                .first()
+                                .map(|p| p.display().to_string())
+                                .unwrap_or_default()
+                        ),
+                    });
+                }
+            }
+        }
 
         // One Parquet file per source: a single part is moved as is; several
         // parts are concatenated.
@@ -306,60 +406,47 @@ impl Dataset {
             let files: Vec<PathBuf> = staged.iter().map(|s| s.parquet.to_path_buf()).collect();
             write_parquet(scan_files(&files)?, &file_abs)?;
         }
-        let slices = merge_slices(reports.iter().flat_map(|r| r.slices.iter().cloned()));
         let rows = slices.iter().map(|s| s.rows).sum();
 
-        let new_keys: BTreeSet<_> = slices.iter().map(|s| scope.key(s)).collect();
         let mut replaced = Vec::new();
         let mut kept = Vec::new();
         for mut source in std::mem::take(&mut manifest.sources) {
-            // The full keys of this source's slices that the import replaces.
-            let gone: BTreeSet<_> = source
-                .slices
-                .iter()
-                .filter(|s| new_keys.contains(&scope.key(s)))
-                .map(Slice::key)
-                .collect();
-            let overlapping = gone.len();
-            if overlapping == 0 {
+            let Some((_, gone)) = replacing.iter().find(|(id, _)| *id == source.id) else {
                 kept.push(source);
                 continue;
-            }
+            };
             replaced.push(source.id.clone());
-            if overlapping == source.slices.len() {
-                continue; // wholly replaced
+            if gone.len() == source.slices.len() {
+                // Wholly replaced: remembered, so importing it again is a no-op.
+                manifest.superseded.push(Superseded {
+                    hash: source.hash.clone(),
+                    id: source.id.clone(),
+                    by: id.clone(),
+                    at: now,
+                });
+                continue;
             }
             // Partly replaced: rewrite the source without the new slices.
             let old_file = self.dir.join(&source.file);
             let rewritten_rel = format!("parts/{}-{}.parquet", source.id, &id[..6]);
             let rewritten_abs = self.dir.join(&rewritten_rel);
-            let remaining = scan_files(std::slice::from_ref(&old_file))?.filter(
-                slice_key_expr()
-                    .is_in(
-                        lit(Series::new(
-                            "keys".into(),
-                            gone.iter().map(key_string).collect::<Vec<_>>(),
-                        ))
-                        .implode(false),
-                        false,
-                    )
-                    .not(),
-            );
+            let remaining =
+                scan_files(std::slice::from_ref(&old_file))?.filter(in_slices(gone).not());
             write_parquet(remaining, &rewritten_abs)?;
             source.slices.retain(|s| !gone.contains(&s.key()));
             source.rows = source.slices.iter().map(|s| s.rows).sum();
             source.file = rewritten_rel;
             kept.push(source);
         }
+        // A delivery that was superseded and is forced back (`--replace`) is
+        // live again.
+        manifest.superseded.retain(|s| s.hash != hash);
         kept.push(SourceRecord {
             id: id.clone(),
             paths: parts.clone(),
             size,
             hash,
-            format: reports
-                .first()
-                .map(|r| r.format.clone())
-                .unwrap_or_default(),
+            format,
             version: reports.first().and_then(|r| r.version.clone()),
             imported_at: now,
             file: file_rel,
@@ -375,6 +462,7 @@ impl Dataset {
             id,
             reports,
             replaced,
+            parts_of,
         })
     }
 
@@ -449,6 +537,21 @@ fn key_string(key: &(String, String, String, String)) -> String {
         key.1,
         key.2,
         key.3.replace('-', "")
+    )
+}
+
+/// (provider, billing account, sub account, period).
+type SliceKey = (String, String, String, String);
+
+/// Rows in any of these slices.
+fn in_slices(keys: &BTreeSet<SliceKey>) -> Expr {
+    slice_key_expr().is_in(
+        lit(Series::new(
+            "keys".into(),
+            keys.iter().map(key_string).collect::<Vec<_>>(),
+        ))
+        .implode(false),
+        false,
     )
 }
 

@@ -57,7 +57,11 @@ pub fn key(raw: &str) -> String {
 /// Which of the three CUR layouts a header is.
 pub fn layout(raw_names: &[String]) -> Option<Format> {
     let has = |name: &str| raw_names.iter().any(|n| n.eq_ignore_ascii_case(name));
-    if raw_names.iter().any(|n| n.starts_with("lineItem/")) {
+    // Legacy CUR: `lineItem/` names with the `identity/` or `bill/` columns
+    // every CUR has (OCI reports share the `lineItem/` prefix, not these).
+    let legacy_section = |n: &String| n.starts_with("identity/") || n.starts_with("bill/");
+    if raw_names.iter().any(|n| n.starts_with("lineItem/")) && raw_names.iter().any(legacy_section)
+    {
         Some(Format::AwsCurLegacy)
     } else if has("line_item_unblended_cost") {
         if has("bill_payer_account_name") || has("resource_tags") || has("product") {

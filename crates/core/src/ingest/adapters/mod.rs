@@ -5,4 +5,5 @@ pub mod aws;
 pub mod azure;
 pub mod focus;
 pub mod gcp;
+pub mod oci;
 pub mod service_category;

@@ -55,6 +55,20 @@ pub fn aws(product_code: Expr) -> Expr {
     })
 }
 
+/// By OCI `product/service` (the report's upper-case service names).
+pub fn oci(service: Expr) -> Expr {
+    lookup(service, |name| match name {
+        "COMPUTE" | "FUNCTIONS" | "CONTAINER_ENGINE" => "Compute",
+        "BLOCK_STORAGE" | "OBJECTSTORE" | "FILE_STORAGE" | "ARCHIVE_STORAGE" => "Storage",
+        "DATABASE" | "MYSQL" | "NOSQL" | "POSTGRESQL" => "Databases",
+        "NETWORK" | "LOAD_BALANCER" | "DNS" | "FASTCONNECT" => "Networking",
+        "TELEMETRY" | "LOGGING" | "MONITORING" => "Management and Governance",
+        "ORACLE_STREAMING_SERVICE" | "NOTIFICATIONS" | "QUEUE" => "Integration",
+        "VAULT" | "KEY_MANAGEMENT" | "WAF" => "Security",
+        _ => "Other",
+    })
+}
+
 /// By Azure ConsumedService (`Microsoft.Compute`), falling back to MeterCategory.
 pub fn azure(consumed_service: Expr, meter_category: Expr) -> Expr {
     let by_service = lookup(consumed_service, |s| {
