@@ -167,7 +167,11 @@ status: string, replaced: Array<string>,
 /**
  * Sources this file was added beside, as another part of their delivery.
  */
-parts_of: Array<string>, files: Array<FileCheck>, error: ApiError | null, 
+parts_of: Array<string>, 
+/**
+ * Azure exports of the other cost view this file pairs with.
+ */
+paired_with: Array<string>, files: Array<FileCheck>, error: ApiError | null, 
 /**
  * Why a file was skipped or left unchanged.
  */

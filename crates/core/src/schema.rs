@@ -1,5 +1,5 @@
-//! The canonical billing schema: FOCUS 1.2 columns plus Burnrate's `x_`
-//! extension columns.
+//! The canonical billing schema: FOCUS 1.2 columns, the columns FOCUS 1.3
+//! adds, and Burnrate's `x_` extension columns.
 //!
 //! Every adapter produces exactly these columns, in this order, with these
 //! types; everything downstream (summary, SQL, the app) reads only this shape.
@@ -99,6 +99,18 @@ pub const COLUMNS: &[(&str, Kind)] = &[
     ("CommitmentDiscountQuantity", Kind::Quantity),
     ("CommitmentDiscountUnit", Kind::Text),
     ("Tags", Kind::Tags),
+    // FOCUS 1.3. ServiceProviderName and HostProviderName replace the
+    // deprecated ProviderName and PublisherName; each pair is filled from the
+    // other where a file has only one (see `conform`). The JSON columns
+    // (ContractApplied, AllocatedMethodDetails) are kept as their text.
+    ("ServiceProviderName", Kind::Text),
+    ("HostProviderName", Kind::Text),
+    ("ContractApplied", Kind::Text),
+    ("AllocatedMethodId", Kind::Text),
+    ("AllocatedMethodDetails", Kind::Text),
+    ("AllocatedResourceId", Kind::Text),
+    ("AllocatedResourceName", Kind::Text),
+    ("AllocatedTags", Kind::Tags),
     // Provider detail the optimizers need (AWS CUR product/lineItem columns).
     ("x_UsageType", Kind::Text),
     ("x_Operation", Kind::Text),
@@ -135,11 +147,19 @@ pub fn schema() -> Schema {
 /// adapter did not produce with typed nulls and casting the rest to the
 /// canonical type.
 pub fn conform(produced: &[(&str, Expr)]) -> Vec<Expr> {
+    let find = |name: &str| produced.iter().find(|(n, _)| *n == name).map(|(_, e)| e);
     COLUMNS
         .iter()
         .map(|(name, kind)| {
-            match produced.iter().find(|(n, _)| n == name) {
-                Some((_, expr)) => expr.clone().strict_cast(kind.dtype()),
+            // A FOCUS 1.3 file may have only the new provider names, an older
+            // one (or a native export) only the deprecated ones.
+            let derived = match *name {
+                "ServiceProviderName" => find("ProviderName"),
+                "ProviderName" | "PublisherName" => find("ServiceProviderName"),
+                _ => None,
+            };
+            match find(name).or(derived) {
+                Some(expr) => expr.clone().strict_cast(kind.dtype()),
                 None => lit(NULL).cast(kind.dtype()),
             }
             .alias(*name)

@@ -82,7 +82,9 @@ function resultTable(results: ImportResult[], choose: Choice): HTMLElement {
                   ? "imported (replaced an earlier delivery)"
                   : r.parts_of.length
                     ? "imported (another part of a delivery)"
-                    : "imported",
+                    : r.paired_with.length
+                      ? "imported (paired: actual + amortized)"
+                      : "imported",
               ),
               h("td", {}, `${f.format}${f.version ? ` ${f.version}` : ""}`),
               h("td", { class: "num" }, count(f.rows)),

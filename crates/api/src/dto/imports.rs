@@ -70,6 +70,8 @@ pub struct ImportResult {
     pub replaced: Vec<String>,
     /// Sources this file was added beside, as another part of their delivery.
     pub parts_of: Vec<String>,
+    /// Azure exports of the other cost view this file pairs with.
+    pub paired_with: Vec<String>,
     pub files: Vec<FileCheck>,
     pub error: Option<ApiError>,
     /// Why a file was skipped or left unchanged.
@@ -83,6 +85,7 @@ impl ImportResult {
             status: "failed".into(),
             replaced: Vec::new(),
             parts_of: Vec::new(),
+            paired_with: Vec::new(),
             files: Vec::new(),
             error: Some(error),
             note: None,
@@ -97,6 +100,7 @@ impl ImportResult {
             status: "skipped".into(),
             replaced: Vec::new(),
             parts_of: Vec::new(),
+            paired_with: Vec::new(),
             files: Vec::new(),
             error: None,
             note: Some(reason.to_string()),
@@ -113,12 +117,14 @@ impl ImportResult {
                 reports,
                 replaced,
                 parts_of,
+                paired_with,
                 ..
             } => ImportResult {
                 path: path.display().to_string(),
                 status: "imported".into(),
                 replaced: replaced.clone(),
                 parts_of: parts_of.clone(),
+                paired_with: paired_with.clone(),
                 files: reports.iter().map(FileCheck::from_report).collect(),
                 error: None,
                 note: None,
@@ -128,6 +134,7 @@ impl ImportResult {
                 status: "unchanged".into(),
                 replaced: Vec::new(),
                 parts_of: Vec::new(),
+                paired_with: Vec::new(),
                 files: Vec::new(),
                 error: None,
                 note: superseded_by.as_ref().map(|by| {

@@ -185,6 +185,7 @@ fn print_import_table(
                 reports,
                 replaced,
                 parts_of,
+                paired_with: _,
                 id,
             }) => {
                 let status = if replaced.is_empty() {

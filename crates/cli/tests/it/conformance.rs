@@ -753,3 +753,57 @@ fn azure_query_api_example_replays_end_to_end() {
         "billed {billed} vs the example's {expected}"
     );
 }
+
+/// The FinOps toolkit's EA actual and amortized exports of the same scope
+/// and month pair: in either order, in one command or two, BilledCost is
+/// the actual file's total and EffectiveCost the amortized file's, each to
+/// the cent (EXPECTED.json's figures); importing either again changes
+/// nothing; either alone imports as it always did.
+#[test]
+fn azure_actual_and_amortized_exports_pair_in_either_order() {
+    use crate::support::{Env, cents};
+    let Some(root) = samples_or_skip() else {
+        return;
+    };
+    let actual = root.join("finops-toolkit/EA_ActualCost_Small.csv");
+    let amortized = root.join("finops-toolkit/EA_AmortizedCost_Small.csv");
+    let (billed, effective) = (8.545007786741937, 16.296932136636645);
+    let path = |p: &PathBuf| p.to_str().unwrap().to_string();
+    for (first, second) in [(&actual, &amortized), (&amortized, &actual)] {
+        for together in [true, false] {
+            let env = Env::new();
+            if together {
+                env.ok(&["import", &path(first), &path(second)]);
+            } else {
+                env.ok(&["import", &path(first)]);
+                env.ok(&["import", &path(second)]);
+            }
+            let totals = env.totals("USD");
+            let case = format!(
+                "{} then {}, together {together}",
+                first.display(),
+                second.display()
+            );
+            assert!(cents(totals.0, billed), "{case}: billed {totals:?}");
+            assert!(cents(totals.1, effective), "{case}: effective {totals:?}");
+            assert_eq!(
+                env.json(&["sources", "--format", "json"])
+                    .as_array()
+                    .unwrap()
+                    .len(),
+                2
+            );
+            // Either file again: nothing changes.
+            let again = env.import_json(first);
+            assert_eq!(again[0]["status"], "unchanged", "{case}: {again}");
+            assert_eq!(env.totals("USD"), totals, "{case}");
+        }
+    }
+    let alone = Env::new();
+    alone.import_json(&actual);
+    let totals = alone.totals("USD");
+    assert!(
+        cents(totals.0, billed) && cents(totals.1, 5.2950077867),
+        "{totals:?}"
+    );
+}

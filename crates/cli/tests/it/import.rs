@@ -733,3 +733,46 @@ fn an_oci_cost_report_imports_to_the_cent_with_its_tags() {
         "{corrections:?}"
     );
 }
+
+/// FOCUS 1.3 as the FinOps Foundation's toolkit writes it: the new columns
+/// are kept; a file with only the 1.3 provider names gets the deprecated
+/// ProviderName and PublisherName from ServiceProviderName.
+#[test]
+fn focus_1_3_columns_are_kept_and_deprecated_names_derived() {
+    let env = Env::new();
+    let result = env.import_json(&fixture("focus_1_3_aws.csv"));
+    let report = &result[0]["reports"][0];
+    assert_eq!(report["format"], "focus", "{result}");
+    assert_eq!(report["version"], "1.3");
+    assert!(close(env.totals("USD").0, 1_004.365_004_641_771_7));
+    let kept = env.rows(&[
+        "query",
+        "SELECT COUNT(*) AS n, COUNT(AllocatedMethodId) AS allocated, COUNT(ContractApplied) AS contract, \
+         COUNT(HostProviderName) AS host, SUM(ARRAY_LENGTH(AllocatedTags)) AS allocated_tags FROM billing",
+    ]);
+    assert_eq!(kept[0]["n"], 40, "{kept:?}");
+    assert!(kept[0]["allocated"].as_u64().unwrap() > 0, "{kept:?}");
+    assert!(kept[0]["contract"].as_u64().unwrap() > 0, "{kept:?}");
+    assert_eq!(kept[0]["host"], 40, "{kept:?}");
+    assert!(kept[0]["allocated_tags"].as_u64().unwrap() > 0, "{kept:?}");
+
+    // The same file with only the 1.3 names.
+    let text = std::fs::read_to_string(fixture("focus_1_3_aws.csv")).unwrap();
+    let only_new: String = text
+        .lines()
+        .map(|line| line.splitn(3, ',').nth(2).unwrap_or("").to_string() + "\n")
+        .collect();
+    assert!(only_new.starts_with("ServiceProviderName,"));
+    let path = env.path("only-1-3-names.csv");
+    std::fs::write(&path, only_new).unwrap();
+    let fresh = Env::new();
+    fresh.import_json(&path);
+    let providers = fresh.rows(&["summary", "--by", "provider"]);
+    assert_eq!(providers.len(), 1, "{providers:?}");
+    assert_eq!(providers[0]["provider"], "AWS", "{providers:?}");
+    let publishers = fresh.rows(&[
+        "query",
+        "SELECT COUNT(*) AS n FROM billing WHERE PublisherName = 'AWS'",
+    ]);
+    assert_eq!(publishers[0]["n"], 40);
+}

@@ -18,7 +18,7 @@ use crate::error::{Error, Result};
 pub const KNOWN_FORMATS: &str = "AWS CUR legacy CSV (lineItem/...), AWS CUR Athena/Parquet \
 (line_item_...), AWS CUR 2.0 / Data Exports, Azure EA / MCA / Cost Management / pay-as-you-go \
 cost details (actual or amortized), GCP billing export (CSV or JSON lines), Oracle Cloud cost \
-reports, FOCUS 1.0-1.2 (from any provider, OCI's FOCUS reports included)";
+reports, FOCUS 1.0-1.3 (from any provider, OCI's FOCUS reports included)";
 
 /// One billing format: a provider family's layout of columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

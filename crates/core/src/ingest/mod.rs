@@ -39,7 +39,7 @@ use serde::Serialize;
 pub use folder::files_in_folder;
 pub use format::{Format, KNOWN_FORMATS, english_header};
 pub use normalize::{Normalized, normalize};
-pub use stage::{parquet_options, stage};
+pub use stage::{parquet_options, slices_of, stage};
 
 /// Totals of one slice of a file in one currency. A slice is one (provider,
 /// billing account, sub account, billing period): the unit an import

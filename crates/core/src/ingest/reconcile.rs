@@ -9,8 +9,8 @@ use polars::prelude::*;
 use super::format::Family;
 use super::normalize::Normalized;
 use super::source::Compression;
-use super::stage::{merge_slice_totals, slice_totals};
-use super::{CurrencyCheck, FileReport, Slice};
+use super::stage::{merge_slice_totals, slice_totals, slices_from};
+use super::{CurrencyCheck, FileReport};
 use crate::error::{Error, Result};
 use crate::money::agrees_to_the_cent;
 use crate::schema;
@@ -51,50 +51,20 @@ pub(super) fn reconcile(
         });
     }
 
-    let get_str = |name: &str, i: usize| -> String {
+    let stats = slices_from(&partitions).map_err(ctx)?;
+    let column_sum = |name: &str| -> u64 {
         partitions
             .column(name)
             .ok()
-            .and_then(|c| c.str().ok().and_then(|s| s.get(i).map(str::to_string)))
-            .unwrap_or_default()
-    };
-    let get_f64 = |name: &str, i: usize| -> f64 {
-        partitions
-            .column(name)
-            .ok()
-            .and_then(|c| c.f64().ok().and_then(|s| s.get(i)))
-            .unwrap_or(0.0)
-    };
-    let get_u64 = |name: &str, i: usize| -> u64 {
-        partitions
-            .column(name)
-            .ok()
-            .and_then(|c| c.get(i).ok().and_then(|v| v.extract::<u64>()))
+            .and_then(|c| c.cast(&DataType::UInt64).ok()?.u64().ok()?.sum())
             .unwrap_or(0)
     };
-    let periods = crate::period::period_labels(&partitions).map_err(ctx)?;
-    let mut stats = Vec::new();
-    let mut source_by_currency: std::collections::BTreeMap<String, (f64, f64)> = Default::default();
-    let (mut billed_differs, mut effective_differs) = (0u64, 0u64);
-    for (i, period) in periods.into_iter().enumerate() {
-        let currency = get_str("currency", i);
-        let s = source_by_currency.entry(currency.clone()).or_default();
-        s.0 += get_f64("source_cost", i);
-        s.1 += get_f64("source_credits", i);
-        billed_differs += get_u64("billed_differs", i);
-        effective_differs += get_u64("effective_differs", i);
-        stats.push(Slice {
-            provider: get_str("provider", i),
-            billing_account: get_str("billing_account", i),
-            sub_account: get_str("sub_account", i),
-            period,
-            currency,
-            rows: get_u64("rows", i),
-            billed_cost: get_f64("billed_cost", i),
-            effective_cost: get_f64("effective_cost", i),
-            list_cost: get_f64("list_cost", i),
-        });
-    }
+    let (billed_differs, effective_differs) = (
+        column_sum("billed_differs"),
+        column_sum("effective_differs"),
+    );
+    let currencies: std::collections::BTreeSet<String> =
+        stats.iter().map(|s| s.currency.clone()).collect();
     let rows: u64 = stats.iter().map(|p| p.rows).sum();
     if stats.iter().any(|p| p.period == crate::period::NO_PERIOD) {
         return Err(undated_row_error(path, staged));
@@ -134,6 +104,22 @@ pub(super) fn reconcile(
     // the pipeline it checks.
     let recount = normalized.recount()?;
     let mut notes = Vec::new();
+    // Each Azure export holds one of the two costs of commitments: say which
+    // one this file cannot fill, and how to fill it.
+    match cost_view {
+        "actual" if effective_differs > 0 => notes.push(
+            "actual-cost export: the amortized cost of commitment-covered usage is not in it \
+             (EffectiveCost leaves out the purchases; import the amortized export of the same \
+             months to pair them)"
+                .to_string(),
+        ),
+        "amortized" => notes.push(
+            "amortized-cost export: commitment purchases are not in it (BilledCost leaves out \
+             covered usage; import the actual export of the same months to pair them)"
+                .to_string(),
+        ),
+        _ => {}
+    }
     // Every data record the file holds must be a row of the import.
     let (blank_rows, short_rows) = (recount.blank_rows, recount.short_rows);
     if recount.rows != rows {
@@ -157,7 +143,7 @@ pub(super) fn reconcile(
     let by_category = staged_by_category(staged.clone(), cost_view).map_err(ctx)?;
     let adapter = normalized.format.adapter();
     let mut checks = Vec::new();
-    for currency in source_by_currency.keys() {
+    for currency in &currencies {
         let in_currency = stats.iter().filter(|p| &p.currency == currency);
         let billed: f64 = in_currency.clone().map(|p| p.billed_cost).sum();
         let effective: f64 = in_currency.clone().map(|p| p.effective_cost).sum();

@@ -6,10 +6,10 @@ use std::path::Path;
 
 use polars::prelude::*;
 
-use super::Staged;
 use super::csv_reader;
 use super::normalize::{Normalized, normalize};
 use super::reconcile::reconcile;
+use super::{Slice, Staged};
 use crate::error::{Error, Result};
 use crate::schema;
 
@@ -219,6 +219,59 @@ pub(super) fn slice_totals(rows: LazyFrame) -> LazyFrame {
         .cast(DataType::UInt64)
         .alias("non_finite"),
     ])
+}
+
+/// One [`Slice`] per row of (merged) slice totals.
+pub(super) fn slices_from(partitions: &DataFrame) -> PolarsResult<Vec<Slice>> {
+    let text =
+        |name: &str| -> PolarsResult<StringChunked> { Ok(partitions.column(name)?.str()?.clone()) };
+    let number = |name: &str| -> PolarsResult<Float64Chunked> {
+        Ok(partitions
+            .column(name)?
+            .cast(&DataType::Float64)?
+            .f64()?
+            .clone())
+    };
+    let (provider, account, sub_account, currency) = (
+        text("provider")?,
+        text("billing_account")?,
+        text("sub_account")?,
+        text("currency")?,
+    );
+    let rows = partitions.column("rows")?.cast(&DataType::UInt64)?;
+    let rows = rows.u64()?;
+    let (billed, effective, list) = (
+        number("billed_cost")?,
+        number("effective_cost")?,
+        number("list_cost")?,
+    );
+    let periods = crate::period::period_labels(partitions)?;
+    Ok(periods
+        .into_iter()
+        .enumerate()
+        .map(|(i, period)| Slice {
+            provider: provider.get(i).unwrap_or_default().to_string(),
+            billing_account: account.get(i).unwrap_or_default().to_string(),
+            sub_account: sub_account.get(i).unwrap_or_default().to_string(),
+            period,
+            currency: currency.get(i).unwrap_or_default().to_string(),
+            rows: rows.get(i).unwrap_or(0),
+            billed_cost: billed.get(i).unwrap_or(0.0),
+            effective_cost: effective.get(i).unwrap_or(0.0),
+            list_cost: list.get(i).unwrap_or(0.0),
+        })
+        .collect())
+}
+
+/// The slices of canonical rows (a stored or staged file), as an import
+/// reports them.
+pub fn slices_of(rows: LazyFrame) -> Result<Vec<Slice>> {
+    let ctx = |e| Error::polars("adding up the slices", e);
+    let totals = slice_totals(rows)
+        .collect_with_engine(Engine::Streaming)
+        .map(|r| r.unwrap_single())
+        .map_err(ctx)?;
+    slices_from(&merge_slice_totals(vec![totals]).map_err(ctx)?).map_err(ctx)
 }
 
 /// Adds up partial slice totals, sorted by slice.

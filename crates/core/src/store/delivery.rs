@@ -11,6 +11,13 @@
 //!   delivery (two halves of a month, an export split into files);
 //! - every earlier row again in the new file: a **restatement** (a
 //!   re-delivered month, corrected or grown), which replaces the earlier one;
+//! - an Azure actual-cost and amortized-cost export of the same months: a
+//!   **pair**. Both are kept, each for the cost it is the provider's figure
+//!   of: the actual export's rows give BilledCost (their EffectiveCost,
+//!   ListCost, ContractedCost and quantities are set aside), the amortized
+//!   export's rows give EffectiveCost, ListCost and the quantities (their
+//!   BilledCost is 0). Billed then totals the actual file, effective the
+//!   amortized file, each to the cent, in either order of import;
 //! - anything else (some rows in common, the new file a subset of the old,
 //!   another format or granularity for the same months): **ambiguous**.
 //!   Nothing is written; the user says `--as-parts` or `--replace`.
@@ -38,6 +45,55 @@ pub enum Relation {
     Restatement,
     /// Why the content cannot tell.
     Ambiguous(String),
+}
+
+/// Which cost an Azure export's rows carry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CostView {
+    Actual,
+    Amortized,
+}
+
+impl CostView {
+    /// The view of a file as its reconciliation found it (`cost_view`).
+    pub fn of(cost_view: &str) -> Option<CostView> {
+        match cost_view {
+            "actual" => Some(CostView::Actual),
+            "amortized" => Some(CostView::Amortized),
+            _ => None,
+        }
+    }
+
+    pub fn other(self) -> CostView {
+        match self {
+            CostView::Actual => CostView::Amortized,
+            CostView::Amortized => CostView::Actual,
+        }
+    }
+
+    /// The rows of this half of a pair in the paired slices, keeping only
+    /// the costs this export is the provider's figure of.
+    pub fn half(self, rows: LazyFrame, paired: Expr) -> LazyFrame {
+        let set_aside = |column: &str, to: Expr| {
+            when(paired.clone())
+                .then(to)
+                .otherwise(col(column))
+                .alias(column)
+        };
+        let zero = || lit(0.0);
+        let none = || lit(NULL).cast(DataType::Float64);
+        match self {
+            CostView::Actual => rows.with_columns([
+                set_aside("EffectiveCost", zero()),
+                set_aside("ListCost", zero()),
+                set_aside("ContractedCost", zero()),
+                set_aside("ConsumedQuantity", none()),
+                set_aside("PricingQuantity", none()),
+                set_aside("CommitmentDiscountQuantity", none()),
+            ]),
+            CostView::Amortized => rows.with_columns([set_aside("BilledCost", zero())]),
+        }
+    }
 }
 
 /// What identifies a line item across deliveries: what was charged, to
@@ -85,7 +141,9 @@ fn keys_and_durations(frame: LazyFrame, in_slices: Expr) -> PolarsResult<(DataFr
 }
 
 /// How `new` (the staged file) relates to `old` (an imported source) in
-/// the slices `in_slices` selects.
+/// the slices `in_slices` selects, when they are not an actual/amortized
+/// pair (which the store finds from the files' cost views, per billing
+/// account and month: a pair's files need not hold the same sub-accounts).
 pub fn relation(
     new: LazyFrame,
     old: LazyFrame,

@@ -41,7 +41,7 @@ use crate::ingest::{self, FileReport, cur_manifest};
 use crate::period::{NO_PERIOD, period_number_expr};
 use crate::schema;
 pub use delivery::Delivery;
-use delivery::Relation;
+use delivery::{CostView, Relation};
 
 const MANIFEST: &str = "manifest.json";
 const MANIFEST_VERSION: u32 = 1;
@@ -98,6 +98,9 @@ pub enum ImportOutcome {
         /// Sources this file is another part of the same delivery as: it was
         /// added beside them.
         parts_of: Vec<String>,
+        /// Azure exports of the other cost view for the same months, which
+        /// this file pairs with (see [`delivery`]).
+        paired_with: Vec<String>,
     },
     Unchanged {
         id: String,
@@ -136,7 +139,9 @@ impl Snapshot {
     }
 }
 
-/// Scans canonical Parquet files; an empty list gives an empty frame.
+/// Scans canonical Parquet files; an empty list gives an empty frame. Files
+/// written before the schema grew (FOCUS 1.3 columns) read the columns they
+/// lack as null.
 pub fn scan_files(files: &[PathBuf]) -> Result<LazyFrame> {
     if files.is_empty() {
         return Ok(DataFrame::empty_with_schema(&schema::schema()).lazy());
@@ -145,7 +150,12 @@ pub fn scan_files(files: &[PathBuf]) -> Result<LazyFrame> {
         .iter()
         .map(|p| PlRefPath::new(p.to_string_lossy().as_ref()))
         .collect();
-    LazyFrame::scan_parquet_files(paths.into(), crate::frame::literal_parquet())
+    let args = ScanArgsParquet {
+        schema: Some(Arc::new(schema::schema())),
+        allow_missing_columns: true,
+        ..crate::frame::literal_parquet()
+    };
+    LazyFrame::scan_parquet_files(paths.into(), args)
         .map_err(|e| Error::polars("reading the dataset", e))
 }
 
@@ -341,60 +351,34 @@ impl Dataset {
             .map(|r| r.format.clone())
             .unwrap_or_default();
 
-        // Which sources this file replaces (with the full keys of the slices
-        // it takes from each) and which it is another part of, decided before
-        // anything is written.
-        let new_keys: BTreeSet<_> = slices.iter().map(|s| scope.key(s)).collect();
         let staged_files: Vec<PathBuf> = staged.iter().map(|s| s.parquet.to_path_buf()).collect();
-        let mut replacing: Vec<(String, BTreeSet<SliceKey>)> = Vec::new();
-        let mut parts_of = Vec::new();
-        for source in &manifest.sources {
-            let gone: BTreeSet<_> = source
-                .slices
-                .iter()
-                .filter(|s| new_keys.contains(&scope.key(s)))
-                .map(Slice::key)
-                .collect();
-            if gone.is_empty() {
-                continue;
-            }
-            let relation = match delivery {
-                Delivery::Replace => Relation::Restatement,
-                Delivery::AsParts => Relation::Parts,
-                Delivery::Detect => delivery::relation(
-                    scan_files(&staged_files)?,
-                    scan_files(&[self.dir.join(&source.file)])?,
-                    in_slices(&gone),
-                    source.format == format,
-                )?,
-            };
-            match relation {
-                Relation::Parts => parts_of.push(source.id.clone()),
-                Relation::Restatement => replacing.push((source.id.clone(), gone)),
-                Relation::Ambiguous(why) => {
-                    return Err(Error::AmbiguousDelivery {
-                        file: input.to_path_buf(),
-                        message: format!(
-                            "it meets source {} ({}) in the same months: {why}. Nothing was \
-                             imported; import it again with --as-parts to add it beside that \
-                             source, or --replace to replace it",
-                            source.id,
-                            source
-                                .paths
-                                .first()
-                                .map(|p| p.display().to_string())
-                                .unwrap_or_default()
-                        ),
-                    });
-                }
-            }
-        }
+        let new_view = reports.first().and_then(|r| CostView::of(&r.cost_view));
+        let plan = self.plan(
+            input,
+            &manifest,
+            &slices,
+            &staged_files,
+            (&format, new_view),
+            scope,
+            delivery,
+        )?;
 
         // One Parquet file per source: a single part is moved as is; several
-        // parts are concatenated.
+        // parts, or the new half of an actual/amortized pair, are written.
         let file_rel = format!("parts/{id}.parquet");
         let file_abs = self.dir.join(&file_rel);
-        if staged.len() == 1 {
+        let mut reports = reports;
+        let mut slices = slices;
+        if let Some((view, paired)) = plan.new_half(new_view) {
+            write_parquet(
+                view.half(scan_files(&staged_files)?, in_slices(&paired)),
+                &file_abs,
+            )?;
+            slices = ingest::slices_of(scan_files(std::slice::from_ref(&file_abs))?)?;
+            for report in &mut reports {
+                report.notes.push(pair_note(view, &plan.pairs_with()));
+            }
+        } else if staged.len() == 1 {
             let only = staged.pop().expect("one staged part");
             File::open(&only.parquet)
                 .and_then(|f| f.sync_all())
@@ -403,15 +387,35 @@ impl Dataset {
                 .persist(&file_abs)
                 .map_err(|e| Error::io(file_abs.display().to_string(), e.error))?;
         } else {
-            let files: Vec<PathBuf> = staged.iter().map(|s| s.parquet.to_path_buf()).collect();
-            write_parquet(scan_files(&files)?, &file_abs)?;
+            write_parquet(scan_files(&staged_files)?, &file_abs)?;
         }
         let rows = slices.iter().map(|s| s.rows).sum();
 
         let mut replaced = Vec::new();
         let mut kept = Vec::new();
         for mut source in std::mem::take(&mut manifest.sources) {
-            let Some((_, gone)) = replacing.iter().find(|(id, _)| *id == source.id) else {
+            let old_file = self.dir.join(&source.file);
+            let rewritten_rel = format!("parts/{}-{}.parquet", source.id, &id[..6]);
+            let rewritten_abs = self.dir.join(&rewritten_rel);
+            if let Some((view, paired)) = plan.pairing.get(&source.id) {
+                // The other half of a pair: keeps only the costs it is the
+                // provider's figure of, in the paired slices.
+                let other = view.other();
+                write_parquet(
+                    other.half(scan_files(&[old_file])?, in_slices(paired)),
+                    &rewritten_abs,
+                )?;
+                source.slices = ingest::slices_of(scan_files(&[rewritten_abs])?)?;
+                source.file = rewritten_rel;
+                for report in &mut source.reports {
+                    report
+                        .notes
+                        .push(pair_note(other, std::slice::from_ref(&id)));
+                }
+                kept.push(source);
+                continue;
+            }
+            let Some(gone) = plan.replacing.get(&source.id) else {
                 kept.push(source);
                 continue;
             };
@@ -427,11 +431,7 @@ impl Dataset {
                 continue;
             }
             // Partly replaced: rewrite the source without the new slices.
-            let old_file = self.dir.join(&source.file);
-            let rewritten_rel = format!("parts/{}-{}.parquet", source.id, &id[..6]);
-            let rewritten_abs = self.dir.join(&rewritten_rel);
-            let remaining =
-                scan_files(std::slice::from_ref(&old_file))?.filter(in_slices(gone).not());
+            let remaining = scan_files(&[old_file])?.filter(in_slices(gone).not());
             write_parquet(remaining, &rewritten_abs)?;
             source.slices.retain(|s| !gone.contains(&s.key()));
             source.rows = source.slices.iter().map(|s| s.rows).sum();
@@ -462,8 +462,102 @@ impl Dataset {
             id,
             reports,
             replaced,
-            parts_of,
+            paired_with: plan.pairs_with(),
+            parts_of: plan.parts_of,
         })
+    }
+
+    /// Decides, before anything is written, what a staged file does to each
+    /// source it meets: replaces it (with the full keys of the slices it
+    /// takes), sits beside it as another part, or pairs with it (Azure
+    /// actual/amortized). An ambiguous case is an error.
+    #[allow(clippy::too_many_arguments)] // one call site; each is distinct
+    fn plan(
+        &self,
+        input: &Path,
+        manifest: &Manifest,
+        slices: &[Slice],
+        staged_files: &[PathBuf],
+        (format, view): (&str, Option<CostView>),
+        scope: Replace,
+        delivery: Delivery,
+    ) -> Result<Plan> {
+        let new_keys: BTreeSet<_> = slices.iter().map(|s| scope.key(s)).collect();
+        let account_month = |s: &Slice| Replace::BillingAccountMonths.key(s);
+        let new_months: BTreeSet<_> = slices.iter().map(account_month).collect();
+        let mut plan = Plan::default();
+        for source in &manifest.sources {
+            // An Azure actual and amortized export of the same billing
+            // account and month pair, whatever sub-accounts each holds.
+            let old_view = source
+                .reports
+                .first()
+                .and_then(|r| CostView::of(&r.cost_view));
+            if let (Some(new_view), Some(old_view)) = (view, old_view)
+                && new_view != old_view
+                && delivery == Delivery::Detect
+            {
+                let paired: BTreeSet<_> = source
+                    .slices
+                    .iter()
+                    .filter(|s| new_months.contains(&account_month(s)))
+                    .map(Slice::key)
+                    .collect();
+                if !paired.is_empty() {
+                    let old_months: BTreeSet<_> = source.slices.iter().map(account_month).collect();
+                    plan.new_paired.extend(
+                        slices
+                            .iter()
+                            .filter(|s| old_months.contains(&account_month(s)))
+                            .map(Slice::key),
+                    );
+                    plan.pairing.insert(source.id.clone(), (new_view, paired));
+                    continue;
+                }
+            }
+            let gone: BTreeSet<_> = source
+                .slices
+                .iter()
+                .filter(|s| new_keys.contains(&scope.key(s)))
+                .map(Slice::key)
+                .collect();
+            if gone.is_empty() {
+                continue;
+            }
+            let relation = match delivery {
+                Delivery::Replace => Relation::Restatement,
+                Delivery::AsParts => Relation::Parts,
+                Delivery::Detect => delivery::relation(
+                    scan_files(staged_files)?,
+                    scan_files(&[self.dir.join(&source.file)])?,
+                    in_slices(&gone),
+                    source.format == format,
+                )?,
+            };
+            match relation {
+                Relation::Parts => plan.parts_of.push(source.id.clone()),
+                Relation::Restatement => {
+                    plan.replacing.insert(source.id.clone(), gone);
+                }
+                Relation::Ambiguous(why) => {
+                    return Err(Error::AmbiguousDelivery {
+                        file: input.to_path_buf(),
+                        message: format!(
+                            "it meets source {} ({}) in the same months: {why}. Nothing was \
+                             imported; import it again with --as-parts to add it beside that \
+                             source, or --replace to replace it",
+                            source.id,
+                            source
+                                .paths
+                                .first()
+                                .map(|p| p.display().to_string())
+                                .unwrap_or_default()
+                        ),
+                    });
+                }
+            }
+        }
+        Ok(plan)
     }
 
     /// Removes one source (by id or unique id prefix).
@@ -542,6 +636,49 @@ fn key_string(key: &(String, String, String, String)) -> String {
 
 /// (provider, billing account, sub account, period).
 type SliceKey = (String, String, String, String);
+
+/// What one import does to the sources it meets (see [`Dataset::plan`]).
+#[derive(Default)]
+struct Plan {
+    /// Source id -> the slices of it the import replaces.
+    replacing: std::collections::BTreeMap<String, BTreeSet<SliceKey>>,
+    /// Sources the new file is another part of the delivery of.
+    parts_of: Vec<String>,
+    /// Source id -> (the new file's half of the pair, that source's paired
+    /// slices).
+    pairing: std::collections::BTreeMap<String, (CostView, BTreeSet<SliceKey>)>,
+    /// The new file's paired slices.
+    new_paired: BTreeSet<SliceKey>,
+}
+
+impl Plan {
+    fn pairs_with(&self) -> Vec<String> {
+        self.pairing.keys().cloned().collect()
+    }
+
+    /// The new file's half of its pairs and the slices it pairs in.
+    fn new_half(&self, view: Option<CostView>) -> Option<(CostView, BTreeSet<SliceKey>)> {
+        let view = view.filter(|_| !self.pairing.is_empty())?;
+        Some((view, self.new_paired.clone()))
+    }
+}
+
+/// The note a paired file's report gets.
+fn pair_note(view: CostView, others: &[String]) -> String {
+    let (kept, other) = match view {
+        CostView::Actual => ("BilledCost", "EffectiveCost, ListCost and quantities"),
+        CostView::Amortized => ("EffectiveCost, ListCost and quantities", "BilledCost"),
+    };
+    format!(
+        "paired with source {} (the {} export of the same months): this file gives {kept}, \
+         the other gives {other}",
+        others.join(", "),
+        match view {
+            CostView::Actual => "amortized",
+            CostView::Amortized => "actual",
+        }
+    )
+}
 
 /// Rows in any of these slices.
 fn in_slices(keys: &BTreeSet<SliceKey>) -> Expr {

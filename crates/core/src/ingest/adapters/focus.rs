@@ -1,4 +1,4 @@
-//! FOCUS 1.0, 1.1 and 1.2 files from any provider (AWS, Microsoft, Google,
+//! FOCUS 1.0 to 1.3 files from any provider (AWS, Microsoft, Google,
 //! Oracle Data Exports). Columns are taken by name, case-insensitively; the
 //! literal strings `NULL` and `null` mean null (FOCUS sample data and the spec
 //! examples use them). Provider extension columns that Burnrate knows are
@@ -21,12 +21,24 @@ pub fn is_focus(keys: &[String]) -> bool {
 }
 
 /// The FOCUS version a header matches: the newest version whose new columns
-/// appear (1.2: InvoiceId, BillingAccountType, SubAccountType, PricingCurrency;
+/// appear (1.3: ServiceProviderName, HostProviderName, ContractApplied, the
+/// Allocated* columns; 1.2: InvoiceId, BillingAccountType, SubAccountType, PricingCurrency;
 /// 1.1: ServiceSubcategory, SkuMeter, SkuPriceDetails, CommitmentDiscountQuantity,
 /// CapacityReservationId), else 1.0.
 pub fn version(keys: &[String]) -> &'static str {
     let has_any = |ks: &[&str]| ks.iter().any(|k| keys.iter().any(|x| x == k));
     if has_any(&[
+        "serviceprovidername",
+        "hostprovidername",
+        "contractapplied",
+        "allocatedmethodid",
+        "allocatedmethoddetails",
+        "allocatedresourceid",
+        "allocatedresourcename",
+        "allocatedtags",
+    ]) {
+        "1.3"
+    } else if has_any(&[
         "invoiceid",
         "billingaccounttype",
         "subaccounttype",
@@ -81,7 +93,7 @@ pub fn mapping(c: &SourceColumns) -> Vec<(&'static str, Expr)> {
     out
 }
 
-/// FOCUS 1.0-1.2 from any provider.
+/// FOCUS 1.0-1.3 from any provider.
 pub struct Focus;
 
 impl Adapter for Focus {
