@@ -198,3 +198,42 @@ fn any_split_in_any_order_gives_the_whole() {
         );
     }
 }
+
+/// An AWS CUR and a FOCUS export of the same months hold the same costs:
+/// the later import replaces the earlier and says so; nothing doubles.
+#[test]
+fn another_export_of_the_same_months_replaces_and_says_so() {
+    let env = Env::new();
+    import(&env, &[fixture("aws_cur_legacy.csv")], &[]);
+    // The same costs as a FOCUS file (without the CUR's usage types).
+    let focus = env.ok(&[
+        "query",
+        "SELECT BilledCost, EffectiveCost, ListCost, BillingCurrency, ProviderName, \
+         BillingAccountId, SubAccountId, BillingPeriodStart, BillingPeriodEnd, ChargePeriodStart, \
+         ChargePeriodEnd, ChargeCategory, ServiceName FROM billing",
+        "--format",
+        "csv",
+    ]);
+    let path = env.path("focus-export.csv");
+    std::fs::write(&path, focus).unwrap();
+    let (ok, result, stderr) = import(&env, std::slice::from_ref(&path), &[]);
+    assert!(ok, "{stderr}");
+    assert_eq!(result[0]["reports"][0]["format"], "focus", "{result:?}");
+    assert!(
+        !result[0]["replaced"].as_array().unwrap().is_empty(),
+        "{result:?}"
+    );
+    let notes = result[0]["reports"][0]["notes"].to_string();
+    assert!(
+        notes.contains("another export of the same months"),
+        "{notes}"
+    );
+    assert!(cents(env.totals("USD").0, WHOLE));
+    assert_eq!(
+        env.json(&["sources", "--format", "json"])
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+}

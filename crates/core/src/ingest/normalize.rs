@@ -72,7 +72,7 @@ pub fn normalize(path: &Path, temp_dir: &Path) -> Result<Normalized> {
             (raw, header, len)
         }
         Container::Parquet { columns } => {
-            let raw = scan_parquet_as_text(&opened.scan_path, false).map_err(|e| {
+            let raw = scan_parquet_as_text(&opened.scan_path).map_err(|e| {
                 Error::bad_input(path, format!("the Parquet file cannot be read: {e}"))
             })?;
             (raw, columns.clone(), columns.len())
@@ -83,11 +83,6 @@ pub fn normalize(path: &Path, temp_dir: &Path) -> Result<Normalized> {
     let raw = match &opened.container {
         Container::Csv { .. } if format == Format::Focus => scan_csv(&opened.scan_path, true)
             .map_err(|e| Error::bad_input(path, format!("cannot be read as CSV: {e}")))?,
-        Container::Parquet { .. } if format == Format::Focus => {
-            scan_parquet_as_text(&opened.scan_path, true).map_err(|e| {
-                Error::bad_input(path, format!("the Parquet file cannot be read: {e}"))
-            })?
-        }
         _ => raw,
     };
     let adapter = format.adapter();
@@ -225,10 +220,11 @@ fn scan_csv(path: &Path, literal_null: bool) -> PolarsResult<LazyFrame> {
 /// out of Parquet as lists of key/value structs and are turned into JSON
 /// objects.
 ///
-/// Text columns read as CSV fields do: an empty string is null (AWS's
-/// Athena Parquet writes numbers as text with `""` for null), and with
-/// `literal_null` (FOCUS) so is `NULL`/`null`.
-fn scan_parquet_as_text(path: &Path, literal_null: bool) -> PolarsResult<LazyFrame> {
+/// Text columns read as an empty CSV field does: `""`, `NULL` and `null`
+/// are null (AWS's Athena Parquet writes numbers as text with `""` for null;
+/// exports written by query engines write `NULL`). A Parquet file has real
+/// nulls for text, so a literal `NULL` is never a value there.
+fn scan_parquet_as_text(path: &Path) -> PolarsResult<LazyFrame> {
     let mut lf = LazyFrame::scan_parquet(
         PlRefPath::new(path.to_string_lossy().as_ref()),
         ScanArgsParquet {
@@ -249,12 +245,11 @@ fn scan_parquet_as_text(path: &Path, literal_null: bool) -> PolarsResult<LazyFra
             }
             match dtype {
                 DataType::String => {
-                    let mut is_null = c.clone().eq(lit(""));
-                    if literal_null {
-                        is_null = is_null
-                            .or(c.clone().eq(lit("NULL")))
-                            .or(c.clone().eq(lit("null")));
-                    }
+                    let is_null = c
+                        .clone()
+                        .eq(lit(""))
+                        .or(c.clone().eq(lit("NULL")))
+                        .or(c.clone().eq(lit("null")));
                     when(is_null)
                         .then(lit(NULL).cast(DataType::String))
                         .otherwise(c)

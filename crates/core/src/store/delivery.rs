@@ -18,8 +18,11 @@
 //!   export's rows give EffectiveCost, ListCost and the quantities (their
 //!   BilledCost is 0). Billed then totals the actual file, effective the
 //!   amortized file, each to the cent, in either order of import;
+//! - no row in common and another format (an AWS CUR and the FOCUS export
+//!   of the same months): **another export** of the same costs; the later
+//!   import replaces the earlier, and says so;
 //! - anything else (some rows in common, the new file a subset of the old,
-//!   another format or granularity for the same months): **ambiguous**.
+//!   another time granularity for the same months): **ambiguous**.
 //!   Nothing is written; the user says `--as-parts` or `--replace`.
 
 use polars::prelude::*;
@@ -43,6 +46,9 @@ pub enum Delivery {
 pub enum Relation {
     Parts,
     Restatement,
+    /// Another export of the same costs in another format (an AWS CUR and
+    /// the FOCUS export of the same months): the later import wins.
+    OtherExport,
     /// Why the content cannot tell.
     Ambiguous(String),
 }
@@ -177,11 +183,7 @@ pub fn relation(
         )));
     }
     if !same_format {
-        return Ok(Relation::Ambiguous(
-            "the same months are already imported from a file of another format, with no line \
-             item in common: two exports of the same costs would count them twice"
-                .into(),
-        ));
+        return Ok(Relation::OtherExport);
     }
     let shared_durations = new_durations
         .lazy()

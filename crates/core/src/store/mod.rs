@@ -369,6 +369,9 @@ impl Dataset {
         let file_abs = self.dir.join(&file_rel);
         let mut reports = reports;
         let mut slices = slices;
+        if let Some(first) = reports.first_mut() {
+            first.notes.extend(plan.notes.iter().cloned());
+        }
         if let Some((view, paired)) = plan.new_half(new_view) {
             write_parquet(
                 view.half(scan_files(&staged_files)?, in_slices(&paired)),
@@ -539,6 +542,14 @@ impl Dataset {
                 Relation::Restatement => {
                     plan.replacing.insert(source.id.clone(), gone);
                 }
+                Relation::OtherExport => {
+                    plan.notes.push(format!(
+                        "source {} ({}) is another export of the same months; this later import \
+                         replaces it, so the costs count once",
+                        source.id, source.format
+                    ));
+                    plan.replacing.insert(source.id.clone(), gone);
+                }
                 Relation::Ambiguous(why) => {
                     return Err(Error::AmbiguousDelivery {
                         file: input.to_path_buf(),
@@ -649,6 +660,8 @@ struct Plan {
     pairing: std::collections::BTreeMap<String, (CostView, BTreeSet<SliceKey>)>,
     /// The new file's paired slices.
     new_paired: BTreeSet<SliceKey>,
+    /// What the new file's report should say about the decisions.
+    notes: Vec<String>,
 }
 
 impl Plan {
