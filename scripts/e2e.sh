@@ -33,10 +33,13 @@ for _ in $(seq 50); do
 done
 
 rm -rf target/e2e-screenshots
+# The fixture's first row alone: in a month of the fixture, but not all of it.
+head -n 2 "$root/tests/fixtures/azure_ea.csv" >"$work/azure_ea_first_row.csv"
 WEBDRIVER_URL="http://127.0.0.1:$port" \
 BURNRATE_APP="$root/target/debug/burnrate-app" \
 BURNRATE_CLI="$root/target/debug/burnrate" \
 BURNRATE_FIXTURE="$root/tests/fixtures/azure_ea.csv" \
+BURNRATE_FIXTURE_SUBSET="$work/azure_ea_first_row.csv" \
 SCREENSHOTS="$root/target/e2e-screenshots" \
 SCHEDULE_OUTPUT="$work/exports" \
   node tests/e2e/app.e2e.mjs || { echo "tauri-driver log:"; cat "$work/driver.log"; exit 1; }

@@ -18,6 +18,8 @@ import { Session } from "./webdriver.mjs";
 const app = process.env.BURNRATE_APP;
 const cli = process.env.BURNRATE_CLI;
 const fixture = process.env.BURNRATE_FIXTURE;
+// Some of the fixture's rows: a file the content alone cannot place.
+const fixtureSubset = process.env.BURNRATE_FIXTURE_SUBSET;
 const shots = process.env.SCREENSHOTS ?? "target/e2e-screenshots";
 const exports = process.env.SCHEDULE_OUTPUT;
 const driver = process.env.WEBDRIVER_URL ?? "http://127.0.0.1:4444";
@@ -128,6 +130,25 @@ try {
   const fixtureRow = await session.find('[data-testid="reconciliation-row"]');
   assert.match(await session.text(fixtureRow), /reconciled to the cent/);
   await shot("07-data-imported-fixture");
+
+  step = "a file that could be a part or a restatement asks, and Replace imports it";
+  await session.type(await session.find('[data-testid="import-path"]'), fixtureSubset);
+  await session.click(await session.find('[data-testid="import-path-button"]'));
+  const ask = await session.waitFor('[data-testid="import-replace"]', { timeout: 60000 });
+  assert.match(
+    await session.text(await session.find('[data-testid="import-results"]')),
+    /--as-parts|Add as another part/,
+  );
+  await shot("07b-data-ambiguous-delivery");
+  await session.click(ask);
+  await session.waitFor('[data-testid="reconciliation-row"]', {
+    timeout: 60000,
+    check: async (row) => (await session.text(row)).includes(fixtureSubset.split("/").pop()),
+  });
+  assert.match(
+    await session.text(await session.find('[data-testid="import-results"]')),
+    /replaced an earlier delivery/,
+  );
 
   step = "add a cloud connection, pull it (no credentials: it says how to fix that), remove it";
   await clickCss('[data-testid="connection-new"]');

@@ -7,6 +7,10 @@ import { connectionsPanel } from "./connections";
 
 type Choice = (path: string, delivery: "as_parts" | "replace") => void;
 
+/** A file the content could not place waits for the user's answer: it did
+ * not fail. */
+const needsChoice = (r: ImportResult) => r.error?.code === "ambiguous_delivery";
+
 /** Why a file was not imported, with the two answers when the content
  * could not tell a part of a delivery from a restatement. */
 function notImported(r: ImportResult, choose: Choice): (HTMLElement | string)[] {
@@ -61,9 +65,9 @@ function resultTable(results: ImportResult[], choose: Choice): HTMLElement {
           return [
             h(
               "tr",
-              { class: r.status === "failed" ? "failed" : "" },
+              { class: r.status === "failed" && !needsChoice(r) ? "failed" : "" },
               h("td", { class: "mono" }, r.path),
-              h("td", {}, r.status),
+              h("td", {}, needsChoice(r) ? "needs your choice" : r.status),
               h("td", { colspan: 6 }, ...notImported(r, choose)),
             ),
           ];
@@ -212,11 +216,14 @@ export async function dataView(
             )
           : h("p", { class: "muted" }, "Nothing selected."),
       );
-      const failed = outcome.filter((r) => r.status === "failed").length;
+      const asking = outcome.filter(needsChoice).length;
+      const failed = outcome.filter((r) => r.status === "failed").length - asking;
       toast(
         failed
           ? `${failed} file(s) failed; the dataset keeps everything else`
-          : `Imported ${outcome.length} file(s)`,
+          : asking
+            ? `${asking} file(s) need your choice: another part, or a replacement?`
+            : `Imported ${outcome.length} file(s)`,
       );
     } catch (error) {
       mount(results, notice("error", "Import failed", (error as Error).message));
@@ -271,7 +278,7 @@ export async function dataView(
       h(
         "p",
         { class: "muted" },
-        "AWS CUR (legacy, Athena, 2.0), Azure cost details (EA, MCA, PAYG; actual and amortized), GCP billing export, FOCUS 1.0–1.2. Importing the same file twice changes nothing; a re-delivered month replaces the old one.",
+        "AWS CUR (legacy, Athena, 2.0), Azure cost details (EA, MCA, PAYG; actual and amortized, which pair up), GCP billing export, Oracle Cloud cost reports, FOCUS 1.0–1.3. Importing the same file twice changes nothing; another part of a delivery is added; a re-delivered month replaces the old one; where a file could be either, you choose.",
       ),
     ),
     progressBox,
