@@ -651,11 +651,7 @@ fn athena_parquet_with_text_numbers_and_schema_drift_imports_exactly() {
         |f| {
             let mut f = f.drop("product_product_name").unwrap();
             // This month writes its absent values as NULL instead of "".
-            let names: Vec<String> = f
-                .get_column_names()
-                .iter()
-                .map(|n| n.to_string())
-                .collect();
+            let names: Vec<String> = f.get_column_names().iter().map(|n| n.to_string()).collect();
             for name in &names {
                 let nulls: StringChunked =
                     f.column(name).unwrap().str().unwrap().apply_values(|v| {
