@@ -131,7 +131,7 @@ pub async fn sources(state: State<'_, AppState>) -> Answer<Vec<Source>> {
 }
 
 #[tauri::command]
-pub async fn remove_source(state: State<'_, AppState>, id: String) -> Answer<()> {
+pub async fn remove_source(state: State<'_, AppState>, id: String) -> Answer<Vec<String>> {
     let backend = state.backend.clone();
     blocking(move || backend.remove_source(&id)).await
 }

@@ -75,7 +75,8 @@ export const api = {
   },
   cancelImport: () => call<void>("cancel_import"),
   sources: () => call<Source[]>("sources"),
-  removeSource: (id: string) => call<void>("remove_source", { id }),
+  /** Resolves to notes on what the removal did to other sources. */
+  removeSource: (id: string) => call<string[]>("remove_source", { id }),
   overview: () => call<Overview>("overview"),
   explore: (query: ExploreQuery) => call<Explore>("explore", { query }),
   anomalies: (since?: string) => call<AnomalyRow[]>("anomalies", { since: since ?? null }),

@@ -112,18 +112,22 @@ fn run(cli: Cli) -> Result<ExitCode> {
             match action {
                 Some(SourcesAction::Remove { id }) => {
                     let removed = dataset.remove_source(&id)?;
+                    let source = &removed.source;
                     writeln!(
                         out,
                         "removed source {} ({} rows from {})",
-                        removed.id,
-                        removed.rows,
-                        removed
+                        source.id,
+                        source.rows,
+                        source
                             .paths
                             .iter()
                             .map(|p| p.display().to_string())
                             .collect::<Vec<_>>()
                             .join(", ")
                     )?;
+                    for note in &removed.notes {
+                        writeln!(out, "note: {note}")?;
+                    }
                 }
                 None => list_sources(&dataset, format, &mut out)?,
             }

@@ -168,8 +168,8 @@ export async function dataView(
     mount(
       sourcesBox,
       sourcesTable(sources, async (s) => {
-        await api.removeSource(s.id);
-        toast(`Removed ${s.id}`);
+        const notes = await api.removeSource(s.id);
+        toast([`Removed ${s.id}`, ...notes].join("; "));
         onChanged();
         await refreshSources();
       }),

@@ -69,9 +69,10 @@ impl Backend {
             .collect())
     }
 
-    pub fn remove_source(&self, id: &str) -> Result<()> {
-        self.dataset()?.remove_source(id)?;
-        Ok(())
+    /// Removes a source; returns what that did to others (a pair's other
+    /// half gets its own figures back).
+    pub fn remove_source(&self, id: &str) -> Result<Vec<String>> {
+        Ok(self.dataset()?.remove_source(id)?.notes)
     }
 }
 

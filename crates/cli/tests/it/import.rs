@@ -622,7 +622,8 @@ fn athena_parquet(
     ParquetWriter::new(file).finish(&mut frame).unwrap();
 }
 
-/// Athena Parquet stores numbers as text with `""` (or `NULL`) for null; months drift
+/// Athena Parquet stores numbers as text with `""` (or `NULL`) for null, and
+/// other writers store money as decimals; months drift
 /// in schema (a column present in one is absent in the next); AWS writes a
 /// status table beside the data. The folder imports both months, each to
 /// the cent of the CSV it was made from, and skips the status table with a
@@ -643,7 +644,16 @@ fn athena_parquet_with_text_numbers_and_schema_drift_imports_exactly() {
     athena_parquet(
         &csv,
         &folder.join("year=2024/month=5/cur-00001.snappy.parquet"),
-        |f| f,
+        // The cost as a Parquet decimal, as some writers store money.
+        |mut f| {
+            let cost = f
+                .column("line_item_unblended_cost")
+                .unwrap()
+                .cast(&DataType::Decimal(18, 10))
+                .unwrap();
+            f.replace("line_item_unblended_cost", cost).unwrap();
+            f
+        },
     );
     athena_parquet(
         &csv,

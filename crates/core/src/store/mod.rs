@@ -64,6 +64,10 @@ pub struct SourceRecord {
     pub slices: Vec<Slice>,
     /// The reconciliation of each file at import time.
     pub reports: Vec<FileReport>,
+    /// The Azure exports of the other cost view this one pairs with: its
+    /// stored rows keep only its half of the costs (see [`delivery`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub paired_with: Vec<String>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -84,6 +88,13 @@ pub struct Superseded {
     /// The source that replaced it.
     pub by: String,
     pub at: DateTime<Utc>,
+}
+
+/// A removed source, and what its removal did to others (a pair's other
+/// half).
+pub struct Removed {
+    pub source: SourceRecord,
+    pub notes: Vec<String>,
 }
 
 /// What happened to one import.
@@ -307,20 +318,7 @@ impl Dataset {
         let mut manifest = self.read_manifest()?;
         self.collect_garbage(&manifest);
 
-        let mut hashes = Vec::new();
-        let mut size = 0;
-        for part in &parts {
-            let (hash, part_size) = hash_file(part)?;
-            hashes.push(hash);
-            size += part_size;
-        }
-        let hash = if hashes.len() == 1 {
-            hashes[0].clone()
-        } else {
-            blake3::hash(hashes.join("\n").as_bytes())
-                .to_hex()
-                .to_string()
-        };
+        let (hash, size) = content_hash(&parts)?;
         if let Some(existing) = manifest.sources.iter().find(|s| s.hash == hash) {
             return Ok(ImportOutcome::Unchanged {
                 id: existing.id.clone(),
@@ -456,6 +454,7 @@ impl Dataset {
             rows,
             slices,
             reports: reports.clone(),
+            paired_with: plan.pairs_with(),
         });
         manifest.sources = kept;
         manifest.version = MANIFEST_VERSION;
@@ -572,7 +571,7 @@ impl Dataset {
     }
 
     /// Removes one source (by id or unique id prefix).
-    pub fn remove_source(&self, id: &str) -> Result<SourceRecord> {
+    pub fn remove_source(&self, id: &str) -> Result<Removed> {
         // Every id starts with "": an empty prefix must not pick the only
         // source.
         let id = id.trim();
@@ -604,9 +603,62 @@ impl Dataset {
             }
         };
         let removed = manifest.sources.remove(index);
+        // The other half of a pair gets its own figures back: its files
+        // are staged again when they are still there, unchanged.
+        let mut notes = Vec::new();
+        for partner in &mut manifest.sources {
+            if !partner.paired_with.contains(&removed.id) {
+                continue;
+            }
+            partner.paired_with.retain(|p| *p != removed.id);
+            if partner.paired_with.is_empty() {
+                notes.push(self.unpair(partner)?);
+            }
+        }
         self.write_manifest(&manifest)?;
         self.collect_garbage(&manifest);
-        Ok(removed)
+        Ok(Removed {
+            source: removed,
+            notes,
+        })
+    }
+
+    /// Stages a formerly paired source's own files again so its rows carry
+    /// both costs; says what it did. When the files are gone or changed the
+    /// source keeps its half, and the note says how to restore it.
+    fn unpair(&self, source: &mut SourceRecord) -> Result<String> {
+        let unchanged = content_hash(&source.paths)
+            .map(|(hash, _)| hash == source.hash)
+            .unwrap_or(false);
+        if !unchanged {
+            return Ok(format!(
+                "source {} keeps only its half of the costs: its files are gone or changed; \
+                 import them again with --replace to restore its own figures",
+                source.id
+            ));
+        }
+        let temp_dir = self.temp_dir();
+        let mut staged = Vec::new();
+        for part in &source.paths {
+            staged.push(ingest::stage(part, &temp_dir)?);
+        }
+        let files: Vec<PathBuf> = staged.iter().map(|s| s.parquet.to_path_buf()).collect();
+        let suffix = blake3::hash(source.file.as_bytes()).to_hex();
+        let file_rel = format!("parts/{}-{}.parquet", source.id, &suffix[..6]);
+        write_parquet(scan_files(&files)?, &self.dir.join(&file_rel))?;
+        source.reports = staged.into_iter().map(|s| s.report).collect();
+        source.slices = merge_slices(source.reports.iter().flat_map(|r| r.slices.iter().cloned()));
+        source.file = file_rel;
+        Ok(format!(
+            "source {} has both of its own costs again (re-read from {})",
+            source.id,
+            source
+                .paths
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ))
     }
 }
 
@@ -643,6 +695,26 @@ fn key_string(key: &(String, String, String, String)) -> String {
         key.2,
         key.3.replace('-', "")
     )
+}
+
+/// The content hash of an input's parts (blake3 of the file, or of the
+/// parts' hashes), and their size.
+fn content_hash(parts: &[PathBuf]) -> Result<(String, u64)> {
+    let mut hashes = Vec::new();
+    let mut size = 0;
+    for part in parts {
+        let (hash, part_size) = hash_file(part)?;
+        hashes.push(hash);
+        size += part_size;
+    }
+    let hash = if hashes.len() == 1 {
+        hashes[0].clone()
+    } else {
+        blake3::hash(hashes.join("\n").as_bytes())
+            .to_hex()
+            .to_string()
+    };
+    Ok((hash, size))
 }
 
 /// (provider, billing account, sub account, period).
