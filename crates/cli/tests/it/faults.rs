@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::support::{Env, fixture};
+use crate::support::{Env, cents, fixture};
 
 /// `file` with the cell of `column` in data row `row` (1-based) replaced.
 fn with_cell(file: &str, column: &str, row: usize, value: &str, out: &Path) {
@@ -191,4 +191,42 @@ fn a_json_lines_field_that_is_an_object_on_one_line_and_a_value_on_another_is_re
     assert!(env.manifest().is_none());
     // The file as written imports (nulls and objects coexist).
     env.import_json(&fixture("gcp_billing.jsonl"));
+}
+
+/// A folder with a link back to itself is read once and the loop is
+/// skipped with a note, instead of walking forever.
+#[test]
+fn a_symlink_loop_in_a_folder_is_skipped_not_walked_forever() {
+    let env = Env::new();
+    let folder = env.path("exports/2024");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::copy(fixture("aws_cur_legacy.csv"), folder.join("cur.csv")).unwrap();
+    std::os::unix::fs::symlink(env.path("exports"), folder.join("back")).unwrap();
+    let out = env.run(&["import", env.path("exports").to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("a link to a folder already read"),
+        "{stderr}"
+    );
+    assert!(cents(env.totals("USD").0, 0.1844931507));
+}
+
+/// Costs that add up past what an exact decimal holds are an error naming
+/// the file, not a panic.
+#[test]
+fn costs_beyond_an_exact_decimal_are_an_error_not_a_panic() {
+    let env = Env::new();
+    let row = "70000000000000000000000000000,70000000000000000000000000000,2024-01-01,USD";
+    let huge = [row, row, row];
+    let path = env.path("huge.csv");
+    let header = "BilledCost,EffectiveCost,ChargePeriodStart,BillingCurrency";
+    std::fs::write(&path, format!("{header}\n{}\n", huge.join("\n"))).unwrap();
+    let before = env.manifest();
+    let out = env.run(&["import", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{out:?}");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("huge.csv"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(env.manifest(), before);
 }

@@ -233,8 +233,14 @@ impl Dataset {
     }
 
     /// The commit point: write the new manifest beside the old one, then
-    /// rename it into place.
+    /// rename it into place. The parts it names were synced when written;
+    /// their folder is synced first, so that after a power loss the manifest
+    /// never names a part whose rename into `parts/` was lost.
     fn write_manifest(&self, manifest: &Manifest) -> Result<()> {
+        let parts = self.dir.join("parts");
+        if parts.is_dir() {
+            fsync_dir(&parts)?;
+        }
         let tmp = self.dir.join("tmp").join(format!("{MANIFEST}.new"));
         let bytes = serde_json::to_vec_pretty(manifest).expect("manifest serializes");
         {
