@@ -230,3 +230,48 @@ fn costs_beyond_an_exact_decimal_are_an_error_not_a_panic() {
     assert!(!stderr.contains("panicked"), "{stderr}");
     assert_eq!(env.manifest(), before);
 }
+
+/// `keep` prunes only files the schedule wrote (its run log): with
+/// `--file-name "{date}.csv" --keep 1`, the user's `budget-2026.csv` in the
+/// same folder and the export just written both stay.
+#[test]
+fn schedule_keep_prunes_only_what_the_schedule_wrote() {
+    let env = Env::with_demo();
+    let out_dir = env.path("exports");
+    std::fs::create_dir_all(&out_dir).unwrap();
+    std::fs::write(out_dir.join("budget-2026.csv"), "the user's own").unwrap();
+    env.ok(&[
+        "schedule",
+        "add",
+        "daily",
+        "--report",
+        "cost_by_account",
+        "--cron",
+        "0 6 * * *",
+        "--output-dir",
+        out_dir.to_str().unwrap(),
+        "--file-name",
+        "{date}.csv",
+        "--keep",
+        "1",
+    ]);
+    for _ in 0..2 {
+        let out = env.ok(&["schedule", "run", "daily"]);
+        assert!(out.contains("ok (1 files)"), "{out}");
+    }
+    let mut names: Vec<String> = std::fs::read_dir(&out_dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+        .collect();
+    names.sort();
+    assert_eq!(names.len(), 2, "{names:?}");
+    assert_eq!(names[1], "budget-2026.csv", "{names:?}");
+    assert!(
+        names[0].ends_with(".csv") && names[0].starts_with("20"),
+        "{names:?}"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out_dir.join("budget-2026.csv")).unwrap(),
+        "the user's own"
+    );
+}

@@ -142,33 +142,41 @@ fn wildcard_match(pattern: &str, name: &str) -> bool {
 }
 
 /// Deletes all but the newest `keep` files of one report's series (newest
-/// by name: the dates in the names are ISO dates).
-fn prune(dir: &Path, pattern: &str, keep: usize) -> Result<()> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Ok(());
-    };
-    let mut names: Vec<String> = entries
-        .filter_map(|e| e.ok())
-        .map(|e| e.file_name().to_string_lossy().to_string())
-        .filter(|n| wildcard_match(pattern, n))
+/// by name: the dates in the names are ISO dates), counting `written` (this
+/// run's file, never deleted) and deleting only files the schedule itself
+/// wrote in earlier runs: a user's own file that happens to match the name
+/// pattern is never touched.
+fn prune(written: &Path, pattern: &str, earlier: &[PathBuf], keep: usize) -> Result<()> {
+    let dir = written.parent().unwrap_or(Path::new("."));
+    let mut series: Vec<&PathBuf> = earlier
+        .iter()
+        .filter(|p| p.as_path() != written && p.parent() == Some(dir) && p.exists())
+        .filter(|p| {
+            p.file_name()
+                .is_some_and(|n| wildcard_match(pattern, &n.to_string_lossy()))
+        })
         .collect();
-    names.sort();
-    let excess = names.len().saturating_sub(keep);
-    for name in &names[..excess] {
-        std::fs::remove_file(dir.join(name))
-            .map_err(|e| Error::io(format!("removing old export {name}"), e))?;
+    series.sort_by_key(|p| p.file_name().map(|n| n.to_os_string()));
+    series.dedup();
+    let excess = (series.len() + 1).saturating_sub(keep.max(1));
+    for old in &series[..excess.min(series.len())] {
+        std::fs::remove_file(old)
+            .map_err(|e| Error::io(format!("removing old export {}", old.display()), e))?;
     }
     Ok(())
 }
 
 /// Runs every report of one schedule for fire time `due`. One failing
 /// report does not stop the others; the record says which failed and why.
+/// `earlier` are the files the schedule wrote in earlier runs (its run
+/// log): `keep` prunes among those only.
 pub fn run(
     schedule: &ScheduleConfig,
     due: DateTime<Utc>,
     now: DateTime<Utc>,
     library: &Library,
     output_dir: &Path,
+    earlier: &[PathBuf],
     billing: &dyn Fn() -> Result<LazyFrame>,
 ) -> RunRecord {
     let date = schedule.local_date(due);
@@ -207,13 +215,13 @@ pub fn run(
                     .replace("{date}", "*")
                     .replace("{from}", "*")
                     .replace("{to}", "*");
-                prune(output_dir, &series, keep)?;
-                if let Some(kind) = &schedule.chart {
+                prune(&file, &series, earlier, keep)?;
+                if let (Some(kind), Some(chart)) = (&schedule.chart, written.get(1)) {
                     let charts = Path::new(&series)
                         .with_extension(kind)
                         .to_string_lossy()
                         .to_string();
-                    prune(output_dir, &charts, keep)?;
+                    prune(chart, &charts, earlier, keep)?;
                 }
             }
             Ok(written)
@@ -272,12 +280,22 @@ pub fn run_one(
         let frame = dataset.snapshot()?.scan()?;
         Ok(crate::query::rules::billing(frame, config)?.frame)
     };
+    // What this schedule wrote before, from its run log (unreadable: none,
+    // so nothing is pruned rather than the wrong thing).
+    let earlier: Vec<PathBuf> = RunLog::new(data_dir)
+        .records()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|r| r.schedule == schedule.name)
+        .flat_map(|r| r.outputs)
+        .collect();
     let mut record = run(
         schedule,
         due,
         now,
         &library,
         &config.resolve(&schedule.output_dir),
+        &earlier,
         &billing,
     );
     if !pull_failures.is_empty() {
@@ -471,6 +489,8 @@ mod tests {
 
     #[test]
     fn a_failing_report_does_not_stop_the_others_and_old_files_are_pruned() {
+        // (Pruning deletes only what the schedule wrote: the user's own
+        // file below matches the name pattern and sorts first, and stays.)
         let reports = tempfile::tempdir().unwrap();
         std::fs::write(
             reports.path().join("broken.sql"),
@@ -485,9 +505,13 @@ mod tests {
             chart: Some("svg".into()),
             ..schedule("0 6 1 * *", "UTC")
         };
+        // A file of the user's that matches the series' name pattern.
+        std::fs::write(out.path().join("cost_by_account-2025-budget.csv"), "mine").unwrap();
+        let mut earlier = Vec::new();
         for month in [10, 11, 12] {
             let fire = at(2026, month, 1, 6, 0);
-            let r = run(&s, fire, fire, &library, out.path(), &billing);
+            let r = run(&s, fire, fire, &library, out.path(), &earlier, &billing);
+            earlier.extend(r.outputs.clone());
             assert!(!r.ok);
             assert_eq!(r.failures.len(), 1);
             assert_eq!(r.failures[0].0, "broken");
@@ -502,6 +526,7 @@ mod tests {
         assert_eq!(
             names,
             vec![
+                "cost_by_account-2025-budget.csv",
                 "cost_by_account-2026-11-01.csv",
                 "cost_by_account-2026-11-01.svg",
                 "cost_by_account-2026-12-01.csv",
