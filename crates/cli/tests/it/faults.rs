@@ -275,3 +275,50 @@ fn schedule_keep_prunes_only_what_the_schedule_wrote() {
         "the user's own"
     );
 }
+
+/// A tag value that a spreadsheet would run as a formula comes out of every
+/// CSV export with a leading `'` (OWASP), while costs stay numbers.
+#[test]
+fn csv_exports_neutralise_formula_injection_in_tag_values() {
+    let env = Env::new();
+    let text = std::fs::read_to_string(fixture("aws_cur_legacy.csv")).unwrap();
+    let header = text.lines().next().unwrap();
+    // The fixture has `Team` and `team`; keys compare case-insensitively.
+    let team_columns: Vec<usize> = header
+        .split(',')
+        .enumerate()
+        .filter(|(_, c)| c.eq_ignore_ascii_case("resourceTags/user:team"))
+        .map(|(i, _)| i)
+        .collect();
+    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
+    let mut fields: Vec<String> = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .from_reader(lines[1].as_bytes())
+        .records()
+        .next()
+        .unwrap()
+        .unwrap()
+        .iter()
+        .map(str::to_string)
+        .collect();
+    for at in team_columns {
+        fields[at] = "=HYPERLINK(\"http://evil.example\",\"x\")".into();
+    }
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(&fields).unwrap();
+    lines[1] = String::from_utf8(writer.into_inner().unwrap())
+        .unwrap()
+        .trim_end()
+        .to_string();
+    let path = env.path("hostile.csv");
+    std::fs::write(&path, lines.join("\n") + "\n").unwrap();
+    env.import_json(&path);
+    let out = env.ok(&["summary", "--by", "tag:team", "--format", "csv"]);
+    assert!(out.contains("\"'=HYPERLINK("), "{out}");
+    assert!(
+        !out.contains(",=HYPERLINK") && !out.contains("\"=HYPERLINK"),
+        "{out}"
+    );
+    let report = env.ok(&["report", "cost_by_team", "--format", "csv"]);
+    assert!(!report.contains("\"=HYPERLINK"), "{report}");
+}
