@@ -322,3 +322,36 @@ fn csv_exports_neutralise_formula_injection_in_tag_values() {
     let report = env.ok(&["report", "cost_by_team", "--format", "csv"]);
     assert!(!report.contains("\"=HYPERLINK"), "{report}");
 }
+
+/// Unclear errors made clear: a number padded with spaces is named with its
+/// row and column; a finite number too large to add exactly says so instead
+/// of "not a number".
+#[test]
+fn padded_and_huge_numbers_get_errors_that_say_where_and_why() {
+    let env = Env::new();
+    let header = "BilledCost,EffectiveCost,ChargePeriodStart,BillingCurrency";
+    let padded = env.path("padded.csv");
+    std::fs::write(
+        &padded,
+        format!("{header}\n1.5,1.5,2024-01-01,USD\n\" 2.5\",2.5,2024-01-02,USD\n"),
+    )
+    .unwrap();
+    let out = env.run(&["import", padded.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("row 2") && stderr.contains("BilledCost"),
+        "{stderr}"
+    );
+
+    let huge = env.path("huge.csv");
+    std::fs::write(&huge, format!("{header}\n1e308,1,2024-01-01,USD\n")).unwrap();
+    let out = env.run(&["import", huge.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains("too large or too precise to add exactly"),
+        "{stderr}"
+    );
+    assert!(env.manifest().is_none(), "nothing was imported");
+}

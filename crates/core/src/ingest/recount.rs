@@ -109,6 +109,17 @@ fn too_large(path: &Path) -> Error {
     }
 }
 
+/// Why a cost cell could not be read exactly.
+fn not_exact(value: &str) -> String {
+    match value.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() => format!(
+            "{value:?} is a number too large or too precise to add exactly (costs are added as \
+             decimals of up to 28 digits, about ±7.9e28); nothing was imported"
+        ),
+        _ => format!("{value:?} is not a number"),
+    }
+}
+
 /// An empty cell, or the literal null FOCUS files write.
 fn is_empty(text: &str) -> bool {
     text.is_empty() || text == "NULL" || text == "null"
@@ -208,7 +219,7 @@ fn recount_csv(
                 file: path.to_path_buf(),
                 row: data_row,
                 column: headers.get(i).unwrap_or("").to_string(),
-                message: format!("{value:?} is not a number"),
+                message: not_exact(&value),
             })?;
             out.add(path, &currency, charge_type.as_deref(), parsed)?;
         }
@@ -283,7 +294,7 @@ fn recount_parquet(path: &Path, parquet_path: &Path, columns: &NativeColumns) ->
                 file: path.to_path_buf(),
                 row: row as u64 + 1,
                 column: columns.cost[i].clone(),
-                message: format!("{value:?} is not a number"),
+                message: not_exact(value),
             })?;
             out.add(path, currency, charge_type, parsed)?;
         }

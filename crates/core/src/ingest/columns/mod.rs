@@ -132,13 +132,19 @@ impl SourceColumns {
     /// does not parse, returning `(row, column, value, what)`.
     pub fn locate_bad_value(&self, raw: LazyFrame) -> Option<(u64, String, String, &'static str)> {
         for (name, kind) in self.parsed.borrow().iter() {
-            let text = col(name.as_str()).str().strip_chars(lit(NULL));
+            let stripped = col(name.as_str()).str().strip_chars(lit(NULL));
+            // Numbers are parsed as written: a value padded with spaces is
+            // not a number either, and is named here like any other.
+            let text = match kind {
+                ParsedAs::Number => col(name.as_str()),
+                ParsedAs::Timestamp => stripped,
+            };
             let (bad, what) = match kind {
                 ParsedAs::Number => (
                     text.clone()
                         .neq(lit(""))
                         .and(text.clone().cast(DataType::Float64).is_null()),
-                    "is not a number",
+                    "is not a number (a number is written without spaces or thousands separators)",
                 ),
                 ParsedAs::Timestamp => (
                     text.clone().neq(lit("")).and(
