@@ -355,3 +355,66 @@ fn padded_and_huge_numbers_get_errors_that_say_where_and_why() {
     );
     assert!(env.manifest().is_none(), "nothing was imported");
 }
+
+/// Manifest trust: a manifest from a newer Burnrate, one that names the same
+/// part twice, and a part swapped for another file are each refused with a
+/// message saying what to do, never counted.
+#[test]
+fn an_untrustworthy_manifest_or_part_is_refused_clearly() {
+    let setup = || {
+        let env = Env::new();
+        env.import_json(&fixture("aws_cur_legacy.csv"));
+        env.import_json(&fixture("azure_ea.csv"));
+        let manifest: serde_json::Value = serde_json::from_str(&env.manifest().unwrap()).unwrap();
+        (env, manifest)
+    };
+    let refused = |env: &Env, words: &[&str]| {
+        let out = env.run(&["summary"]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(1), "{stderr}");
+        for w in words {
+            assert!(stderr.contains(w), "{w:?} in {stderr}");
+        }
+    };
+
+    let (env, mut manifest) = setup();
+    manifest["version"] = 99.into();
+    std::fs::write(env.data_dir().join("manifest.json"), manifest.to_string()).unwrap();
+    refused(&env, &["version 99", "newer Burnrate"]);
+
+    let (env, mut manifest) = setup();
+    manifest["sources"][1]["file"] = manifest["sources"][0]["file"].clone();
+    std::fs::write(env.data_dir().join("manifest.json"), manifest.to_string()).unwrap();
+    refused(&env, &["named by two sources"]);
+
+    let (env, manifest) = setup();
+    let part = |i: usize| {
+        env.data_dir()
+            .join(manifest["sources"][i]["file"].as_str().unwrap())
+    };
+    std::fs::copy(part(0), part(1)).unwrap();
+    refused(&env, &["rows but manifest.json says", "sources remove"]);
+}
+
+/// A CUR manifest that lists the same part twice is refused, not counted
+/// twice.
+#[test]
+fn a_cur_manifest_listing_a_part_twice_is_refused() {
+    let env = Env::new();
+    let folder = env.path("cur/20240301-20240401");
+    std::fs::create_dir_all(&folder).unwrap();
+    std::fs::copy(fixture("aws_cur_legacy.csv"), folder.join("report-1.csv")).unwrap();
+    let manifest = serde_json::json!({
+        "assemblyId": "a1",
+        "reportKeys": ["p/report/20240301-20240401/report-1.csv",
+                       "p/report/20240301-20240401/report-1.csv"],
+        "billingPeriod": {"start": "20240301T000000.000Z", "end": "20240401T000000.000Z"}
+    });
+    let path = folder.join("report-Manifest.json");
+    std::fs::write(&path, manifest.to_string()).unwrap();
+    let out = env.run(&["import", path.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("twice"), "{stderr}");
+    assert!(env.manifest().is_none());
+}

@@ -63,6 +63,13 @@ pub fn parts(manifest_path: &Path) -> Result<(CurManifest, Vec<PathBuf>)> {
                     ),
                 )
             })?;
+        // The same part twice would count its rows twice.
+        if parts.contains(&found) {
+            return Err(Error::bad_input(
+                manifest_path,
+                format!("the manifest lists {key} twice; nothing was imported"),
+            ));
+        }
         parts.push(found);
     }
     if parts.is_empty() {

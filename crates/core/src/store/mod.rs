@@ -217,13 +217,37 @@ impl Dataset {
 
     fn read_manifest(&self) -> Result<Manifest> {
         let path = self.dir.join(MANIFEST);
+        let damaged = |why: String| Error::Dataset {
+            dir: self.dir.clone(),
+            message: format!(
+                "{MANIFEST} is damaged ({why}); restore it from a backup or start a new data dir"
+            ),
+        };
         match fs::read(&path) {
-            Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| Error::Dataset {
-                dir: self.dir.clone(),
-                message: format!(
-                    "{MANIFEST} is damaged ({e}); restore it from a backup or start a new data dir"
-                ),
-            }),
+            Ok(bytes) => {
+                let manifest: Manifest =
+                    serde_json::from_slice(&bytes).map_err(|e| damaged(e.to_string()))?;
+                if manifest.version > MANIFEST_VERSION {
+                    return Err(Error::Dataset {
+                        dir: self.dir.clone(),
+                        message: format!(
+                            "{MANIFEST} is version {}, written by a newer Burnrate; this one reads \
+                             version {MANIFEST_VERSION}: upgrade Burnrate to use this data dir",
+                            manifest.version
+                        ),
+                    });
+                }
+                let mut files = BTreeSet::new();
+                for source in &manifest.sources {
+                    if !files.insert(&source.file) {
+                        return Err(damaged(format!(
+                            "{} is named by two sources, so its rows would count twice",
+                            source.file
+                        )));
+                    }
+                }
+                Ok(manifest)
+            }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Manifest {
                 version: MANIFEST_VERSION,
                 ..Default::default()
@@ -277,6 +301,7 @@ impl Dataset {
     pub fn snapshot(&self) -> Result<Snapshot> {
         let lock = self.lock(false)?;
         let manifest = self.read_manifest()?;
+        self.verify_parts(&manifest)?;
         let files = manifest
             .sources
             .iter()
@@ -627,6 +652,43 @@ impl Dataset {
             source: removed,
             notes,
         })
+    }
+
+    /// Each part holds the rows its source says (read from the Parquet
+    /// footer, cheap): a part swapped for another file, or cut short, is
+    /// refused before any answer counts it.
+    fn verify_parts(&self, manifest: &Manifest) -> Result<()> {
+        for source in &manifest.sources {
+            let path = self.dir.join(&source.file);
+            let rows = File::open(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|f| ParquetReader::new(f).num_rows().map_err(|e| e.to_string()));
+            match rows {
+                Ok(rows) if rows as u64 == source.rows => {}
+                Ok(rows) => {
+                    return Err(Error::Dataset {
+                        dir: self.dir.clone(),
+                        message: format!(
+                            "{} holds {rows} rows but {MANIFEST} says source {} has {}: the part \
+                             was replaced or damaged; remove the source (`burnrate sources remove \
+                             {}`) and import its files again",
+                            source.file, source.id, source.rows, source.id
+                        ),
+                    });
+                }
+                Err(why) => {
+                    return Err(Error::Dataset {
+                        dir: self.dir.clone(),
+                        message: format!(
+                            "{} of source {} cannot be read ({why}); remove the source \
+                             (`burnrate sources remove {}`) and import its files again",
+                            source.file, source.id, source.id
+                        ),
+                    });
+                }
+            }
+        }
+        Ok(())
     }
 
     /// Stages a formerly paired source's own files again so its rows carry
