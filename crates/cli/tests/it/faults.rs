@@ -2,6 +2,7 @@
 //! named after it.
 
 use std::path::Path;
+use std::process::Command;
 
 use crate::support::{Env, cents, fixture};
 
@@ -417,4 +418,70 @@ fn a_cur_manifest_listing_a_part_twice_is_refused() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("twice"), "{stderr}");
     assert!(env.manifest().is_none());
+}
+
+/// A data dir the user may read but not write (read-only media, a shared
+/// folder) answers questions; only writing says it cannot. As root the
+/// test drops to `nobody`, whom the folder does not let write.
+#[test]
+fn a_read_only_data_dir_can_still_be_read() {
+    use std::os::unix::fs::PermissionsExt;
+    let env = Env::new();
+    env.import_json(&fixture("aws_cur_legacy.csv"));
+    // No lock file yet: a reader without write access cannot create one.
+    let _ = std::fs::remove_file(env.data_dir().join(".lock"));
+    let read_only = |path: &std::path::Path, mode: u32| {
+        std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+    };
+    for dir in [
+        env.dir.path().to_path_buf(),
+        env.data_dir(),
+        env.data_dir().join("parts"),
+    ] {
+        read_only(&dir, 0o555);
+    }
+    // Parts are private to their owner (0600); the reader here may read them.
+    for part in std::fs::read_dir(env.data_dir().join("parts")).unwrap() {
+        read_only(&part.unwrap().path(), 0o444);
+    }
+    read_only(&env.config(), 0o444);
+    // The test's own files are owned by whoever runs it.
+    let as_root =
+        std::os::unix::fs::MetadataExt::uid(&std::fs::metadata(env.dir.path()).unwrap()) == 0;
+    let run = |args: &[&str]| {
+        let mut command = if as_root {
+            let mut c = Command::new("setpriv");
+            c.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups"])
+                .arg(env!("CARGO_BIN_EXE_burnrate"));
+            c
+        } else {
+            Command::new(env!("CARGO_BIN_EXE_burnrate"))
+        };
+        command
+            .args(args)
+            .env("BURNRATE_DATA_DIR", env.data_dir())
+            .env("BURNRATE_CONFIG", env.config())
+            .output()
+            .unwrap()
+    };
+    let summary = run(&["summary", "--format", "json"]);
+    let import = run(&["import", fixture("azure_ea.csv").to_str().unwrap()]);
+    for dir in [
+        env.dir.path().to_path_buf(),
+        env.data_dir(),
+        env.data_dir().join("parts"),
+    ] {
+        read_only(&dir, 0o755);
+    }
+    assert!(
+        summary.status.success(),
+        "{}",
+        String::from_utf8_lossy(&summary.stderr)
+    );
+    let rows: Vec<serde_json::Value> = serde_json::from_slice(&summary.stdout).unwrap();
+    assert!(cents(
+        rows[0]["billed_cost"].as_f64().unwrap(),
+        0.1844931507
+    ));
+    assert!(!import.status.success(), "writing must fail");
 }

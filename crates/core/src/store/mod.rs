@@ -127,12 +127,16 @@ pub struct Dataset {
 
 /// Holds the dataset lock; released on drop.
 pub struct LockGuard {
-    file: File,
+    /// None when a reader cannot create the lock file (a read-only data
+    /// dir, where no writer can run either).
+    file: Option<File>,
 }
 
 impl Drop for LockGuard {
     fn drop(&mut self) {
-        let _ = self.file.unlock();
+        if let Some(file) = &self.file {
+            let _ = file.unlock();
+        }
     }
 }
 
@@ -181,13 +185,23 @@ fn fsync_dir(dir: &Path) -> Result<()> {
 }
 
 impl Dataset {
-    /// Opens (creating if needed) the dataset in `dir`.
+    /// Opens (creating if needed) the dataset in `dir`. An existing data
+    /// dir opens without write access too (for reading).
     pub fn open(dir: &Path) -> Result<Self> {
+        let readable = dir.join(MANIFEST).is_file();
         for sub in [dir.to_path_buf(), dir.join("parts"), dir.join("tmp")] {
-            fs::create_dir_all(&sub).map_err(|e| Error::Dataset {
-                dir: dir.to_path_buf(),
-                message: format!("cannot create {}: {e}", sub.display()),
-            })?;
+            match fs::create_dir_all(&sub) {
+                Ok(()) => {}
+                // Reading an existing dataset needs none of them; a write
+                // will say why it cannot.
+                Err(_) if readable => {}
+                Err(e) => {
+                    return Err(Error::Dataset {
+                        dir: dir.to_path_buf(),
+                        message: format!("cannot create {}: {e}", sub.display()),
+                    });
+                }
+            }
         }
         Ok(Dataset {
             dir: dir.to_path_buf(),
@@ -198,21 +212,44 @@ impl Dataset {
         self.dir.join("tmp")
     }
 
+    /// Writers lock exclusively, readers shared. A reader of a data dir it
+    /// may not write (read-only media, another user's folder) takes the
+    /// shared lock on the existing lock file opened for reading, or none
+    /// when there is no lock file: nothing can be writing there.
     fn lock(&self, exclusive: bool) -> Result<LockGuard> {
         let path = self.dir.join(".lock");
-        let file = fs::OpenOptions::new()
+        let opened = fs::OpenOptions::new()
             .create(true)
             .truncate(false)
             .write(true)
-            .open(&path)
-            .map_err(io_err(&path))?;
+            .open(&path);
+        let file = match opened {
+            Ok(file) => file,
+            Err(e)
+                if !exclusive
+                    && matches!(
+                        e.kind(),
+                        std::io::ErrorKind::PermissionDenied
+                            | std::io::ErrorKind::ReadOnlyFilesystem
+                    ) =>
+            {
+                match File::open(&path) {
+                    Ok(file) => file,
+                    Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                        return Ok(LockGuard { file: None });
+                    }
+                    Err(e) => return Err(io_err(&path)(e)),
+                }
+            }
+            Err(e) => return Err(io_err(&path)(e)),
+        };
         let locked = if exclusive {
             file.lock()
         } else {
             file.lock_shared()
         };
         locked.map_err(io_err(&path))?;
-        Ok(LockGuard { file })
+        Ok(LockGuard { file: Some(file) })
     }
 
     fn read_manifest(&self) -> Result<Manifest> {
