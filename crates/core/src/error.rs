@@ -105,3 +105,18 @@ impl Error {
 }
 
 pub type Result<T> = std::result::Result<T, Error>;
+
+/// A value from a file as an error message quotes it: in full when short,
+/// else its start and its length, so a 10 MB field cannot make a 10 MB
+/// message.
+pub fn quoted(value: &str) -> String {
+    const SHOWN: usize = 60;
+    match value.char_indices().nth(SHOWN) {
+        None => format!("{value:?}"),
+        Some((cut, _)) => format!(
+            "{:?}… ({} characters)",
+            &value[..cut],
+            value.chars().count()
+        ),
+    }
+}

@@ -485,3 +485,35 @@ fn a_read_only_data_dir_can_still_be_read() {
     ));
     assert!(!import.status.success(), "writing must fail");
 }
+
+/// Error messages never echo more of a file than the offending field: a
+/// 1 MB bad value is quoted by its start and length, and a file that is not
+/// a CSV at all (here a password-file-like line) is not repeated.
+#[test]
+fn errors_do_not_echo_file_content() {
+    let env = Env::new();
+    let header = "BilledCost,EffectiveCost,ChargePeriodStart,BillingCurrency";
+    let big = env.path("big.csv");
+    let junk = "x".repeat(1_000_000);
+    std::fs::write(
+        &big,
+        format!("{header}\n1,1,2024-01-01,USD\n{junk},1,2024-01-01,USD\n"),
+    )
+    .unwrap();
+    let out = env.run(&["import", big.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr.len() < 2_000, "{} bytes of error", stderr.len());
+    assert!(
+        stderr.contains("(1000000 characters)") && stderr.contains("row 2"),
+        "{stderr}"
+    );
+
+    let secret = env.path("shadow");
+    std::fs::write(&secret, "root:$6$saltsalt$secrethash:19000:0:99999:7:::\n").unwrap();
+    let out = env.run(&["import", secret.to_str().unwrap()]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!stderr.contains("secrethash"), "{stderr}");
+    assert!(stderr.contains("not a billing export"), "{stderr}");
+}

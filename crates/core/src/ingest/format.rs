@@ -145,13 +145,25 @@ pub fn detect(file: &Path, raw_names: &[String]) -> Result<(Format, Option<&'sta
     if let Some(found) = ADAPTERS.iter().find_map(|a| a.detect(raw_names)) {
         return Ok(found);
     }
-    let mut seen: Vec<&str> = raw_names.iter().take(8).map(String::as_str).collect();
-    if raw_names.len() > 8 {
-        seen.push("...");
-    }
+    // What it saw, without echoing more of the file than header names: a
+    // file with one "column" is not a CSV at all, and its first line (any
+    // text file's) is not repeated.
+    let seen = if raw_names.len() <= 1 {
+        "no comma-separated header (one column)".to_string()
+    } else {
+        let mut names: Vec<String> = raw_names
+            .iter()
+            .take(8)
+            .map(|n| crate::error::quoted(n))
+            .collect();
+        if raw_names.len() > 8 {
+            names.push("...".into());
+        }
+        format!("{} columns: {}", raw_names.len(), names.join(", "))
+    };
     Err(Error::UnknownFormat {
         file: file.to_path_buf(),
-        seen: format!("{} columns: {}", raw_names.len(), seen.join(", ")),
+        seen,
         known: KNOWN_FORMATS.to_string(),
     })
 }

@@ -111,12 +111,13 @@ fn too_large(path: &Path) -> Error {
 
 /// Why a cost cell could not be read exactly.
 fn not_exact(value: &str) -> String {
+    let shown = crate::error::quoted(value);
     match value.trim().parse::<f64>() {
         Ok(v) if v.is_finite() => format!(
-            "{value:?} is a number too large or too precise to add exactly (costs are added as \
+            "{shown} is a number too large or too precise to add exactly (costs are added as \
              decimals of up to 28 digits, about ±7.9e28); nothing was imported"
         ),
-        _ => format!("{value:?} is not a number"),
+        _ => format!("{shown} is not a number"),
     }
 }
 
@@ -229,7 +230,7 @@ fn recount_csv(
                 file: path.to_path_buf(),
                 row: data_row,
                 column: headers.get(i).unwrap_or("").to_string(),
-                message: format!("{value:?} is not a list of credits"),
+                message: format!("{} is not a list of credits", crate::error::quoted(&value)),
             })?;
             out.add_credits(path, &currency, parsed)?;
         }

@@ -148,7 +148,7 @@ fn explain_failure(path: &Path, normalized: &Normalized, error: PolarsError) -> 
             file: path.to_path_buf(),
             row,
             column,
-            message: format!("{value:?} {what}"),
+            message: format!("{} {what}", crate::error::quoted(&value)),
         };
     }
     let text = error.to_string();

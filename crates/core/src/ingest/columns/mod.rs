@@ -205,7 +205,7 @@ fn parse_timestamps(text: Expr, column: String) -> Expr {
                         Some(&ms) => Some(ms),
                         None => {
                             let ms = parse_timestamp_ms(s).ok_or_else(|| {
-                                polars_err!(ComputeError: "column {column:?}: {s:?} is not a date or date-time")
+                                polars_err!(ComputeError: "column {column:?}: {} is not a date or date-time", crate::error::quoted(s))
                             })?;
                             parsed.insert(s, ms);
                             Some(ms)
@@ -506,7 +506,7 @@ pub fn sum_credit_amounts(text: Expr, column: String) -> Expr {
                 out.push(match v {
                     None => None,
                     Some(s) => Some(credit_total(s).ok_or_else(|| {
-                        polars_err!(ComputeError: "column {column:?}: {s:?} is not a list of credits")
+                        polars_err!(ComputeError: "column {column:?}: {} is not a list of credits", crate::error::quoted(s))
                     })?),
                 });
             }
