@@ -110,13 +110,24 @@ pub type Result<T> = std::result::Result<T, Error>;
 /// else its start and its length, so a 10 MB field cannot make a 10 MB
 /// message.
 pub fn quoted(value: &str) -> String {
-    const SHOWN: usize = 60;
-    match value.char_indices().nth(SHOWN) {
+    match cut(value) {
         None => format!("{value:?}"),
-        Some((cut, _)) => format!(
-            "{:?}… ({} characters)",
-            &value[..cut],
-            value.chars().count()
-        ),
+        Some((start, chars)) => format!("{start:?}… ({chars} characters)"),
     }
+}
+
+/// A header name as a message shows it: as written when short, else like
+/// [`quoted`].
+pub fn shortened(name: &str) -> String {
+    match cut(name) {
+        None => name.to_string(),
+        Some((start, chars)) => format!("{start}… ({chars} characters)"),
+    }
+}
+
+/// The start of a long text and its length in characters; None when short.
+fn cut(text: &str) -> Option<(&str, usize)> {
+    const SHOWN: usize = 60;
+    let (at, _) = text.char_indices().nth(SHOWN)?;
+    Some((&text[..at], text.chars().count()))
 }

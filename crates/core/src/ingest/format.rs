@@ -154,7 +154,7 @@ pub fn detect(file: &Path, raw_names: &[String]) -> Result<(Format, Option<&'sta
         let mut names: Vec<String> = raw_names
             .iter()
             .take(8)
-            .map(|n| crate::error::quoted(n))
+            .map(|n| crate::error::shortened(n))
             .collect();
         if raw_names.len() > 8 {
             names.push("...".into());
