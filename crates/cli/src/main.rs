@@ -118,12 +118,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                         "removed source {} ({} rows from {})",
                         source.id,
                         source.rows,
-                        source
-                            .paths
-                            .iter()
-                            .map(|p| p.display().to_string())
-                            .collect::<Vec<_>>()
-                            .join(", ")
+                        source.paths_text()
                     )?;
                     for note in &removed.notes {
                         writeln!(out, "note: {note}")?;

@@ -70,6 +70,17 @@ pub struct SourceRecord {
     pub paired_with: Vec<String>,
 }
 
+impl SourceRecord {
+    /// The files it was imported from, comma-separated, for messages.
+    pub fn paths_text(&self) -> String {
+        self.paths
+            .iter()
+            .map(|p| p.display().to_string())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+}
+
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 pub struct Manifest {
     pub version: u32,
@@ -625,11 +636,7 @@ impl Dataset {
                              imported; import it again with --as-parts to add it beside that \
                              source, or --replace to replace it",
                             source.id,
-                            source
-                                .paths
-                                .first()
-                                .map(|p| p.display().to_string())
-                                .unwrap_or_default()
+                            source.paths_text()
                         ),
                     });
                 }
@@ -757,12 +764,7 @@ impl Dataset {
         Ok(format!(
             "source {} has both of its own costs again (re-read from {})",
             source.id,
-            source
-                .paths
-                .iter()
-                .map(|p| p.display().to_string())
-                .collect::<Vec<_>>()
-                .join(", ")
+            source.paths_text()
         ))
     }
 }
