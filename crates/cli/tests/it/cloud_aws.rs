@@ -408,3 +408,55 @@ endpoint_url = "{url}"
     );
     assert!(text.contains("wrote"), "the report still ran: {text}");
 }
+
+/// A 403 without a modelled error (an SCP or a proxy) used to read
+/// "unhandled error": it names the status and what the identity needs.
+#[test]
+fn cost_explorer_403_says_what_came_back_and_what_to_fix() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    // A local endpoint that answers every request 403 with no body.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for mut stream in listener.incoming().flatten() {
+            let mut reader = BufReader::new(stream.try_clone().unwrap());
+            let mut length = 0;
+            loop {
+                let mut line = String::new();
+                if reader.read_line(&mut line).unwrap_or(0) == 0 || line == "\r\n" {
+                    break;
+                }
+                if let Some(v) = line.to_ascii_lowercase().strip_prefix("content-length:") {
+                    length = v.trim().parse().unwrap_or(0);
+                }
+            }
+            let mut body = vec![0; length];
+            let _ = reader.read_exact(&mut body);
+            let _ = stream.write_all(
+                b"HTTP/1.1 403 Forbidden\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            );
+        }
+    });
+    let env = Env::new();
+    let out = env.burnrate(
+        &[
+            "pull",
+            "aws-ce",
+            "--from",
+            "2026-10-01",
+            "--to",
+            "2026-11-01",
+            "--billing-account",
+            "999999999999",
+            "--endpoint-url",
+            &url,
+        ],
+        true,
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("HTTP 403"), "{stderr}");
+    assert!(stderr.contains("ce:GetCostAndUsage"), "{stderr}");
+    assert!(!stderr.contains("unhandled error"), "{stderr}");
+    assert!(env.manifest().is_none());
+}

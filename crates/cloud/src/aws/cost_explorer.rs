@@ -104,7 +104,7 @@ pub async fn check(options: &Options) -> Result<String, PullError> {
     Ok("AWS credentials found; Cost Explorer itself is not called (each request costs $0.01); the identity needs ce:GetCostAndUsage".into())
 }
 
-fn explain<E: std::error::Error + 'static>(
+fn explain<E: std::error::Error + aws_sdk_costexplorer::error::ProvideErrorMetadata + 'static>(
     error: aws_sdk_costexplorer::error::SdkError<E>,
     profile: &Option<String>,
 ) -> PullError {
@@ -120,9 +120,19 @@ fn explain<E: std::error::Error + 'static>(
             PullError::Credentials(format!("no usable AWS credentials: {how}"))
         }
         SdkError::ServiceError(e) => {
-            let text = format!("{}", e.err());
+            // An answer the SDK has no model for (a 403 from a policy or a
+            // proxy) displays as "unhandled error": say what came back.
+            let status = e.raw().status().as_u16();
+            let text = match (e.err().code(), e.err().message()) {
+                (Some(code), Some(message)) => format!("HTTP {status} {code}: {message}"),
+                (Some(code), None) => format!("HTTP {status} {code}"),
+                (None, Some(message)) => format!("HTTP {status}: {message}"),
+                (None, None) => format!("HTTP {status}, no error details in the answer"),
+            };
             let lower = text.to_lowercase();
-            if lower.contains("expired")
+            if status == 401
+                || status == 403
+                || lower.contains("expired")
                 || lower.contains("security token")
                 || lower.contains("not authorized")
                 || lower.contains("accessdenied")
