@@ -27,6 +27,10 @@ use commands::imports::{expand_paths, import, list_sources};
 use commands::{analysis, pulls, schedules, views};
 use output::write_frame;
 fn main() -> ExitCode {
+    // Commands that meet an import in progress say why they wait.
+    let _ = burnrate_core::store::WAITING_NOTICE.set(|| {
+        eprintln!("waiting for the import in progress in this data dir to finish…");
+    });
     let cli = Cli::parse();
     match run(cli) {
         Ok(code) => code,

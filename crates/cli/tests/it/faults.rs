@@ -517,3 +517,34 @@ fn errors_do_not_echo_file_content() {
     assert!(!stderr.contains("secrethash"), "{stderr}");
     assert!(stderr.contains("not a billing export"), "{stderr}");
 }
+
+/// A reader that meets an import in progress says it is waiting instead of
+/// hanging silently, and answers once the lock is free.
+#[test]
+fn a_reader_waiting_for_an_import_says_so() {
+    let env = Env::new();
+    env.import_json(&fixture("aws_cur_legacy.csv"));
+    // Hold the writer's lock as an import does.
+    let lock = std::fs::OpenOptions::new()
+        .write(true)
+        .open(env.data_dir().join(".lock"))
+        .unwrap();
+    lock.lock().unwrap();
+    let child = Command::new(env!("CARGO_BIN_EXE_burnrate"))
+        .args(["summary", "--format", "json"])
+        .env("BURNRATE_DATA_DIR", env.data_dir())
+        .env("BURNRATE_CONFIG", env.config())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(std::time::Duration::from_millis(1500));
+    lock.unlock().unwrap();
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(
+        stderr.contains("waiting for the import in progress"),
+        "{stderr}"
+    );
+}

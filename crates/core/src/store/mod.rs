@@ -136,6 +136,10 @@ pub struct Dataset {
     dir: PathBuf,
 }
 
+/// What a front end wants done when a command must wait for the dataset
+/// lock (the CLI prints "waiting for the import in progress"); set once.
+pub static WAITING_NOTICE: std::sync::OnceLock<fn()> = std::sync::OnceLock::new();
+
 /// Holds the dataset lock; released on drop.
 pub struct LockGuard {
     /// None when a reader cannot create the lock file (a read-only data
@@ -254,12 +258,28 @@ impl Dataset {
             }
             Err(e) => return Err(io_err(&path)(e)),
         };
-        let locked = if exclusive {
-            file.lock()
+        let attempt = if exclusive {
+            file.try_lock()
         } else {
-            file.lock_shared()
+            file.try_lock_shared()
         };
-        locked.map_err(io_err(&path))?;
+        match attempt {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                // Someone else holds it (an import in progress): say so
+                // before waiting, where the front end asked to be told.
+                if let Some(notice) = WAITING_NOTICE.get() {
+                    notice();
+                }
+                let locked = if exclusive {
+                    file.lock()
+                } else {
+                    file.lock_shared()
+                };
+                locked.map_err(io_err(&path))?;
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(io_err(&path)(e)),
+        }
         Ok(LockGuard { file: Some(file) })
     }
 
