@@ -9,7 +9,8 @@ use crate::support::servers::{Moto, SERIAL, moto, post, put, signed_curl};
 use crate::support::{Env, fixture, ok};
 
 impl Env {
-    fn pull(&self, moto: &Moto, from: &str, to: &str, extra: &[&str]) -> Output {
+    /// `burnrate pull aws-ce` for the test payer account against `endpoint`.
+    fn pull(&self, endpoint: &str, from: &str, to: &str, extra: &[&str]) -> Output {
         let mut args = vec![
             "pull",
             "aws-ce",
@@ -20,7 +21,7 @@ impl Env {
             "--billing-account",
             "999999999999",
             "--endpoint-url",
-            &moto.url,
+            endpoint,
         ];
         args.extend(extra);
         self.burnrate(&args, true)
@@ -105,7 +106,7 @@ fn cost_explorer_pages_restatement_and_failures() {
             ),
         ],
     );
-    let out = ok(&env.pull(&moto, "2026-10-01", "2026-11-01", &[]));
+    let out = ok(&env.pull(&moto.url, "2026-10-01", "2026-11-01", &[]));
     assert!(
         out.contains("pulled 3 rows in 2 request(s) for 2026-10"),
         "{out}"
@@ -127,7 +128,7 @@ fn cost_explorer_pages_restatement_and_failures() {
 
     // October ended weeks ago and was pulled after that: final, so a
     // second pull makes no request at all.
-    let out = ok(&env.pull(&moto, "2026-10-01", "2026-11-01", &[]));
+    let out = ok(&env.pull(&moto.url, "2026-10-01", "2026-11-01", &[]));
     assert!(
         out.contains("2026-10: already pulled and final") && out.contains("nothing to pull"),
         "{out}"
@@ -149,7 +150,7 @@ fn cost_explorer_pages_restatement_and_failures() {
             None,
         )],
     );
-    let out = ok(&env.pull(&moto, "2026-10-01", "2026-11-01", &["--refresh"]));
+    let out = ok(&env.pull(&moto.url, "2026-10-01", "2026-11-01", &["--refresh"]));
     assert!(out.contains("replacing the earlier pull"), "{out}");
     assert!((env.billed_and_effective().0 - 12.0).abs() < 1e-9);
 
@@ -172,7 +173,7 @@ fn cost_explorer_pages_restatement_and_failures() {
             json!({"ResultsByTime": [{"TimePeriod": {"Start": "2026-10-02", "End": "2026-10-03"}, "Groups": [{"Keys": ["X", "1"], "Metrics": {"UnblendedCost": {"Amount": "lots", "Unit": "USD"}}}]}]}),
         ],
     );
-    let out = env.pull(&moto, "2026-10-01", "2026-11-01", &["--refresh"]);
+    let out = env.pull(&moto.url, "2026-10-01", "2026-11-01", &["--refresh"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&out.stderr).contains("not a number"));
     assert_eq!(env.manifest(), before, "the dataset is unchanged");
@@ -180,22 +181,7 @@ fn cost_explorer_pages_restatement_and_failures() {
     // The server goes away: a clear error, the dataset unchanged.
     let url = moto.url.clone();
     drop(moto);
-    let out = env.burnrate(
-        &[
-            "pull",
-            "aws-ce",
-            "--from",
-            "2026-10-01",
-            "--to",
-            "2026-11-01",
-            "--billing-account",
-            "999999999999",
-            "--endpoint-url",
-            &url,
-            "--refresh",
-        ],
-        true,
-    );
+    let out = env.pull(&url, "2026-10-01", "2026-11-01", &["--refresh"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(env.manifest(), before);
 }
@@ -438,21 +424,7 @@ fn cost_explorer_403_says_what_came_back_and_what_to_fix() {
         }
     });
     let env = Env::new();
-    let out = env.burnrate(
-        &[
-            "pull",
-            "aws-ce",
-            "--from",
-            "2026-10-01",
-            "--to",
-            "2026-11-01",
-            "--billing-account",
-            "999999999999",
-            "--endpoint-url",
-            &url,
-        ],
-        true,
-    );
+    let out = env.pull(&url, "2026-10-01", "2026-11-01", &[]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     assert!(stderr.contains("HTTP 403"), "{stderr}");

@@ -350,11 +350,9 @@ fn oracle_by_category(entry: &Value) -> std::collections::BTreeMap<(String, Stri
     out
 }
 
-/// The dataset's totals of `measure` per (currency, charge category).
-fn burnrate_by_category(
-    data: &Path,
-    measure: &str,
-) -> std::collections::BTreeMap<(String, String), f64> {
+/// The dataset's billed and effective totals per (currency, charge
+/// category), from one `burnrate summary`.
+fn burnrate_by_category(data: &Path) -> std::collections::BTreeMap<(String, String), (f64, f64)> {
     std::fs::write(data.join("no-config.toml"), "").unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_burnrate"))
         .args(["summary", "--by", "charge_category", "--format", "json"])
@@ -369,7 +367,9 @@ fn burnrate_by_category(
             row["currency"].as_str().unwrap_or("").to_string(),
             row["charge_category"].as_str().unwrap_or("").to_string(),
         );
-        *totals.entry(key).or_insert(0.0) += row[measure].as_f64().unwrap_or(f64::NAN);
+        let sums = totals.entry(key).or_insert((0.0, 0.0));
+        sums.0 += row["billed_cost"].as_f64().unwrap_or(f64::NAN);
+        sums.1 += row["effective_cost"].as_f64().unwrap_or(f64::NAN);
     }
     totals
 }
@@ -410,7 +410,11 @@ fn compare_with_oracle(
         "billed_cost"
     };
     let expected = oracle_by_category(entry);
-    let got = burnrate_by_category(data, measure);
+    let both = burnrate_by_category(data);
+    let got: std::collections::BTreeMap<_, f64> = both
+        .iter()
+        .map(|(k, (billed, effective))| (k.clone(), if amortized { *effective } else { *billed }))
+        .collect();
     let keys: std::collections::BTreeSet<_> = expected.keys().chain(got.keys()).collect();
     for key in keys {
         let (e, g) = (
@@ -425,7 +429,7 @@ fn compare_with_oracle(
         }
     }
     if let Some(effective) = entry["effective_total"].as_f64() {
-        let got: f64 = burnrate_by_category(data, "effective_cost").values().sum();
+        let got: f64 = both.values().map(|(_, effective)| effective).sum();
         if (effective - got).abs() >= 0.005 {
             return Err(format!(
                 "{rel}: EffectiveCost {got:.6}, EXPECTED.json {effective:.6}"

@@ -47,7 +47,9 @@ pub struct Normalized {
 /// Opens, detects and maps one billing file.
 pub fn normalize(path: &Path, temp_dir: &Path) -> Result<Normalized> {
     let opened = OpenedFile::open(path, temp_dir)?;
-    if let Some(reason) = super::source::not_billing_data(&opened.scan_path) {
+    if let Container::Parquet { columns } = &opened.container
+        && let Some(reason) = super::source::status_table(columns)
+    {
         return Err(Error::bad_input(
             path,
             format!("{reason}; nothing was imported"),

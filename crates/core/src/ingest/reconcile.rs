@@ -41,8 +41,11 @@ pub(super) fn reconcile(
     if non_finite_count(&partitions) > 0 {
         return Err(non_finite_error(path, staged));
     }
+    // One pass over what was written: totals per currency and charge
+    // category, for the per-category check and the checksum below.
+    let stored = stored_totals(staged.clone()).map_err(ctx)?;
     // Added up from the blocks before writing: check the file holds them.
-    if from_blocks && !stored_matches(staged.clone(), &partitions).map_err(ctx)? {
+    if from_blocks && !stored_matches(&stored, &partitions).map_err(ctx)? {
         return Err(Error::Reconciliation {
             file: path.to_path_buf(),
             message: "the staged Parquet file does not hold the rows that were read; \
@@ -140,7 +143,7 @@ pub(super) fn reconcile(
         notes.push(format!("{blank_rows} blank lines skipped"));
     }
 
-    let by_category = staged_by_category(staged.clone(), cost_view).map_err(ctx)?;
+    let by_category = by_category(&stored, cost_view).map_err(ctx)?;
     let adapter = normalized.format.adapter();
     let mut checks = Vec::new();
     for currency in &currencies {
@@ -239,32 +242,41 @@ pub(super) fn reconcile(
     })
 }
 
-/// The measure the provider's total is (BilledCost, or EffectiveCost for an
-/// amortized export) per currency and charge category of the staged rows.
-fn staged_by_category(
-    staged: LazyFrame,
-    cost_view: &str,
-) -> PolarsResult<std::collections::BTreeMap<String, std::collections::BTreeMap<String, f64>>> {
-    let measure = if cost_view == "amortized" {
-        "EffectiveCost"
-    } else {
-        "BilledCost"
-    };
-    let df = staged
+/// Rows, BilledCost and EffectiveCost of the staged file per currency and
+/// charge category.
+fn stored_totals(staged: LazyFrame) -> PolarsResult<DataFrame> {
+    staged
         .group_by([
             col("BillingCurrency")
                 .fill_null(lit("(none)"))
                 .alias("currency"),
             col("ChargeCategory").fill_null(lit("")).alias("category"),
         ])
-        .agg([col(measure).sum().alias("total")])
-        .collect()?;
-    let currencies = df.column("currency")?.str()?.clone();
-    let categories = df.column("category")?.str()?.clone();
-    let totals = df.column("total")?.f64()?.clone();
+        .agg([
+            len().cast(DataType::UInt64).alias("rows"),
+            col("BilledCost").sum().alias("billed_cost"),
+            col("EffectiveCost").sum().alias("effective_cost"),
+        ])
+        .collect()
+}
+
+/// The measure the provider's total is (BilledCost, or EffectiveCost for an
+/// amortized export) per currency and charge category.
+fn by_category(
+    stored: &DataFrame,
+    cost_view: &str,
+) -> PolarsResult<std::collections::BTreeMap<String, std::collections::BTreeMap<String, f64>>> {
+    let measure = if cost_view == "amortized" {
+        "effective_cost"
+    } else {
+        "billed_cost"
+    };
+    let currencies = stored.column("currency")?.str()?.clone();
+    let categories = stored.column("category")?.str()?.clone();
+    let totals = stored.column(measure)?.f64()?.clone();
     let mut out: std::collections::BTreeMap<String, std::collections::BTreeMap<String, f64>> =
         Default::default();
-    for i in 0..df.height() {
+    for i in 0..stored.height() {
         out.entry(currencies.get(i).unwrap_or("").to_string())
             .or_default()
             .insert(
@@ -276,14 +288,7 @@ fn staged_by_category(
 }
 
 /// Whether the staging file holds the rows and costs of the slice totals.
-fn stored_matches(staged: LazyFrame, partitions: &DataFrame) -> PolarsResult<bool> {
-    let stored = staged
-        .select([
-            len().cast(DataType::UInt64).alias("rows"),
-            col("BilledCost").sum().alias("billed_cost"),
-            col("EffectiveCost").sum().alias("effective_cost"),
-        ])
-        .collect()?;
+fn stored_matches(stored: &DataFrame, partitions: &DataFrame) -> PolarsResult<bool> {
     let sum_of = |frame: &DataFrame, name: &str| -> PolarsResult<f64> {
         Ok(frame
             .column(name)?
@@ -292,13 +297,13 @@ fn stored_matches(staged: LazyFrame, partitions: &DataFrame) -> PolarsResult<boo
             .sum()
             .unwrap_or(0.0))
     };
-    if sum_of(&stored, "rows")? != sum_of(partitions, "rows")? {
+    if sum_of(stored, "rows")? != sum_of(partitions, "rows")? {
         return Ok(false);
     }
     for cost in ["billed_cost", "effective_cost"] {
         // A checksum of what was written, not a reported figure: allow for
         // the order in which millions of values were added.
-        let (stored, read) = (sum_of(&stored, cost)?, sum_of(partitions, cost)?);
+        let (stored, read) = (sum_of(stored, cost)?, sum_of(partitions, cost)?);
         if !crate::money::same_sum(stored, read) {
             return Ok(false);
         }

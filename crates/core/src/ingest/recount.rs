@@ -40,9 +40,13 @@ pub struct Recount {
     pub blank_rows: u64,
     /// Records with fewer fields than the header.
     pub short_rows: u64,
-    /// Exact sum of the row costs per (currency, native charge type); the
-    /// charge type is `None` when the file has no such column.
-    totals: BTreeMap<(String, Option<String>), Decimal>,
+    /// Whether the file has a charge type column (else every row's native
+    /// charge type is "none", which a category rule tells from an empty cell).
+    has_charge_type: bool,
+    /// Exact sum of the row costs per currency, then native charge type.
+    /// Keyed by owned strings but looked up by the row's borrowed text, so a
+    /// row allocates nothing.
+    totals: BTreeMap<String, BTreeMap<String, Decimal>>,
     credits: BTreeMap<String, Decimal>,
 }
 
@@ -51,9 +55,20 @@ fn to_f64(d: &Decimal) -> f64 {
 }
 
 impl Recount {
+    fn new(has_charge_type: bool) -> Recount {
+        Recount {
+            has_charge_type,
+            ..Recount::default()
+        }
+    }
+
     pub fn total_for(&self, currency: &str) -> f64 {
-        let in_currency = self.totals.iter().filter(|((c, _), _)| c == currency);
-        to_f64(&in_currency.fold(Decimal::ZERO, |sum, (_, d)| sum.saturating_add(*d)))
+        let in_currency = self
+            .totals
+            .get(currency)
+            .into_iter()
+            .flat_map(|m| m.values());
+        to_f64(&in_currency.fold(Decimal::ZERO, |sum, d| sum.saturating_add(*d)))
     }
 
     /// The totals of one currency per charge category, the native charge
@@ -64,11 +79,10 @@ impl Recount {
         category: impl Fn(Option<&str>) -> String,
     ) -> BTreeMap<String, f64> {
         let mut out: BTreeMap<String, Decimal> = BTreeMap::new();
-        for ((c, native), total) in &self.totals {
-            if c == currency {
-                let sum = out.entry(category(native.as_deref())).or_default();
-                *sum = sum.saturating_add(*total);
-            }
+        for (native, total) in self.totals.get(currency).into_iter().flatten() {
+            let native = self.has_charge_type.then_some(native.as_str());
+            let sum = out.entry(category(native)).or_default();
+            *sum = sum.saturating_add(*total);
         }
         out.into_iter().map(|(k, d)| (k, to_f64(&d))).collect()
     }
@@ -83,19 +97,26 @@ impl Recount {
         &mut self,
         path: &Path,
         currency: &str,
-        charge_type: Option<&str>,
+        charge_type: &str,
         value: Decimal,
     ) -> Result<()> {
-        let total = self
-            .totals
-            .entry((currency.to_string(), charge_type.map(str::to_string)))
-            .or_default();
+        if !self.totals.contains_key(currency) {
+            self.totals.insert(currency.to_string(), BTreeMap::new());
+        }
+        let by_type = self.totals.get_mut(currency).expect("inserted above");
+        let total = match by_type.get_mut(charge_type) {
+            Some(total) => total,
+            None => by_type.entry(charge_type.to_string()).or_default(),
+        };
         *total = total.checked_add(value).ok_or_else(|| too_large(path))?;
         Ok(())
     }
 
     fn add_credits(&mut self, path: &Path, currency: &str, value: Decimal) -> Result<()> {
-        let total = self.credits.entry(currency.to_string()).or_default();
+        if !self.credits.contains_key(currency) {
+            self.credits.insert(currency.to_string(), Decimal::ZERO);
+        }
+        let total = self.credits.get_mut(currency).expect("inserted above");
         *total = total.checked_add(value).ok_or_else(|| too_large(path))?;
         Ok(())
     }
@@ -164,14 +185,15 @@ fn recount_csv(
     let currency_idx = columns.currency.and_then(index_of);
     let charge_type_idx = columns.charge_type.and_then(index_of);
     let header_len = header_len.max(headers.len());
-    let mut out = Recount::default();
+    let mut out = Recount::new(charge_type_idx.is_some());
     let mut record = csv::ByteRecord::new();
-    // Only a few fields of each record are decoded; the rest are tokenized.
-    let text = |record: &csv::ByteRecord, i: Option<usize>| -> String {
+    // Only a few fields of each record are decoded (borrowed, not copied);
+    // the rest are only tokenized.
+    fn field(record: &csv::ByteRecord, i: Option<usize>) -> std::borrow::Cow<'_, str> {
         i.and_then(|i| record.get(i))
-            .map(|b| String::from_utf8_lossy(b).trim().to_string())
+            .map(String::from_utf8_lossy)
             .unwrap_or_default()
-    };
+    }
     loop {
         match reader.read_byte_record(&mut record) {
             Ok(false) => break,
@@ -205,34 +227,36 @@ fn recount_csv(
             out.short_rows += 1;
         }
         out.rows += 1;
-        let mut currency = text(&record, currency_idx);
-        if is_empty(&currency) {
-            currency = "(none)".into();
-        }
-        let charge_type = charge_type_idx.map(|i| text(&record, Some(i)));
+        let currency = field(&record, currency_idx);
+        let currency = Some(currency.trim())
+            .filter(|c| !is_empty(c))
+            .unwrap_or("(none)");
+        let charge_type = field(&record, charge_type_idx);
         // The provider's rule: the first cost column with a value in this row.
         let cost = cost_idx.iter().find_map(|&i| {
-            let value = text(&record, Some(i));
-            (!is_empty(&value)).then_some((i, value))
+            let value = field(&record, Some(i));
+            (!is_empty(value.trim())).then_some((i, value))
         });
         if let Some((i, value)) = cost {
-            let parsed = parse_exact(&value).ok_or_else(|| Error::BadValue {
+            let value = value.trim();
+            let parsed = parse_exact(value).ok_or_else(|| Error::BadValue {
                 file: path.to_path_buf(),
                 row: data_row,
                 column: headers.get(i).unwrap_or("").to_string(),
-                message: not_exact(&value),
+                message: not_exact(value),
             })?;
-            out.add(path, &currency, charge_type.as_deref(), parsed)?;
+            out.add(path, currency, charge_type.trim(), parsed)?;
         }
         if let Some(i) = credits_idx {
-            let value = text(&record, Some(i));
-            let parsed = credit_total_exact(&value).ok_or_else(|| Error::BadValue {
+            let value = field(&record, Some(i));
+            let value = value.trim();
+            let parsed = credit_total_exact(value).ok_or_else(|| Error::BadValue {
                 file: path.to_path_buf(),
                 row: data_row,
                 column: headers.get(i).unwrap_or("").to_string(),
-                message: format!("{} is not a list of credits", crate::error::quoted(&value)),
+                message: format!("{} is not a list of credits", crate::error::quoted(value)),
             })?;
-            out.add_credits(path, &currency, parsed)?;
+            out.add_credits(path, currency, parsed)?;
         }
     }
     Ok(out)
@@ -240,9 +264,11 @@ fn recount_csv(
 
 /// Parquet has no text to re-read: the cost columns are read as stored
 /// (text parsed as exact decimals, floats by their shortest round-trip
-/// digits) and picked row by row by the same rule as CSV.
+/// digits) and picked row by row by the same rule as CSV, a slice of rows at
+/// a time so a large file is never held whole.
 fn recount_parquet(path: &Path, parquet_path: &Path, columns: &NativeColumns) -> Result<Recount> {
     use polars::prelude::*;
+    const SLICE_ROWS: usize = 1 << 20;
     let ctx = |e| Error::polars(format!("{}: re-reading the cost column", path.display()), e);
     let lf = LazyFrame::scan_parquet(
         PlRefPath::new(parquet_path.to_string_lossy().as_ref()),
@@ -260,45 +286,48 @@ fn recount_parquet(path: &Path, parquet_path: &Path, columns: &NativeColumns) ->
     for (i, cost) in columns.cost.iter().enumerate() {
         select.push(as_text(Some(cost)).alias(format!("cost{i}")));
     }
-    let df = lf
-        .select(select)
-        .collect_with_engine(Engine::Streaming)
-        .map(|r| r.unwrap_single())
-        .map_err(ctx)?;
-    let text_column = |name: &str| -> Result<StringChunked> {
-        Ok(df.column(name).map_err(ctx)?.str().map_err(ctx)?.clone())
-    };
-    let currencies = text_column("currency")?;
-    let charge_types = text_column("charge_type")?;
-    let costs: Vec<StringChunked> = (0..columns.cost.len())
-        .map(|i| text_column(&format!("cost{i}")))
-        .collect::<Result<_>>()?;
-    let mut out = Recount::default();
-    for row in 0..df.height() {
-        out.rows += 1;
-        let currency = currencies
-            .get(row)
-            .map(str::trim)
-            .filter(|c| !is_empty(c))
-            .unwrap_or("(none)");
-        let charge_type = columns
-            .charge_type
-            .map(|_| charge_types.get(row).unwrap_or("").trim());
-        let cost = costs.iter().enumerate().find_map(|(i, c)| {
-            c.get(row)
+    let lf = lf.select(select);
+    let mut out = Recount::new(columns.charge_type.is_some());
+    loop {
+        let df = lf
+            .clone()
+            .slice(out.rows as i64, SLICE_ROWS as IdxSize)
+            .collect()
+            .map_err(ctx)?;
+        let text_column = |name: &str| -> Result<StringChunked> {
+            Ok(df.column(name).map_err(ctx)?.str().map_err(ctx)?.clone())
+        };
+        let currencies = text_column("currency")?;
+        let charge_types = text_column("charge_type")?;
+        let costs: Vec<StringChunked> = (0..columns.cost.len())
+            .map(|i| text_column(&format!("cost{i}")))
+            .collect::<Result<_>>()?;
+        for row in 0..df.height() {
+            out.rows += 1;
+            let currency = currencies
+                .get(row)
                 .map(str::trim)
-                .filter(|v| !is_empty(v))
-                .map(|v| (i, v))
-        });
-        if let Some((i, value)) = cost {
-            let parsed = parse_exact(value).ok_or_else(|| Error::BadValue {
-                file: path.to_path_buf(),
-                row: row as u64 + 1,
-                column: columns.cost[i].clone(),
-                message: not_exact(value),
-            })?;
-            out.add(path, currency, charge_type, parsed)?;
+                .filter(|c| !is_empty(c))
+                .unwrap_or("(none)");
+            let charge_type = charge_types.get(row).unwrap_or("").trim();
+            let cost = costs.iter().enumerate().find_map(|(i, c)| {
+                c.get(row)
+                    .map(str::trim)
+                    .filter(|v| !is_empty(v))
+                    .map(|v| (i, v))
+            });
+            if let Some((i, value)) = cost {
+                let parsed = parse_exact(value).ok_or_else(|| Error::BadValue {
+                    file: path.to_path_buf(),
+                    row: out.rows,
+                    column: columns.cost[i].clone(),
+                    message: not_exact(value),
+                })?;
+                out.add(path, currency, charge_type, parsed)?;
+            }
+        }
+        if df.height() < SLICE_ROWS {
+            return Ok(out);
         }
     }
-    Ok(out)
 }

@@ -276,7 +276,12 @@ pub fn not_billing_data(path: &Path) -> Option<&'static str> {
     if &magic != b"PAR1" {
         return None;
     }
-    let columns = parquet_columns(path, path).ok()?;
+    status_table(&parquet_columns(path, path).ok()?)
+}
+
+/// Why a Parquet file with these columns is not billing data: the Athena
+/// status table has the one column `status`.
+pub fn status_table(columns: &[String]) -> Option<&'static str> {
     (columns == ["status"])
         .then_some("the CUR status table AWS writes beside the data for Athena, not billing data")
 }

@@ -195,8 +195,6 @@ pub(super) fn slice_totals(rows: LazyFrame) -> LazyFrame {
         col("BilledCost").sum().alias("billed_cost"),
         col("EffectiveCost").sum().alias("effective_cost"),
         col("ListCost").sum().alias("list_cost"),
-        col("x_SourceCost").sum().alias("source_cost"),
-        col("x_SourceCredits").sum().alias("source_credits"),
         col("BilledCost")
             .neq(col("x_SourceCost"))
             .sum()
@@ -287,8 +285,6 @@ pub(super) fn merge_slice_totals(mut parts: Vec<DataFrame>) -> PolarsResult<Data
         "billed_cost",
         "effective_cost",
         "list_cost",
-        "source_cost",
-        "source_credits",
         "billed_differs",
         "effective_differs",
         "non_finite",

@@ -125,25 +125,47 @@ const ROW_KEY_COLUMNS: &[&str] = &[
     "x_Operation",
 ];
 
-/// The distinct row keys and charge-period lengths of the rows in `slices`.
-fn keys_and_durations(frame: LazyFrame, in_slices: Expr) -> PolarsResult<(DataFrame, DataFrame)> {
-    let rows = frame.filter(in_slices);
-    let key = concat_str(
+/// What identifies a row across deliveries, as one text.
+fn row_key() -> Expr {
+    concat_str(
         ROW_KEY_COLUMNS
             .iter()
             .map(|c| col(*c).cast(DataType::String).fill_null(lit("")))
             .collect::<Vec<_>>(),
         "\u{1f}",
         false,
-    );
-    let keys = rows
-        .clone()
-        .select([key.alias("key")])
-        .unique(None, UniqueKeepStrategy::Any);
-    let durations = rows
-        .select([(col("ChargePeriodEnd") - col("ChargePeriodStart")).alias("duration")])
-        .unique(None, UniqueKeepStrategy::Any);
-    Ok((keys.collect()?, durations.collect()?))
+    )
+}
+
+/// How many distinct values of `value` the old rows hold, and how many of
+/// those the new rows hold too: one query, nothing collected but the counts.
+fn shared(new: LazyFrame, old: LazyFrame, value: Expr) -> PolarsResult<(u32, u32)> {
+    let distinct = |rows: LazyFrame| {
+        rows.select([value.clone().alias("v")])
+            .unique(None, UniqueKeepStrategy::Any)
+    };
+    let in_new = distinct(new).with_column(lit(true).alias("in_new"));
+    let counts = distinct(old)
+        .join(
+            in_new,
+            [col("v")],
+            [col("v")],
+            JoinArgs::new(JoinType::Left),
+        )
+        .select([
+            len().alias("old"),
+            col("in_new").count().cast(DataType::UInt32).alias("common"),
+        ])
+        .collect()?;
+    let get = |name: &str| -> PolarsResult<u32> {
+        Ok(counts
+            .column(name)?
+            .cast(&DataType::UInt32)?
+            .u32()?
+            .get(0)
+            .unwrap_or(0))
+    };
+    Ok((get("old")?, get("common")?))
 }
 
 /// How `new` (the staged file) relates to `old` (an imported source) in
@@ -157,45 +179,23 @@ pub fn relation(
     same_format: bool,
 ) -> Result<Relation> {
     let ctx = |e| Error::polars("comparing the file with the imported deliveries", e);
-    let (new_keys, new_durations) = keys_and_durations(new, in_slices.clone()).map_err(ctx)?;
-    let (old_keys, old_durations) = keys_and_durations(old, in_slices).map_err(ctx)?;
-    let common = new_keys
-        .clone()
-        .lazy()
-        .join(
-            old_keys.clone().lazy(),
-            [col("key")],
-            [col("key")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .collect()
-        .map_err(ctx)?
-        .height();
-    if common == old_keys.height() && common > 0 {
+    let (new, old) = (new.filter(in_slices.clone()), old.filter(in_slices));
+    let (old_keys, common) = shared(new.clone(), old.clone(), row_key()).map_err(ctx)?;
+    if common == old_keys && common > 0 {
         return Ok(Relation::Restatement);
     }
     if common > 0 {
         return Ok(Relation::Ambiguous(format!(
-            "{common} of the {} line items already imported for these months are in this file \
+            "{common} of the {old_keys} line items already imported for these months are in this file \
              too, but not all of them: it may be a restatement that dropped line items or a part \
-             of a delivery that is already imported",
-            old_keys.height()
+             of a delivery that is already imported"
         )));
     }
     if !same_format {
         return Ok(Relation::OtherExport);
     }
-    let shared_durations = new_durations
-        .lazy()
-        .join(
-            old_durations.lazy(),
-            [col("duration")],
-            [col("duration")],
-            JoinArgs::new(JoinType::Inner),
-        )
-        .collect()
-        .map_err(ctx)?
-        .height();
+    let duration = col("ChargePeriodEnd") - col("ChargePeriodStart");
+    let (_, shared_durations) = shared(new, old, duration).map_err(ctx)?;
     if shared_durations == 0 {
         return Ok(Relation::Ambiguous(
             "the same months are already imported at another time granularity (hourly against \

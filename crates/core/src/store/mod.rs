@@ -441,8 +441,8 @@ impl Dataset {
         for part in &parts {
             staged.push(ingest::stage(part, &temp_dir)?);
         }
-        let reports: Vec<FileReport> = staged.iter().map(|s| s.report.clone()).collect();
-        let slices = merge_slices(reports.iter().flat_map(|r| r.slices.iter().cloned()));
+        let mut reports: Vec<FileReport> = staged.iter().map(|s| s.report.clone()).collect();
+        let mut slices = merge_slices(reports.iter().flat_map(|r| r.slices.iter().cloned()));
         let format = reports
             .first()
             .map(|r| r.format.clone())
@@ -464,8 +464,6 @@ impl Dataset {
         // parts, or the new half of an actual/amortized pair, are written.
         let file_rel = format!("parts/{id}.parquet");
         let file_abs = self.dir.join(&file_rel);
-        let mut reports = reports;
-        let mut slices = slices;
         if let Some(first) = reports.first_mut() {
             first.notes.extend(plan.notes.iter().cloned());
         }
