@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use burnrate_core::analysis::trend::Period;
+use burnrate_core::export::{ExportFormat, FocusVersion};
 use burnrate_core::money::CostMeasure;
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
@@ -106,6 +107,11 @@ pub(crate) enum Command {
         /// Query these files directly, without the local dataset.
         #[arg(long, num_args = 1.., value_name = "PATH")]
         files: Vec<String>,
+    },
+    /// Write the dataset out in a standard format.
+    Export {
+        #[command(subcommand)]
+        what: ExportWhat,
     },
     /// Cost per day, week or month, with the change from the previous period.
     Trend {
@@ -298,6 +304,43 @@ pub(crate) enum MetricsAction {
         #[arg(required = true, value_name = "FILE")]
         paths: Vec<PathBuf>,
     },
+}
+
+#[derive(Subcommand)]
+pub(crate) enum ExportWhat {
+    /// The dataset as a FOCUS Cost and Usage dataset (every cost as
+    /// imported; Tags as JSON, units in FOCUS UnitFormat, ids as text).
+    Focus {
+        /// The FOCUS version: 1.0, 1.1, 1.2 or 1.3.
+        #[arg(long, default_value = "1.2", value_parser = focus_version)]
+        version: FocusVersion,
+        /// parquet or csv.
+        #[arg(long, default_value = "parquet", value_parser = export_format)]
+        format: ExportFormat,
+        #[command(flatten)]
+        dates: DateRange,
+        /// Only rows of this provider (ProviderName, e.g. AWS); repeatable.
+        #[arg(long = "provider", value_name = "P")]
+        providers: Vec<String>,
+        /// Only FOCUS columns: leave out Burnrate's x_ columns.
+        #[arg(long)]
+        focus_only: bool,
+        /// One file per billing period in the folder OUT
+        /// (focus-YYYY-MM.parquet).
+        #[arg(long)]
+        by_period: bool,
+        /// The file (or, with --by-period, the folder) to write.
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+    },
+}
+
+fn focus_version(text: &str) -> Result<FocusVersion, String> {
+    FocusVersion::parse(text).ok_or_else(|| format!("{text:?} is not 1.0, 1.1, 1.2 or 1.3"))
+}
+
+fn export_format(text: &str) -> Result<ExportFormat, String> {
+    ExportFormat::parse(text).ok_or_else(|| format!("{text:?} is not parquet or csv"))
 }
 
 #[derive(Subcommand)]

@@ -24,7 +24,7 @@ use burnrate_core::query::dimension::Dimension;
 use burnrate_core::store::{Dataset, Delivery, ImportOutcome};
 use clap::Parser;
 use commands::imports::{expand_paths, import, list_sources};
-use commands::{analysis, pulls, schedules, views};
+use commands::{analysis, export, pulls, schedules, views};
 use output::write_frame;
 fn main() -> ExitCode {
     // Commands that meet an import in progress say why they wait.
@@ -161,6 +161,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             write_frame(&mut out, &df, format)?;
             Ok(ExitCode::SUCCESS)
         }
+        Command::Export { what } => export::run(&data_dir(cli.data_dir)?, what, &mut out),
         Command::Pull { all, check, source } => {
             let dir = data_dir(cli.data_dir)?;
             if check {

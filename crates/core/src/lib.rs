@@ -21,6 +21,7 @@
 //!   commitments
 //! - [`optimize`]: findings (idle resources, rightsizing, ...) ranked by
 //!   savings, with evidence
+//! - [`export`]: the dataset written as FOCUS 1.0-1.3 (FOCUS out)
 //! - [`reports`]: the SQL report library, CSV and charts, schedules
 //! - [`demo`]: the built-in demo dataset and large synthetic CURs
 
@@ -38,6 +39,7 @@ pub mod schema;
 pub mod analysis;
 pub mod config;
 pub mod demo;
+pub mod export;
 pub mod ingest;
 pub mod optimize;
 pub mod query;

@@ -1,5 +1,5 @@
-//! The canonical billing schema: FOCUS 1.2 columns, the columns FOCUS 1.3
-//! adds, and Burnrate's `x_` extension columns.
+//! The canonical billing schema: every FOCUS 1.2 column, the columns FOCUS
+//! 1.3 adds, and Burnrate's `x_` extension columns.
 //!
 //! Every adapter produces exactly these columns, in this order, with these
 //! types; everything downstream (summary, SQL, the app) reads only this shape.
@@ -99,6 +99,20 @@ pub const COLUMNS: &[(&str, Kind)] = &[
     ("CommitmentDiscountQuantity", Kind::Quantity),
     ("CommitmentDiscountUnit", Kind::Text),
     ("Tags", Kind::Tags),
+    // FOCUS 1.1 and 1.2 columns most bills leave empty (FOCUS files carry
+    // them; native adapters fill ServiceSubcategory). SkuPriceDetails is
+    // JSON kept as its text.
+    ("ServiceSubcategory", Kind::Text),
+    ("BillingAccountType", Kind::Text),
+    ("SubAccountType", Kind::Text),
+    ("CapacityReservationId", Kind::Text),
+    ("CapacityReservationStatus", Kind::Text),
+    ("SkuMeter", Kind::Text),
+    ("SkuPriceDetails", Kind::Text),
+    ("PricingCurrency", Kind::Text),
+    ("PricingCurrencyContractedUnitPrice", Kind::Money),
+    ("PricingCurrencyEffectiveCost", Kind::Money),
+    ("PricingCurrencyListUnitPrice", Kind::Money),
     // FOCUS 1.3. ServiceProviderName and HostProviderName replace the
     // deprecated ProviderName and PublisherName; each pair is filled from the
     // other where a file has only one (see `conform`). The JSON columns
@@ -160,11 +174,26 @@ pub fn conform(produced: &[(&str, Expr)]) -> Vec<Expr> {
             };
             match find(name).or(derived) {
                 Some(expr) => expr.clone().strict_cast(kind.dtype()),
+                // The FOCUS rule for a service no subcategory fits.
+                None if *name == "ServiceSubcategory" => match find("ServiceCategory") {
+                    Some(category) => other_subcategory(category.clone()),
+                    None => lit(NULL).cast(kind.dtype()),
+                },
                 None => lit(NULL).cast(kind.dtype()),
             }
             .alias(*name)
         })
         .collect()
+}
+
+/// FOCUS's subcategory for a service of `category` that fits none of the
+/// named subcategories: `Other (Compute)`, `Other (Other)`.
+pub fn other_subcategory(category: Expr) -> Expr {
+    concat_str(
+        [lit("Other ("), category.cast(DataType::String), lit(")")],
+        "",
+        false,
+    )
 }
 
 /// The numeric columns (money and quantities): each value is finite or

@@ -21,6 +21,7 @@ const LAYERS: &[(&str, u32)] = &[
     ("query", 5),
     ("analysis", 6),
     ("optimize", 6),
+    ("export", 6),
     ("reports", 7),
     ("demo", 8),
 ];

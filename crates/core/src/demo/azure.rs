@@ -6,7 +6,7 @@ const AZURE_HEADER: &str = "BillingAccountId,BillingAccountName,BillingPeriodSta
 SubscriptionId,SubscriptionName,Date,ProductName,MeterCategory,MeterSubCategory,MeterName,Quantity,\
 EffectivePrice,CostInBillingCurrency,UnitPrice,PayGPrice,BillingCurrencyCode,ResourceLocation,\
 ConsumedService,ResourceId,ResourceName,ResourceGroup,Tags,ChargeType,Frequency,PricingModel,\
-PublisherName,UnitOfMeasure";
+PublisherName,UnitOfMeasure,InvoiceId";
 
 pub(super) fn write_azure_month(mut out: impl Write, year: i32, month: u32) -> std::io::Result<()> {
     writeln!(out, "{AZURE_HEADER}")?;
@@ -160,10 +160,12 @@ pub(super) fn write_azure_month(mut out: impl Write, year: i32, month: u32) -> s
             };
             writeln!(
                 out,
-                "90000001,Contoso EA,{},{},{sub_id},{sub_name},{},{product},{category},{subcategory},{meter},{quantity},{price},{cost},{price},{price},EUR,westeurope,{consumed},{resource_id},{name},{rg},{tags_field},Usage,UsageBased,OnDemand,Microsoft,{unit}",
+                "90000001,Contoso EA,{},{},{sub_id},{sub_name},{},{product},{category},{subcategory},{meter},{quantity},{price},{cost},{price},{price},EUR,westeurope,{consumed},{resource_id},{name},{rg},{tags_field},Usage,UsageBased,OnDemand,Microsoft,{unit},G{:04}{:02}0001",
                 first.format("%m/%d/%Y"),
                 last.format("%m/%d/%Y"),
                 day.format("%m/%d/%Y"),
+                year,
+                month,
             )?;
         }
     }

@@ -101,6 +101,12 @@ pub struct CurWriter<W: Write> {
     rows: u64,
 }
 
+/// An AWS-style numeric invoice id for a payer's month.
+fn invoice_id(payer: &str, year: i32, month: u32) -> String {
+    let payer_digits: String = payer.chars().filter(char::is_ascii_digit).take(4).collect();
+    format!("{year:04}{month:02}{payer_digits:0>4}")
+}
+
 impl<W: Write> CurWriter<W> {
     pub fn new(mut out: W) -> std::io::Result<Self> {
         writeln!(out, "{}", CUR_COLUMNS.join(","))?;
@@ -135,7 +141,9 @@ impl<W: Write> CurWriter<W> {
         self.rows += 1;
         let fields: [String; CUR_COLUMNS.len()] = [
             format!("{:016x}", self.rows.wrapping_mul(0x9e37_79b9_7f4a_7c15)),
-            String::new(),
+            // One invoice per payer and month (every month of the demo and
+            // of a benchmark file is a closed one).
+            invoice_id(line.payer, start.year(), start.month()),
             "Amazon Web Services, Inc.".into(),
             "AWS".into(),
             "Anniversary".into(),

@@ -1,0 +1,539 @@
+//! FOCUS out: the dataset written as a FOCUS 1.0-1.3 Cost and Usage
+//! dataset, Parquet or CSV, one file or one per billing period.
+//!
+//! The rows are the stored rows (what `billing` holds, before tag rules and
+//! allocation, which are the user's own view). What changes on the way out
+//! is only what FOCUS asks of the shape:
+//! - exactly the version's columns, in its types; provider detail as `x_`
+//!   columns unless `focus_only`;
+//! - Tags (and AllocatedTags) as a JSON object, `{"team":"web"}`;
+//! - date/times in UTC (`Z` in CSV); ids are text (quoted in CSV);
+//! - units in FOCUS UnitFormat ([`units`]);
+//! - one ServiceCategory and ServiceSubcategory per ServiceName (the one
+//!   carrying the most cost where a source mixes them);
+//! - an invoice issuer that is the provider's own entity written with the
+//!   provider's name (`Amazon Web Services, Inc.` under ProviderName `AWS`
+//!   is `AWS`; the legal entity stays in `x_InvoiceIssuerEntity`), so that
+//!   only charges invoiced by someone else read as third-party ones;
+//! - the values FOCUS says MUST be null on a row (a Tax row's quantities,
+//!   units, prices and SKU; consumed quantity off Usage rows) are null.
+//!
+//! Costs are never touched: the export's totals per currency and measure
+//! equal the dataset's ([`Exported::totals`]), which the round-trip tests
+//! check by importing the export again.
+
+pub mod columns;
+pub mod units;
+
+use std::path::{Path, PathBuf};
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+use serde::Serialize;
+
+pub use columns::{FOCUS_COLUMNS, FeatureLevel, FocusColumn, FocusType, FocusVersion, columns_of};
+
+use crate::error::{Error, Result};
+use crate::schema::{self, Kind};
+
+/// The file format of an export.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ExportFormat {
+    Parquet,
+    Csv,
+}
+
+impl ExportFormat {
+    pub fn parse(text: &str) -> Option<ExportFormat> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "parquet" => Some(Self::Parquet),
+            "csv" => Some(Self::Csv),
+            _ => None,
+        }
+    }
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            Self::Parquet => "parquet",
+            Self::Csv => "csv",
+        }
+    }
+}
+
+/// What to export.
+#[derive(Debug, Clone)]
+pub struct ExportOptions {
+    pub version: FocusVersion,
+    pub format: ExportFormat,
+    /// Charge periods starting in `[from, to)`.
+    pub from: Option<NaiveDate>,
+    pub to: Option<NaiveDate>,
+    /// ProviderName values to keep (case-insensitive); empty keeps all.
+    pub providers: Vec<String>,
+    /// Only FOCUS columns, no `x_` columns.
+    pub focus_only: bool,
+    /// One file per billing period in the folder `out`, named
+    /// `focus-<YYYY-MM>.<ext>`.
+    pub by_period: bool,
+}
+
+/// Totals of the exported rows, per billing currency.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct CurrencyTotals {
+    pub currency: String,
+    pub billed_cost: f64,
+    pub effective_cost: f64,
+    pub list_cost: f64,
+}
+
+/// What an export wrote.
+#[derive(Debug, Clone, Serialize)]
+pub struct Exported {
+    pub files: Vec<PathBuf>,
+    pub rows: u64,
+    pub version: &'static str,
+    pub totals: Vec<CurrencyTotals>,
+    /// What the export did that the user should know (columns left out,
+    /// service categories chosen).
+    pub notes: Vec<String>,
+}
+
+/// The FOCUS columns an export of `version` writes for this data: every
+/// column of the version except a conditional one that may not be null and
+/// that no row fills (BillingAccountType where the source has none), which
+/// FOCUS asks to leave out rather than write empty.
+fn written_columns(version: FocusVersion, filled: &[&str]) -> Vec<&'static FocusColumn> {
+    columns_of(version)
+        .filter(|c| {
+            !(c.level == FeatureLevel::Conditional && !c.allows_nulls && !filled.contains(&c.name))
+        })
+        .collect()
+}
+
+/// Exports `rows` (the stored dataset) to `out`.
+pub fn export_focus(rows: LazyFrame, options: &ExportOptions, out: &Path) -> Result<Exported> {
+    let rows = select_rows(rows, options);
+    let count = rows
+        .clone()
+        .select([len()])
+        .collect()
+        .map_err(|e| Error::polars("reading the dataset to export", e))?;
+    if crate::frame::numbers(&count, "len")?
+        .first()
+        .copied()
+        .unwrap_or(0.0)
+        == 0.0
+    {
+        return Err(Error::Usage(
+            "nothing to export: no imported row is in that range and provider; \
+             nothing was written"
+                .into(),
+        ));
+    }
+    let mut notes = Vec::new();
+    let services = service_categories(rows.clone(), &mut notes)?;
+    let filled = filled_columns(rows.clone())?;
+    let columns = written_columns(options.version, &filled);
+    for c in columns_of(options.version) {
+        if !columns.iter().any(|w| w.name == c.name) {
+            notes.push(format!(
+                "{} is left out: no row has a value and FOCUS does not allow it empty",
+                c.name
+            ));
+        }
+    }
+    let shaped = focus_shape(rows, &services, &columns, options);
+
+    let periods: Vec<Option<i32>> = if options.by_period {
+        let df = shaped
+            .clone()
+            .select([crate::period::period_number_of(
+                col("BillingPeriodStart").cast(schema::datetime_dtype()),
+            )])
+            .unique(None, UniqueKeepStrategy::Any)
+            .sort(["period"], SortMultipleOptions::default())
+            .collect()
+            .map_err(|e| Error::polars("listing the billing periods to export", e))?;
+        df.column("period")
+            .and_then(|c| c.cast(&DataType::Int32))
+            .map_err(|e| Error::polars("listing the billing periods to export", e))?
+            .i32()
+            .map_err(|e| Error::polars("listing the billing periods to export", e))?
+            .iter()
+            .collect()
+    } else {
+        vec![]
+    };
+
+    let mut files = Vec::new();
+    if options.by_period {
+        std::fs::create_dir_all(out)
+            .map_err(|e| Error::io(format!("creating {}", out.display()), e))?;
+        for period in periods {
+            let name = format!(
+                "focus-{}.{}",
+                crate::period::period_label(period),
+                options.format.extension()
+            );
+            let target = out.join(name);
+            let start = col("BillingPeriodStart").cast(schema::datetime_dtype());
+            let in_period = match period {
+                Some(p) => crate::period::period_number_of(start).eq(lit(p)),
+                None => col("BillingPeriodStart").is_null(),
+            };
+            write(shaped.clone().filter(in_period), options.format, &target)?;
+            files.push(target);
+        }
+    } else {
+        write(shaped.clone(), options.format, out)?;
+        files.push(out.to_path_buf());
+    }
+
+    let (rows, totals) = totals(shaped)?;
+    Ok(Exported {
+        files,
+        rows,
+        version: options.version.label(),
+        totals,
+        notes,
+    })
+}
+
+fn select_rows(rows: LazyFrame, options: &ExportOptions) -> LazyFrame {
+    let mut rows = crate::period::filter_dates(rows, options.from, options.to);
+    if !options.providers.is_empty() {
+        let wanted: Vec<String> = options
+            .providers
+            .iter()
+            .map(|p| p.trim().to_lowercase())
+            .collect();
+        let wanted = Series::new("providers".into(), wanted);
+        rows = rows.filter(
+            col("ProviderName")
+                .str()
+                .to_lowercase()
+                .is_in(lit(wanted).implode(false), false),
+        );
+    }
+    rows
+}
+
+/// Which stored columns have a value on some row.
+fn filled_columns(rows: LazyFrame) -> Result<Vec<&'static str>> {
+    let candidates: Vec<&'static str> = FOCUS_COLUMNS
+        .iter()
+        .filter(|c| !c.allows_nulls && c.level == FeatureLevel::Conditional)
+        .map(|c| c.name)
+        .collect();
+    let df = rows
+        .select(
+            candidates
+                .iter()
+                .map(|c| col(*c).is_not_null().any(true).alias(*c))
+                .collect::<Vec<_>>(),
+        )
+        .collect()
+        .map_err(|e| Error::polars("reading the dataset to export", e))?;
+    Ok(candidates
+        .into_iter()
+        .filter(|c| {
+            df.column(c)
+                .ok()
+                .and_then(|s| s.bool().ok().and_then(|b| b.get(0)))
+                .unwrap_or(false)
+        })
+        .collect())
+}
+
+/// One (ServiceCategory, ServiceSubcategory) per ServiceName: where rows of
+/// one service carry different ones (a source that classifies by product
+/// family), the pair with the most absolute billed cost, then rows, wins.
+fn service_categories(rows: LazyFrame, notes: &mut Vec<String>) -> Result<DataFrame> {
+    let err = |e| Error::polars("choosing a service category per service", e);
+    let pairs = rows
+        .group_by([
+            col("ServiceName"),
+            col("ServiceCategory"),
+            col("ServiceSubcategory"),
+        ])
+        .agg([
+            col("BilledCost").abs().sum().alias("weight"),
+            len().alias("rows"),
+        ])
+        .sort(
+            [
+                "ServiceName",
+                "weight",
+                "rows",
+                "ServiceCategory",
+                "ServiceSubcategory",
+            ],
+            SortMultipleOptions::default()
+                .with_order_descending_multi([false, true, true, false, false]),
+        )
+        .collect()
+        .map_err(err)?;
+    let names = pairs
+        .column("ServiceName")
+        .map_err(err)?
+        .str()
+        .map_err(err)?;
+    let categories = pairs
+        .column("ServiceCategory")
+        .map_err(err)?
+        .str()
+        .map_err(err)?;
+    let subcategories = pairs
+        .column("ServiceSubcategory")
+        .map_err(err)?
+        .str()
+        .map_err(err)?;
+    let (mut name_out, mut category_out, mut sub_out) = (Vec::new(), Vec::new(), Vec::new());
+    let mut previous: Option<Option<&str>> = None;
+    for i in 0..pairs.height() {
+        let name = names.get(i);
+        if previous == Some(name) {
+            notes.push(format!(
+                "service {:?} also had category {:?}; written as {:?}",
+                name.unwrap_or(""),
+                categories.get(i).unwrap_or(""),
+                category_out.last().cloned().flatten().unwrap_or_default()
+            ));
+            continue;
+        }
+        previous = Some(name);
+        let category = categories
+            .get(i)
+            .filter(|c| columns::SERVICE_CATEGORIES.contains(c))
+            .unwrap_or("Other");
+        let subcategory = subcategories
+            .get(i)
+            .filter(|s| columns::subcategory_fits(category, s))
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("Other ({category})"));
+        name_out.push(name.map(str::to_string));
+        category_out.push(Some(category.to_string()));
+        sub_out.push(Some(subcategory));
+    }
+    DataFrame::new_infer_height(vec![
+        Column::new("ServiceName".into(), name_out),
+        Column::new("x_FocusServiceCategory".into(), category_out),
+        Column::new("x_FocusServiceSubcategory".into(), sub_out),
+    ])
+    .map_err(err)
+}
+
+/// The issuer names that are a provider's own entity, per ProviderName.
+fn own_issuer(provider: &str, issuer: &str) -> bool {
+    let issuer = issuer.to_ascii_lowercase();
+    match provider {
+        "AWS" => issuer.starts_with("amazon web services") || issuer.starts_with("aws"),
+        "Microsoft" => issuer.starts_with("microsoft"),
+        "Google Cloud" => issuer.starts_with("google"),
+        "Oracle" => issuer.starts_with("oracle"),
+        _ => issuer == provider.to_ascii_lowercase(),
+    }
+}
+
+/// InvoiceIssuerName as FOCUS reads it: the provider's name where the
+/// issuer is the provider's own entity.
+fn invoice_issuer() -> Expr {
+    as_struct(vec![col("ProviderName"), col("InvoiceIssuerName")]).map(
+        |c| {
+            let fields = c.struct_()?.fields_as_series();
+            let (providers, issuers) = (fields[0].str()?, fields[1].str()?);
+            let out: StringChunked = providers
+                .iter()
+                .zip(issuers.iter())
+                .map(|(p, i)| match (p, i) {
+                    (Some(p), Some(i)) if own_issuer(p, i) => Some(p.to_string()),
+                    (p, i) => i.or(p).map(str::to_string),
+                })
+                .collect();
+            Ok(out.with_name("InvoiceIssuerName".into()).into_column())
+        },
+        |_, _| Ok(Field::new("InvoiceIssuerName".into(), DataType::String)),
+    )
+}
+
+/// A `{key, value}` list as a FOCUS key-value JSON object; null when empty.
+/// A key written twice keeps its last value (JSON objects have unique keys).
+fn tags_json(name: &'static str) -> Expr {
+    col(name).map(
+        move |c| {
+            let list = c.list()?;
+            let mut out = Vec::with_capacity(list.len());
+            for row in list.amortized_iter() {
+                let Some(row) = row else {
+                    out.push(None);
+                    continue;
+                };
+                let pairs = row.as_ref().struct_()?;
+                let fields = pairs.fields_as_series();
+                let (keys, values) = (fields[0].str()?, fields[1].str()?);
+                let mut object = serde_json::Map::new();
+                for (k, v) in keys.iter().zip(values.iter()) {
+                    if let Some(k) = k {
+                        object.insert(
+                            k.to_string(),
+                            v.map_or(serde_json::Value::Null, |v| v.into()),
+                        );
+                    }
+                }
+                out.push(
+                    (!object.is_empty()).then(|| serde_json::Value::Object(object).to_string()),
+                );
+            }
+            let out: StringChunked = out.into_iter().collect();
+            Ok(out.with_name(name.into()).into_column())
+        },
+        move |_, _| Ok(Field::new(name.into(), DataType::String)),
+    )
+}
+
+fn unit(name: &'static str) -> Expr {
+    col(name).map(
+        move |c| {
+            let out: StringChunked = c
+                .str()?
+                .iter()
+                .map(|u| u.map(|u| units::focus_unit(u).into_owned()))
+                .collect();
+            Ok(out.with_name(name.into()).into_column())
+        },
+        move |_, _| Ok(Field::new(name.into(), DataType::String)),
+    )
+}
+
+fn null_when(condition: Expr, value: Expr, dtype: DataType) -> Expr {
+    when(condition).then(lit(NULL).cast(dtype)).otherwise(value)
+}
+
+/// The stored rows in the shape of the FOCUS version.
+fn focus_shape(
+    rows: LazyFrame,
+    services: &DataFrame,
+    columns: &[&'static FocusColumn],
+    options: &ExportOptions,
+) -> LazyFrame {
+    let rows = rows.join(
+        services.clone().lazy(),
+        [col("ServiceName")],
+        [col("ServiceName")],
+        JoinArgs {
+            nulls_equal: true,
+            ..JoinArgs::new(JoinType::Left)
+        },
+    );
+    let tax = col("ChargeCategory").eq(lit("Tax"));
+    let not_usage = col("ChargeCategory").neq(lit("Usage"));
+    let focus_value = |c: &FocusColumn| -> Expr {
+        let float = DataType::Float64;
+        let text = DataType::String;
+        let value = match c.name {
+            "Tags" | "AllocatedTags" => tags_json(c.name),
+            "PricingUnit" => null_when(tax.clone(), unit("PricingUnit"), text),
+            "ConsumedUnit" => null_when(not_usage.clone(), unit("ConsumedUnit"), text),
+            "CommitmentDiscountUnit" => unit("CommitmentDiscountUnit"),
+            "PricingQuantity" | "ListUnitPrice" | "ContractedUnitPrice" => {
+                null_when(tax.clone(), col(c.name), float)
+            }
+            "SkuId" | "SkuPriceId" => null_when(tax.clone(), col(c.name), text),
+            "ConsumedQuantity" => null_when(not_usage.clone(), col(c.name), float),
+            "InvoiceIssuerName" => invoice_issuer(),
+            "ServiceCategory" => col("x_FocusServiceCategory"),
+            "ServiceSubcategory" => col("x_FocusServiceSubcategory"),
+            "ServiceProviderName" => coalesce(&[col("ServiceProviderName"), col("ProviderName")]),
+            "HostProviderName" => coalesce(&[col("HostProviderName"), col("ProviderName")]),
+            name => col(name),
+        };
+        let value = match (c.data_type, options.format) {
+            (FocusType::DateTime, ExportFormat::Parquet) => value.cast(DataType::Datetime(
+                TimeUnit::Milliseconds,
+                Some(TimeZone::UTC),
+            )),
+            (FocusType::DateTime, ExportFormat::Csv) => value.dt().strftime("%Y-%m-%dT%H:%M:%SZ"),
+            _ => value,
+        };
+        value.alias(c.name)
+    };
+    let mut exprs: Vec<Expr> = columns.iter().map(|c| focus_value(c)).collect();
+    if !options.focus_only {
+        for (name, kind) in schema::COLUMNS {
+            if !name.starts_with("x_") {
+                continue;
+            }
+            let value = match kind {
+                Kind::Tags => tags_json(name),
+                _ => col(*name),
+            };
+            exprs.push(value.alias(*name));
+        }
+        exprs.push(col("InvoiceIssuerName").alias("x_InvoiceIssuerEntity"));
+    }
+    rows.select(exprs)
+}
+
+fn write(frame: LazyFrame, format: ExportFormat, target: &Path) -> Result<()> {
+    let temp = crate::fsutil::temp_file_beside(target, &format!(".{}", format.extension()))?
+        .into_temp_path();
+    let file_format = match format {
+        ExportFormat::Parquet => FileWriteFormat::Parquet(Arc::new(ParquetWriteOptions {
+            compression: ParquetCompression::Zstd(None),
+            ..Default::default()
+        })),
+        ExportFormat::Csv => FileWriteFormat::Csv(CsvWriterOptions {
+            serialize_options: Arc::new(SerializeOptions {
+                // Text is quoted, so ids stay text for any reader.
+                quote_style: QuoteStyle::NonNumeric,
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+    };
+    frame
+        .sink(
+            SinkDestination::File {
+                target: SinkTarget::Path(PlRefPath::new(temp.to_string_lossy().as_ref())),
+            },
+            file_format,
+            UnifiedSinkArgs::default(),
+        )
+        .and_then(|lf| lf.collect_with_engine(Engine::Streaming))
+        .map_err(|e| Error::polars(format!("writing {}", target.display()), e))?;
+    std::fs::File::open(&temp)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| Error::io(format!("writing {}", target.display()), e))?;
+    temp.persist(target)
+        .map_err(|e| Error::io(format!("writing {}", target.display()), e.error))?;
+    Ok(())
+}
+
+fn totals(shaped: LazyFrame) -> Result<(u64, Vec<CurrencyTotals>)> {
+    let err = |e| Error::polars("adding up the export", e);
+    let df = shaped
+        .group_by([col("BillingCurrency")])
+        .agg([
+            len().alias("rows"),
+            col("BilledCost").sum(),
+            col("EffectiveCost").sum(),
+            col("ListCost").sum(),
+        ])
+        .sort(["BillingCurrency"], SortMultipleOptions::default())
+        .collect()
+        .map_err(err)?;
+    let rows: f64 = crate::frame::numbers(&df, "rows")?.iter().sum();
+    let currencies = crate::frame::strings(&df, "BillingCurrency")?;
+    let billed = crate::frame::numbers(&df, "BilledCost")?;
+    let effective = crate::frame::numbers(&df, "EffectiveCost")?;
+    let list = crate::frame::numbers(&df, "ListCost")?;
+    let totals = (0..df.height())
+        .map(|i| CurrencyTotals {
+            currency: currencies[i].clone(),
+            billed_cost: billed[i],
+            effective_cost: effective[i],
+            list_cost: list[i],
+        })
+        .collect();
+    Ok((rows as u64, totals))
+}
