@@ -69,6 +69,10 @@ if ! command -v azurite-blob >/dev/null 2>&1; then
   $SUDO npm install -g --silent azurite
 fi
 
+# The FinOps Foundation's FOCUS validator (PyPI, Python >= 3.12) for the
+# FOCUS export's conformance test; its own venv under ~/.cache/burnrate.
+./scripts/focus-validator.sh >/dev/null
+
 # tauri-driver: WebDriver for the app window (the end-to-end test).
 if ! command -v tauri-driver >/dev/null 2>&1 && [ ! -x "$HOME/.cargo/bin/tauri-driver" ]; then
   echo "installing tauri-driver (cargo)"

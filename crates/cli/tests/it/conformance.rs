@@ -278,14 +278,14 @@ const UTILIZATION: &[(&str, f64)] = &[
 /// Folders that hold reference tables and API examples, not billing files.
 const NOT_BILLING: &[&str] = &["reference/", "azure-api-examples/"];
 
-fn samples_dir() -> PathBuf {
+pub fn samples_dir() -> PathBuf {
     match std::env::var_os("BURNRATE_SAMPLES_DIR") {
         Some(dir) => PathBuf::from(dir),
         None => Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared/data"),
     }
 }
 
-fn billing_files(root: &Path, dir: &Path, out: &mut Vec<String>) {
+pub fn billing_files(root: &Path, dir: &Path, out: &mut Vec<String>) {
     for entry in std::fs::read_dir(dir).unwrap().flatten() {
         let path = entry.path();
         let rel = path

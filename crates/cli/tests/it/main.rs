@@ -9,6 +9,7 @@ mod cloud_azure;
 mod conformance;
 mod delivery;
 mod faults;
+mod focus_out;
 mod import;
 mod optimize;
 mod schedules;
