@@ -527,6 +527,15 @@ fn by_period_writes_one_file_per_billing_period() {
         ],
         "{printed}"
     );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.join(&names[0]))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o644, "an export is readable by other tools");
+    }
     let again = Env::new();
     again.ok(&["import", &dir.to_string_lossy()]);
     assert_eq!(slice_totals(&again).len(), slice_totals(&env).len());

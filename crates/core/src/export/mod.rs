@@ -506,6 +506,14 @@ fn write(frame: LazyFrame, format: ExportFormat, target: &Path) -> Result<()> {
         .map_err(|e| Error::io(format!("writing {}", target.display()), e))?;
     temp.persist(target)
         .map_err(|e| Error::io(format!("writing {}", target.display()), e.error))?;
+    // A temporary file is private to its owner; an export is for other
+    // tools (a BI gateway, a warehouse loader) to read.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(target, std::fs::Permissions::from_mode(0o644))
+            .map_err(|e| Error::io(format!("writing {}", target.display()), e))?;
+    }
     Ok(())
 }
 
