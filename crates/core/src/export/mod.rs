@@ -34,7 +34,7 @@ use serde::Serialize;
 pub use columns::{FOCUS_COLUMNS, FeatureLevel, FocusColumn, FocusType, FocusVersion, columns_of};
 
 use crate::error::{Error, Result};
-use crate::schema::{self, Kind};
+use crate::schema;
 
 /// The file format of an export.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
@@ -113,17 +113,12 @@ fn written_columns(version: FocusVersion, filled: &[&str]) -> Vec<&'static Focus
 /// Exports `rows` (the stored dataset) to `out`.
 pub fn export_focus(rows: LazyFrame, options: &ExportOptions, out: &Path) -> Result<Exported> {
     let rows = select_rows(rows, options);
-    let count = rows
-        .clone()
-        .select([len()])
-        .collect()
-        .map_err(|e| Error::polars("reading the dataset to export", e))?;
-    if crate::frame::numbers(&count, "len")?
-        .first()
-        .copied()
-        .unwrap_or(0.0)
-        == 0.0
-    {
+    // One pass adds up what is exported, per currency and billing period:
+    // the totals printed, the periods to split by, and whether there is
+    // anything at all. Shaping never touches a cost, so the totals of the
+    // rows are the totals of the files.
+    let slices = slice_totals(rows.clone())?;
+    if slices.is_empty() {
         return Err(Error::Usage(
             "nothing to export: no imported row is in that range and provider; \
              nothing was written"
@@ -142,33 +137,15 @@ pub fn export_focus(rows: LazyFrame, options: &ExportOptions, out: &Path) -> Res
             ));
         }
     }
-    let shaped = focus_shape(rows, &services, &columns, options);
-
-    let periods: Vec<Option<i32>> = if options.by_period {
-        let df = shaped
-            .clone()
-            .select([crate::period::period_number_of(
-                col("BillingPeriodStart").cast(schema::datetime_dtype()),
-            )])
-            .unique(None, UniqueKeepStrategy::Any)
-            .sort(["period"], SortMultipleOptions::default())
-            .collect()
-            .map_err(|e| Error::polars("listing the billing periods to export", e))?;
-        df.column("period")
-            .and_then(|c| c.cast(&DataType::Int32))
-            .map_err(|e| Error::polars("listing the billing periods to export", e))?
-            .i32()
-            .map_err(|e| Error::polars("listing the billing periods to export", e))?
-            .iter()
-            .collect()
-    } else {
-        vec![]
-    };
+    let shape = |rows: LazyFrame| focus_shape(rows, &services, &columns, options);
 
     let mut files = Vec::new();
     if options.by_period {
         std::fs::create_dir_all(out)
             .map_err(|e| Error::io(format!("creating {}", out.display()), e))?;
+        let mut periods: Vec<Option<i32>> = slices.iter().map(|s| s.period).collect();
+        periods.sort();
+        periods.dedup();
         for period in periods {
             let name = format!(
                 "focus-{}.{}",
@@ -176,25 +153,29 @@ pub fn export_focus(rows: LazyFrame, options: &ExportOptions, out: &Path) -> Res
                 options.format.extension()
             );
             let target = out.join(name);
-            let start = col("BillingPeriodStart").cast(schema::datetime_dtype());
+            // A row's billing period by the rule every answer uses.
+            let period_of = crate::period::period_number_expr();
             let in_period = match period {
-                Some(p) => crate::period::period_number_of(start).eq(lit(p)),
-                None => col("BillingPeriodStart").is_null(),
+                Some(p) => period_of.eq(lit(p)),
+                None => period_of.is_null(),
             };
-            write(shaped.clone().filter(in_period), options.format, &target)?;
+            write(
+                shape(rows.clone().filter(in_period)),
+                options.format,
+                &target,
+            )?;
             files.push(target);
         }
     } else {
-        write(shaped.clone(), options.format, out)?;
+        write(shape(rows), options.format, out)?;
         files.push(out.to_path_buf());
     }
 
-    let (rows, totals) = totals(shaped)?;
     Ok(Exported {
         files,
-        rows,
+        rows: slices.iter().map(|s| s.rows).sum(),
         version: options.version.label(),
-        totals,
+        totals: currency_totals(&slices),
         notes,
     })
 }
@@ -459,15 +440,11 @@ fn focus_shape(
     };
     let mut exprs: Vec<Expr> = columns.iter().map(|c| focus_value(c)).collect();
     if !options.focus_only {
-        for (name, kind) in schema::COLUMNS {
+        for (name, _) in schema::COLUMNS {
             if !name.starts_with("x_") {
                 continue;
             }
-            let value = match kind {
-                Kind::Tags => tags_json(name),
-                _ => col(*name),
-            };
-            exprs.push(value.alias(*name));
+            exprs.push(col(*name));
         }
         exprs.push(col("InvoiceIssuerName").alias("x_InvoiceIssuerEntity"));
     }
@@ -517,31 +494,73 @@ fn write(frame: LazyFrame, format: ExportFormat, target: &Path) -> Result<()> {
     Ok(())
 }
 
-fn totals(shaped: LazyFrame) -> Result<(u64, Vec<CurrencyTotals>)> {
-    let err = |e| Error::polars("adding up the export", e);
-    let df = shaped
-        .group_by([col("BillingCurrency")])
+/// The exported rows of one currency and billing period, added up.
+struct SliceTotal {
+    currency: String,
+    period: Option<i32>,
+    rows: u64,
+    billed_cost: f64,
+    effective_cost: f64,
+    list_cost: f64,
+}
+
+fn slice_totals(rows: LazyFrame) -> Result<Vec<SliceTotal>> {
+    let err = |e| Error::polars("adding up the rows to export", e);
+    let df = rows
+        .group_by([col("BillingCurrency"), crate::period::period_number_expr()])
         .agg([
             len().alias("rows"),
             col("BilledCost").sum(),
             col("EffectiveCost").sum(),
             col("ListCost").sum(),
         ])
-        .sort(["BillingCurrency"], SortMultipleOptions::default())
         .collect()
         .map_err(err)?;
-    let rows: f64 = crate::frame::numbers(&df, "rows")?.iter().sum();
     let currencies = crate::frame::strings(&df, "BillingCurrency")?;
+    let periods: Vec<Option<i32>> = df
+        .column("period")
+        .and_then(|c| c.cast(&DataType::Int32))
+        .map_err(err)?
+        .i32()
+        .map_err(err)?
+        .iter()
+        .collect();
+    let rows = crate::frame::numbers(&df, "rows")?;
     let billed = crate::frame::numbers(&df, "BilledCost")?;
     let effective = crate::frame::numbers(&df, "EffectiveCost")?;
     let list = crate::frame::numbers(&df, "ListCost")?;
-    let totals = (0..df.height())
-        .map(|i| CurrencyTotals {
+    Ok((0..df.height())
+        .map(|i| SliceTotal {
             currency: currencies[i].clone(),
+            period: periods[i],
+            rows: rows[i] as u64,
             billed_cost: billed[i],
             effective_cost: effective[i],
             list_cost: list[i],
         })
-        .collect();
-    Ok((rows as u64, totals))
+        .collect())
+}
+
+/// The slices' totals per currency, in currency order.
+fn currency_totals(slices: &[SliceTotal]) -> Vec<CurrencyTotals> {
+    let mut totals: Vec<CurrencyTotals> = Vec::new();
+    for slice in slices {
+        let at = match totals.iter().position(|t| t.currency == slice.currency) {
+            Some(at) => at,
+            None => {
+                totals.push(CurrencyTotals {
+                    currency: slice.currency.clone(),
+                    billed_cost: 0.0,
+                    effective_cost: 0.0,
+                    list_cost: 0.0,
+                });
+                totals.len() - 1
+            }
+        };
+        totals[at].billed_cost += slice.billed_cost;
+        totals[at].effective_cost += slice.effective_cost;
+        totals[at].list_cost += slice.list_cost;
+    }
+    totals.sort_by(|a, b| a.currency.cmp(&b.currency));
+    totals
 }
