@@ -211,3 +211,39 @@ pub fn is_non_finite(column: &str) -> Expr {
         .is_not_null()
         .and(col(column).abs().lt(lit(f64::INFINITY)).not())
 }
+
+/// The issuer names that are a provider's own entity, per ProviderName.
+fn is_providers_own_issuer(provider: &str, issuer: &str) -> bool {
+    let issuer = issuer.to_ascii_lowercase();
+    match provider {
+        "AWS" => issuer.starts_with("amazon web services") || issuer.starts_with("aws"),
+        "Microsoft" => issuer.starts_with("microsoft"),
+        "Google Cloud" => issuer.starts_with("google"),
+        "Oracle" => issuer.starts_with("oracle"),
+        _ => issuer == provider.to_ascii_lowercase(),
+    }
+}
+
+/// InvoiceIssuerName as FOCUS reads it: the provider's name where the
+/// issuer is the provider's own entity (`Amazon Web Services, Inc.` under
+/// `AWS` is `AWS`), the issuer otherwise; where a row names no issuer, the
+/// provider. A row whose value differs from ProviderName is a charge someone
+/// else invoices (a marketplace charge, to FOCUS).
+pub fn invoice_issuer_as_focus() -> Expr {
+    as_struct(vec![col("ProviderName"), col("InvoiceIssuerName")]).map(
+        |c| {
+            let fields = c.struct_()?.fields_as_series();
+            let (providers, issuers) = (fields[0].str()?, fields[1].str()?);
+            let out: StringChunked = providers
+                .iter()
+                .zip(issuers.iter())
+                .map(|(p, i)| match (p, i) {
+                    (Some(p), Some(i)) if is_providers_own_issuer(p, i) => Some(p.to_string()),
+                    (p, i) => i.or(p).map(str::to_string),
+                })
+                .collect();
+            Ok(out.with_name("InvoiceIssuerName".into()).into_column())
+        },
+        |_, _| Ok(Field::new("InvoiceIssuerName".into(), DataType::String)),
+    )
+}

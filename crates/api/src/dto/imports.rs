@@ -35,6 +35,9 @@ pub struct FileCheck {
     pub rows: f64,
     pub periods: Vec<String>,
     pub reconciliation: Vec<Reconciliation>,
+    /// FOCUS files: the spec's cost rules the file breaks (shown beside
+    /// the reconciliation; informs, never refuses).
+    pub focus_conformance: Option<FocusConformance>,
 }
 
 impl FileCheck {
@@ -57,6 +60,7 @@ impl FileCheck {
                     effective: c.effective_cost,
                 })
                 .collect(),
+            focus_conformance: r.focus_conformance.clone(),
         }
     }
 }

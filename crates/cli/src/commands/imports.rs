@@ -125,6 +125,50 @@ pub fn import(
     })
 }
 
+/// The FOCUS cost rules a file breaks, under its reconciliation: they
+/// inform, the import has already been accepted.
+fn print_conformance(
+    out: &mut dyn Write,
+    conformance: &burnrate_core::ingest::conformance::FocusConformance,
+) -> std::io::Result<()> {
+    let checked = conformance.rules_checked;
+    if conformance.broken.is_empty() {
+        return writeln!(
+            out,
+            "         FOCUS conformance: all {checked} cost rules met"
+        );
+    }
+    writeln!(
+        out,
+        "         FOCUS conformance: {} of {checked} cost rules broken (imported as the file has it):",
+        conformance.broken.len()
+    )?;
+    for rule in &conformance.broken {
+        let amounts: Vec<String> = rule
+            .amounts
+            .iter()
+            .map(|a| {
+                format!(
+                    "{} {}",
+                    a.currency,
+                    crate::output::group_thousands(&format!("{:.2}", a.amount))
+                )
+            })
+            .collect();
+        writeln!(
+            out,
+            "           {}: {}; {} rows, {} {}: {}",
+            rule.rule,
+            rule.requirement,
+            rule.rows,
+            rule.measure,
+            amounts.join(", "),
+            rule.consequence
+        )?;
+    }
+    Ok(())
+}
+
 fn print_import_table(
     results: &[(PathBuf, burnrate_core::Result<ImportOutcome>)],
     out: &mut dyn Write,
@@ -170,6 +214,9 @@ fn print_import_table(
         }
         for note in &r.notes {
             writeln!(out, "         note: {note}")?;
+        }
+        if let Some(conformance) = &r.focus_conformance {
+            print_conformance(out, conformance)?;
         }
         if r.native_check != "independent re-read" {
             writeln!(

@@ -803,3 +803,64 @@ fn focus_1_3_columns_are_kept_and_deprecated_names_derived() {
     ]);
     assert_eq!(publishers[0]["n"], 40);
 }
+
+#[test]
+fn a_focus_file_gets_a_conformance_summary_beside_its_reconciliation() {
+    let env = Env::new();
+    let header = "BilledCost,EffectiveCost,ListCost,BillingCurrency,BillingAccountId,\
+                  ChargePeriodStart,ChargePeriodEnd,ChargeCategory,ProviderName,\
+                  InvoiceIssuerName,PublisherName,ServiceName,CommitmentDiscountId";
+    let rows = [
+        // conformant usage
+        "10.00,10.00,10.00,USD,111,2025-03-01T00:00:00Z,2025-03-02T00:00:00Z,Usage,AWS,Amazon Web Services Inc.,AWS,Amazon EC2,",
+        // a marketplace charge billed to the provider's invoice: BilledCost must be 0
+        "4.00,4.00,4.00,USD,111,2025-03-01T00:00:00Z,2025-03-02T00:00:00Z,Usage,AWS,Acme Software LLC,Acme,Acme Firewall,",
+        // a commitment purchase with an effective cost: counted twice once amortized
+        "30.00,30.00,30.00,USD,111,2025-03-01T00:00:00Z,2025-04-01T00:00:00Z,Purchase,AWS,AWS,AWS,Savings Plans,arn:sp",
+    ];
+    let file = env.path("focus_with_faults.csv");
+    std::fs::write(&file, format!("{header}\n{}\n", rows.join("\n"))).unwrap();
+
+    let text = env.ok(&["import", file.to_str().unwrap()]);
+    assert!(
+        text.contains("FOCUS conformance: 2 of 8 cost rules broken"),
+        "{text}"
+    );
+    assert!(text.contains("BilledCost-C-005-C"), "{text}");
+    assert!(text.contains("EffectiveCost-C-005-C"), "{text}");
+
+    // It informs: the file is imported whole and reconciled.
+    assert!(close(env.totals("USD").0, 44.0));
+    let again = Env::new();
+    let result = again.import_json(&file);
+    let report = &result[0]["reports"][0];
+    assert_eq!(report["focus_conformance"]["rules_checked"], 8, "{result}");
+    let broken = report["focus_conformance"]["broken"].as_array().unwrap();
+    let summary: Vec<(String, u64, f64)> = broken
+        .iter()
+        .map(|r| {
+            (
+                r["rule"].as_str().unwrap().to_string(),
+                r["rows"].as_u64().unwrap(),
+                r["amounts"][0]["amount"].as_f64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        summary,
+        [
+            ("BilledCost-C-005-C".to_string(), 1, 4.0),
+            ("EffectiveCost-C-005-C".to_string(), 1, 30.0),
+        ]
+    );
+
+    // A conformant FOCUS file says so; other formats have no summary.
+    let clean = Env::new();
+    let text = clean.ok(&["import", fixture("focus_1_2.csv").to_str().unwrap()]);
+    assert!(
+        text.contains("FOCUS conformance: all 8 cost rules met"),
+        "{text}"
+    );
+    let text = clean.ok(&["import", fixture("aws_cur_legacy.csv").to_str().unwrap()]);
+    assert!(!text.contains("FOCUS conformance"), "{text}");
+}

@@ -21,6 +21,7 @@
 
 pub mod adapters;
 pub mod columns;
+pub mod conformance;
 pub mod csv_reader;
 pub mod cur_manifest;
 pub mod folder;
@@ -102,6 +103,10 @@ pub struct FileReport {
     pub currencies: Vec<CurrencyCheck>,
     pub slices: Vec<Slice>,
     pub notes: Vec<String>,
+    /// For FOCUS files: the cost rules of the spec the file breaks
+    /// ([`conformance`]). None for other formats and older imports.
+    #[serde(default)]
+    pub focus_conformance: Option<conformance::FocusConformance>,
 }
 
 /// A file run into a staging Parquet file and reconciled.

@@ -217,6 +217,10 @@ pub(super) fn reconcile(
             list_cost: list,
         });
     }
+    let focus_conformance = match normalized.format.family() {
+        Family::Focus => Some(super::conformance::focus_conformance(staged).map_err(ctx)?),
+        _ => None,
+    };
     let mut periods: Vec<String> = stats.iter().map(|p| p.period.clone()).collect();
     periods.sort();
     periods.dedup();
@@ -239,6 +243,7 @@ pub(super) fn reconcile(
         currencies: checks,
         slices: stats,
         notes,
+        focus_conformance,
     })
 }
 
