@@ -22,6 +22,7 @@ pub const COMMANDS: &[&str] = &[
     "run_report",
     "export_report",
     "export_csv",
+    "export_focus",
     "schedules",
     "save_schedule",
     "remove_schedule",

@@ -235,6 +235,47 @@ pub async fn export_csv(
     .await
 }
 
+/// Exports the dataset as FOCUS to `path`, or where the user chooses in a
+/// save (or, by billing period, folder) dialog when `path` is empty;
+/// returns None when the dialog was cancelled.
+#[tauri::command]
+pub async fn export_focus(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    request: FocusExportRequest,
+    path: Option<String>,
+    progress: Channel<FocusExportProgress>,
+) -> Answer<Option<FocusExportResult>> {
+    let backend = state.backend.clone();
+    blocking(move || {
+        let typed = path.map(|p| p.trim().to_string()).filter(|p| !p.is_empty());
+        let target = match typed {
+            Some(p) => PathBuf::from(p),
+            None => {
+                let dialog = app.dialog().file().set_title("Export as FOCUS");
+                let chosen = if request.by_period {
+                    dialog.blocking_pick_folder()
+                } else {
+                    let extension = request.format.to_ascii_lowercase();
+                    dialog
+                        .set_file_name(format!("focus-{}.{extension}", request.version))
+                        .add_filter(extension.to_uppercase(), &[extension.as_str()])
+                        .blocking_save_file()
+                };
+                match chosen.and_then(|p| p.into_path().ok()) {
+                    Some(p) => p,
+                    None => return Ok(None),
+                }
+            }
+        };
+        let result = backend.export_focus(&request, &target, &mut |p| {
+            let _ = progress.send(p);
+        })?;
+        Ok(Some(result))
+    })
+    .await
+}
+
 #[tauri::command]
 pub async fn schedules(state: State<'_, AppState>) -> Answer<Schedules> {
     let backend = state.backend.clone();
@@ -340,6 +381,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         run_report,
         export_report,
         export_csv,
+        export_focus,
         schedules,
         save_schedule,
         remove_schedule,

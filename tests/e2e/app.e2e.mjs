@@ -5,7 +5,8 @@
 // A new user's path: load the demo data from the empty overview, check the
 // overview's total against `burnrate summary`, switch the explorer's
 // group-by, open a recommendation's evidence, follow an anomaly into the
-// explorer, import a fixture and see its reconciliation, add a cloud
+// explorer, import a fixture and see its reconciliation, export the
+// dataset as FOCUS, add a cloud
 // connection and pull it, run a report, create a schedule and run it.
 // A screenshot of each view goes to $SCREENSHOTS.
 
@@ -149,6 +150,30 @@ try {
     await session.text(await session.find('[data-testid="import-results"]')),
     /replaced an earlier delivery/,
   );
+
+  step = "export the dataset as FOCUS 1.3, one file per billing period";
+  const focusDir = join(exports, "..", "focus-export");
+  await choose('[data-testid="focus-export-version"]', "1.3");
+  await clickCss('[data-testid="focus-export-by-period"]');
+  await session.type(await session.find('[data-testid="focus-export-path"]'), focusDir);
+  await clickCss('[data-testid="focus-export-button"]');
+  const done = await session.waitFor('[data-testid="focus-export-done"]', { timeout: 120000 });
+  assert.match(await session.text(done), /as FOCUS 1\.3 \(parquet\)/);
+  const focusFiles = readdirSync(focusDir).filter((f) => /^focus-\d{4}-\d\d\.parquet$/.test(f));
+  const months = JSON.parse(execFileSync(cli, ["summary", "--by", "month", "--format", "json"], { encoding: "utf8" }));
+  assert.equal(focusFiles.length, new Set(months.map((m) => m.month)).size, `one file per month: ${focusFiles}`);
+  // The totals shown are the dataset's, per currency, to the cent.
+  const byProvider = JSON.parse(execFileSync(cli, ["summary", "--by", "provider", "--format", "json"], { encoding: "utf8" }));
+  const totalRows = await session.findAll('[data-testid="focus-export-totals"] tbody tr');
+  assert.ok(totalRows.length >= 1, "the export shows its totals");
+  for (const row of totalRows) {
+    const currency = await session.attribute(row, "data-currency");
+    const cells = await session.findAll(`[data-testid="focus-export-totals"] tr[data-currency="${currency}"] td[data-value]`);
+    const shownBilled = Number(await session.attribute(cells[0], "data-value"));
+    const expected = byProvider.filter((r) => r.currency === currency).reduce((sum, r) => sum + r.billed_cost, 0);
+    assert.ok(Math.abs(shownBilled - expected) < 0.005, `${currency}: exported ${shownBilled} vs ${expected}`);
+  }
+  await shot("07c-data-focus-export");
 
   step = "add a cloud connection, pull it (no credentials: it says how to fix that), remove it";
   await clickCss('[data-testid="connection-new"]');

@@ -9,6 +9,9 @@ import type {
   ConnectionForm,
   Explore,
   ExploreQuery,
+  FocusExportProgress,
+  FocusExportRequest,
+  FocusExportResult,
   ImportProgress,
   ImportResult,
   Overview,
@@ -89,6 +92,21 @@ export const api = {
     call<string | null>("export_report", { name, from: from || null, to: to || null }),
   exportCsv: (suggestedName: string, contents: string) =>
     call<string | null>("export_csv", { suggestedName, contents }),
+  /** Exports the dataset as FOCUS to `path`, or where the user picks in a
+   * dialog when `path` is empty; null when the dialog was cancelled. */
+  exportFocus: (
+    request: FocusExportRequest,
+    path: string,
+    onProgress: (p: FocusExportProgress) => void,
+  ) => {
+    const progress = new Channel<FocusExportProgress>();
+    progress.onmessage = onProgress;
+    return call<FocusExportResult | null>("export_focus", {
+      request,
+      path: path || null,
+      progress,
+    });
+  },
   schedules: () => call<Schedules>("schedules"),
   saveSchedule: (original: string | null, form: ScheduleForm) =>
     call<void>("save_schedule", { original, form }),

@@ -157,7 +157,42 @@ native_total: number,
  */
 measure: string, normalized_total: number, billed: number, effective: number, };
 
-export type FileCheck = { path: string, format: string, version: string | null, rows: number, periods: Array<string>, reconciliation: Array<Reconciliation>, };
+export type CurrencyAmount = { currency: string, amount: number, };
+
+export type RuleCheck = { 
+/**
+ * The validator's rule id where it has one for this requirement.
+ */
+rule: string, 
+/**
+ * The requirement, as the spec states it.
+ */
+requirement: string, 
+/**
+ * Rows that break it.
+ */
+rows: number, 
+/**
+ * What those rows carry, per currency, in `measure`.
+ */
+amounts: Array<CurrencyAmount>, 
+/**
+ * The cost measure the amounts are in.
+ */
+measure: string, 
+/**
+ * What breaking it does to the totals.
+ */
+consequence: string, };
+
+export type FocusConformance = { rules_checked: number, broken: Array<RuleCheck>, };
+
+export type FileCheck = { path: string, format: string, version: string | null, rows: number, periods: Array<string>, reconciliation: Array<Reconciliation>, 
+/**
+ * FOCUS files: the spec's cost rules the file breaks (shown beside
+ * the reconciliation; informs, never refuses).
+ */
+focus_conformance: FocusConformance | null, };
 
 export type ImportResult = { path: string, 
 /**
@@ -178,6 +213,38 @@ paired_with: Array<string>, files: Array<FileCheck>, error: ApiError | null,
 note: string | null, };
 
 export type Source = { id: string, paths: Array<string>, format: string, rows: number, imported_at: string, periods: Array<string>, files: Array<FileCheck>, };
+
+export type FocusExportRequest = { 
+/**
+ * `1.0`, `1.1`, `1.2` or `1.3`.
+ */
+version: string, 
+/**
+ * `parquet` or `csv`.
+ */
+format: string, 
+/**
+ * Charge periods from this day (`YYYY-MM-DD`, inclusive)...
+ */
+from: string | null, 
+/**
+ * ...to this one (exclusive).
+ */
+to: string | null, 
+/**
+ * One file per billing period in a folder, instead of one file.
+ */
+by_period: boolean, 
+/**
+ * Only FOCUS columns, no `x_` provider detail.
+ */
+focus_only: boolean, };
+
+export type FocusExportProgress = { files_done: number, files_total: number, writing: string, };
+
+export type ExportTotal = { currency: string, billed_cost: number, effective_cost: number, list_cost: number, };
+
+export type FocusExportResult = { files: Array<string>, rows: number, version: string, format: string, totals: Array<ExportTotal>, notes: Array<string>, };
 
 export type ReportChart = { kind: string, x: string, y: string, series: string | null, };
 

@@ -1,8 +1,15 @@
 import { getCurrentWebview } from "@tauri-apps/api/webview";
 import { api } from "../api";
-import type { ImportProgress, ImportResult, Source } from "../bindings";
+import type {
+  FileCheck,
+  FocusExportProgress,
+  FocusExportResult,
+  ImportProgress,
+  ImportResult,
+  Source,
+} from "../bindings";
 import { confirmButton, h, mount, notice } from "../dom";
-import { count, money } from "../format";
+import { count, measureLabel, money } from "../format";
 import { connectionsPanel } from "./connections";
 
 type Choice = (path: string, delivery: "as_parts" | "replace") => void;
@@ -72,8 +79,8 @@ function resultTable(results: ImportResult[], choose: Choice): HTMLElement {
             ),
           ];
         }
-        return r.files.flatMap((f) =>
-          f.reconciliation.map((c) => {
+        return r.files.flatMap((f) => [
+          ...f.reconciliation.map((c) => {
             const ok = Math.abs(c.native_total - c.normalized_total) < 0.005;
             return h(
               "tr",
@@ -98,9 +105,225 @@ function resultTable(results: ImportResult[], choose: Choice): HTMLElement {
               h("td", { class: ok ? "ok" : "failed" }, ok ? "reconciled to the cent" : "MISMATCH"),
             );
           }),
-        );
+          ...conformanceRow(f),
+        ]);
       }),
     ),
+  );
+}
+
+/** A FOCUS file's conformance summary, under its reconciliation: the
+ * spec's cost rules it breaks. It informs; the file is imported as it is. */
+function conformanceRow(f: FileCheck): HTMLElement[] {
+  const summary = f.focus_conformance;
+  if (!summary) return [];
+  const broken = summary.broken;
+  const title = broken.length
+    ? `FOCUS conformance: ${broken.length} of ${summary.rules_checked} cost rules broken (imported as the file has it)`
+    : `FOCUS conformance: all ${summary.rules_checked} cost rules met`;
+  return [
+    h(
+      "tr",
+      { "data-testid": "focus-conformance", class: "subrow" },
+      h(
+        "td",
+        { colspan: 8 },
+        h("span", { class: broken.length ? "warn" : "ok" }, title),
+        broken.length
+          ? h(
+              "ul",
+              {},
+              broken.map((rule) =>
+                h(
+                  "li",
+                  {},
+                  h("span", { class: "mono" }, rule.rule),
+                  ` ${rule.requirement}: ${count(rule.rows)} rows, `,
+                  rule.amounts
+                    .map((a) => `${money(a.amount, a.currency)} ${measureLabel(rule.measure)}`)
+                    .join(", "),
+                  `. ${rule.consequence}.`,
+                ),
+              ),
+            )
+          : null,
+      ),
+    ),
+  ];
+}
+
+/** The Data view's "Export as FOCUS" form: version, format, range and where;
+ * progress while it writes; then where it went and what it holds. */
+function focusExportPanel(toast: (m: string) => void): HTMLElement {
+  const select = (testid: string, options: [string, string][], selected: string) =>
+    h(
+      "select",
+      { "data-testid": testid },
+      options.map(([value, label]) => h("option", { value, selected: value === selected }, label)),
+    ) as HTMLSelectElement;
+  const version = select(
+    "focus-export-version",
+    [
+      ["1.3", "FOCUS 1.3"],
+      ["1.2", "FOCUS 1.2"],
+      ["1.1", "FOCUS 1.1"],
+      ["1.0", "FOCUS 1.0"],
+    ],
+    "1.2",
+  );
+  const format = select(
+    "focus-export-format",
+    [
+      ["parquet", "Parquet"],
+      ["csv", "CSV"],
+    ],
+    "parquet",
+  );
+  const day = (testid: string) =>
+    h("input", { type: "date", "data-testid": testid }) as HTMLInputElement;
+  const from = day("focus-export-from");
+  const to = day("focus-export-to");
+  const checkbox = (testid: string) =>
+    h("input", { type: "checkbox", "data-testid": testid }) as HTMLInputElement;
+  const byPeriod = checkbox("focus-export-by-period");
+  const focusOnly = checkbox("focus-export-focus-only");
+  const path = h("input", {
+    type: "text",
+    size: 40,
+    placeholder: "empty: choose in a dialog",
+    "data-testid": "focus-export-path",
+  }) as HTMLInputElement;
+  const status = h("div", { "data-testid": "focus-export-status" });
+  const button = h(
+    "button",
+    { class: "primary", "data-testid": "focus-export-button" },
+    "Export as FOCUS",
+  ) as HTMLButtonElement;
+
+  const showProgress = (p: FocusExportProgress) =>
+    mount(
+      status,
+      h(
+        "div",
+        { class: "progress" },
+        h(
+          "div",
+          { class: "bar" },
+          h("div", {
+            class: "fill",
+            style: `width:${((p.files_done / Math.max(p.files_total, 1)) * 100).toFixed(0)}%`,
+          }),
+        ),
+        h("span", {}, `Writing file ${p.files_done + 1} of ${p.files_total}: ${p.writing}`),
+      ),
+    );
+  const showResult = (r: FocusExportResult) =>
+    mount(
+      status,
+      h(
+        "p",
+        { class: "ok", "data-testid": "focus-export-done" },
+        `Wrote ${count(r.rows)} rows as FOCUS ${r.version} (${r.format}) to ${r.files.length === 1 ? r.files[0] : `${r.files.length} files`}`,
+      ),
+      r.files.length > 1
+        ? h(
+            "ul",
+            { class: "mono" },
+            r.files.map((f) => h("li", {}, f)),
+          )
+        : null,
+      h(
+        "table",
+        { "data-testid": "focus-export-totals" },
+        h(
+          "thead",
+          {},
+          h(
+            "tr",
+            {},
+            ["Currency", "Billed cost", "Effective cost (amortized)", "List cost"].map((c) =>
+              h("th", {}, c),
+            ),
+          ),
+        ),
+        h(
+          "tbody",
+          {},
+          r.totals.map((t) =>
+            h(
+              "tr",
+              { "data-currency": t.currency },
+              h("td", {}, t.currency),
+              h(
+                "td",
+                { class: "num", "data-value": t.billed_cost },
+                money(t.billed_cost, t.currency),
+              ),
+              h("td", { class: "num" }, money(t.effective_cost, t.currency)),
+              h("td", { class: "num" }, money(t.list_cost, t.currency)),
+            ),
+          ),
+        ),
+      ),
+      r.notes.length
+        ? h(
+            "ul",
+            { class: "muted" },
+            r.notes.map((n) => h("li", {}, n)),
+          )
+        : null,
+    );
+
+  const run = async () => {
+    button.disabled = true;
+    mount(status, notice("loading", "Exporting…"));
+    try {
+      const result = await api.exportFocus(
+        {
+          version: version.value,
+          format: format.value,
+          from: from.value || null,
+          to: to.value || null,
+          by_period: byPeriod.checked,
+          focus_only: focusOnly.checked,
+        },
+        path.value.trim(),
+        showProgress,
+      );
+      if (result) {
+        showResult(result);
+        toast(`Exported ${count(result.rows)} rows as FOCUS ${result.version}`);
+      } else {
+        mount(status, h("p", { class: "muted" }, "Export cancelled: nothing was written."));
+      }
+    } catch (error) {
+      mount(status, notice("error", "Export failed", (error as Error).message));
+    }
+    button.disabled = false;
+  };
+  button.addEventListener("click", () => void run());
+  const field = (label: string, control: HTMLElement) => h("label", {}, `${label} `, control);
+  return h(
+    "section",
+    { "data-testid": "focus-export" },
+    h("h2", {}, "Export as FOCUS"),
+    h(
+      "p",
+      { class: "muted" },
+      "The stored rows as a FOCUS Cost and Usage dataset, for Power BI, the FinOps toolkit, DuckDB or a warehouse: the version's exact columns, Tags as JSON, UTC times, FOCUS units. Costs are written as stored; the totals below are what the files hold.",
+    ),
+    h(
+      "div",
+      { class: "inline" },
+      field("Version", version),
+      field("Format", format),
+      field("From", from),
+      field("To (exclusive)", to),
+      field("One file per billing period (a folder)", byPeriod),
+      field("FOCUS columns only (no x_ detail)", focusOnly),
+    ),
+    h("div", { class: "inline" }, field("Save to", path), button),
+    status,
   );
 }
 
@@ -285,6 +508,7 @@ export async function dataView(
     results,
     h("h2", {}, "Sources"),
     sourcesBox,
+    focusExportPanel(toast),
     connectionsBox,
   );
   unlistenDrop?.();

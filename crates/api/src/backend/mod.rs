@@ -18,6 +18,7 @@ use crate::dto::*;
 use crate::table;
 
 mod connections;
+mod export;
 mod imports;
 mod recommendations;
 mod reports;

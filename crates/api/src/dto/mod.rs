@@ -9,6 +9,7 @@ use serde::Serialize;
 use ts_rs::TS;
 
 mod connections;
+mod export;
 mod imports;
 mod recommendations;
 mod reports;
@@ -17,6 +18,7 @@ mod settings;
 mod status;
 
 pub use connections::*;
+pub use export::*;
 pub use imports::*;
 pub use recommendations::*;
 pub use reports::*;
@@ -30,6 +32,7 @@ pub use burnrate_core::analysis::anomaly::Anomaly as AnomalyRow;
 pub use burnrate_core::analysis::explore::{Explore, ExploreQuery, Filter, GroupRow, Series};
 pub use burnrate_core::analysis::forecast::MonthForecast as MonthEnd;
 pub use burnrate_core::analysis::overview::{CurrencyOverview, Overview, Point, Slice, Totals};
+pub use burnrate_core::ingest::conformance::{CurrencyAmount, FocusConformance, RuleCheck};
 
 /// An error the UI can branch on by its [`Code`], with a message for people.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -145,9 +148,16 @@ pub fn typescript_bindings() -> String {
         Recommendation::decl(&cfg),
         ImportProgress::decl(&cfg),
         Reconciliation::decl(&cfg),
+        CurrencyAmount::decl(&cfg),
+        RuleCheck::decl(&cfg),
+        FocusConformance::decl(&cfg),
         FileCheck::decl(&cfg),
         ImportResult::decl(&cfg),
         Source::decl(&cfg),
+        FocusExportRequest::decl(&cfg),
+        FocusExportProgress::decl(&cfg),
+        ExportTotal::decl(&cfg),
+        FocusExportResult::decl(&cfg),
         ReportChart::decl(&cfg),
         ReportInfo::decl(&cfg),
         Table::decl(&cfg),

@@ -31,7 +31,7 @@ pub fn run(data_dir: &Path, what: ExportWhat, out: &mut dyn Write) -> Result<Exi
         focus_only,
         by_period,
     };
-    let exported = export_focus(snapshot.scan()?, &options, &target)?;
+    let exported = export_focus(snapshot.scan()?, &options, &target, &mut |_| {})?;
     writeln!(
         out,
         "wrote {} rows as FOCUS {} ({}) to {}",

@@ -557,3 +557,58 @@ fn exporting_nothing_is_an_error_and_writes_nothing() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("nothing to export"));
     assert!(!file.exists());
 }
+
+#[test]
+fn the_focus_sql_table_is_the_export_shape() {
+    let env = Env::with_demo();
+    let export = env.path("focus.parquet");
+    env.ok(&[
+        "export",
+        "focus",
+        "--focus-only",
+        "--out",
+        export.to_str().unwrap(),
+    ]);
+    // The same rows and totals as the export, in its columns.
+    let from_sql = env.json(&[
+        "query",
+        "SELECT BillingCurrency, count(*) AS n, sum(BilledCost) AS billed, \
+         count(DISTINCT Tags) AS tag_sets FROM focus GROUP BY BillingCurrency \
+         ORDER BY BillingCurrency",
+        "--format",
+        "json",
+    ]);
+    let sql = format!(
+        "SELECT BillingCurrency, count(*) AS n, sum(BilledCost) AS billed, \
+         count(DISTINCT Tags) AS tag_sets FROM read_parquet('{}') GROUP BY BillingCurrency \
+         ORDER BY BillingCurrency",
+        export.display()
+    );
+    let from_file = env.json(&["query", &sql, "--format", "json"]);
+    assert_eq!(from_sql, from_file);
+    // Exactly FOCUS 1.2's columns, with Tags as JSON text.
+    let columns = env.json(&["query", "SELECT * FROM focus LIMIT 1", "--format", "json"]);
+    let row = columns[0].as_object().unwrap();
+    let names: Vec<&str> = row.keys().map(String::as_str).collect();
+    assert!(!names.iter().any(|n| n.starts_with("x_")), "{names:?}");
+    assert!(names.contains(&"ServiceSubcategory"), "{names:?}");
+    assert!(
+        !names.contains(&"ServiceProviderName"),
+        "1.3 only: {names:?}"
+    );
+    let tags = env.json(&[
+        "query",
+        "SELECT Tags FROM focus WHERE Tags IS NOT NULL LIMIT 1",
+        "--format",
+        "json",
+    ]);
+    let text = tags[0]["Tags"].as_str().unwrap();
+    assert!(
+        serde_json::from_str::<serde_json::Value>(text)
+            .unwrap()
+            .is_object()
+    );
+    // `billing` keeps its own columns beside it.
+    let billing = env.json(&["query", "SELECT * FROM billing LIMIT 1", "--format", "json"]);
+    assert!(billing[0].as_object().unwrap().contains_key("x_SourceRow"));
+}

@@ -110,8 +110,22 @@ fn written_columns(version: FocusVersion, filled: &[&str]) -> Vec<&'static Focus
         .collect()
 }
 
-/// Exports `rows` (the stored dataset) to `out`.
-pub fn export_focus(rows: LazyFrame, options: &ExportOptions, out: &Path) -> Result<Exported> {
+/// Where an export is: called before each file is written.
+#[derive(Debug, Clone)]
+pub struct ExportProgress<'a> {
+    pub files_done: usize,
+    pub files_total: usize,
+    pub writing: &'a Path,
+}
+
+/// Exports `rows` (the stored dataset) to `out`, telling `progress` before
+/// each file.
+pub fn export_focus(
+    rows: LazyFrame,
+    options: &ExportOptions,
+    out: &Path,
+    progress: &mut dyn FnMut(ExportProgress),
+) -> Result<Exported> {
     let rows = select_rows(rows, options);
     // One pass adds up what is exported, per currency and billing period:
     // the totals printed, the periods to split by, and whether there is
@@ -126,18 +140,8 @@ pub fn export_focus(rows: LazyFrame, options: &ExportOptions, out: &Path) -> Res
         ));
     }
     let mut notes = Vec::new();
-    let services = service_categories(rows.clone(), &mut notes)?;
-    let filled = filled_columns(rows.clone())?;
-    let columns = written_columns(options.version, &filled);
-    for c in columns_of(options.version) {
-        if !columns.iter().any(|w| w.name == c.name) {
-            notes.push(format!(
-                "{} is left out: no row has a value and FOCUS does not allow it empty",
-                c.name
-            ));
-        }
-    }
-    let shape = |rows: LazyFrame| focus_shape(rows, &services, &columns, options);
+    let shaper = Shaper::new(rows.clone(), options.version, &mut notes)?;
+    let shape = |rows: LazyFrame| shaper.shape(rows, options.format, options.focus_only);
 
     let mut files = Vec::new();
     if options.by_period {
@@ -146,13 +150,19 @@ pub fn export_focus(rows: LazyFrame, options: &ExportOptions, out: &Path) -> Res
         let mut periods: Vec<Option<i32>> = slices.iter().map(|s| s.period).collect();
         periods.sort();
         periods.dedup();
-        for period in periods {
+        let files_total = periods.len();
+        for (files_done, period) in periods.into_iter().enumerate() {
             let name = format!(
                 "focus-{}.{}",
                 crate::period::period_label(period),
                 options.format.extension()
             );
             let target = out.join(name);
+            progress(ExportProgress {
+                files_done,
+                files_total,
+                writing: &target,
+            });
             // A row's billing period by the rule every answer uses.
             let period_of = crate::period::period_number_expr();
             let in_period = match period {
@@ -167,6 +177,11 @@ pub fn export_focus(rows: LazyFrame, options: &ExportOptions, out: &Path) -> Res
             files.push(target);
         }
     } else {
+        progress(ExportProgress {
+            files_done: 0,
+            files_total: 1,
+            writing: out,
+        });
         write(shape(rows), options.format, out)?;
         files.push(out.to_path_buf());
     }
@@ -178,6 +193,42 @@ pub fn export_focus(rows: LazyFrame, options: &ExportOptions, out: &Path) -> Res
         totals: currency_totals(&slices),
         notes,
     })
+}
+
+/// The stored rows as the `focus` table of SQL queries: exactly FOCUS
+/// `version`'s columns, shaped as an export writes them (no `x_` columns).
+pub fn focus_table(rows: LazyFrame, version: FocusVersion) -> Result<LazyFrame> {
+    let shaper = Shaper::new(rows.clone(), version, &mut Vec::new())?;
+    // Typed as in Parquet: date/times in UTC, not text.
+    Ok(shaper.shape(rows, ExportFormat::Parquet, true))
+}
+
+/// What shaping needs to know of the whole dataset first: one service
+/// category per service, and which conditional columns any row fills.
+struct Shaper {
+    services: DataFrame,
+    columns: Vec<&'static FocusColumn>,
+}
+
+impl Shaper {
+    fn new(rows: LazyFrame, version: FocusVersion, notes: &mut Vec<String>) -> Result<Shaper> {
+        let services = service_categories(rows.clone(), notes)?;
+        let filled = filled_columns(rows)?;
+        let columns = written_columns(version, &filled);
+        for c in columns_of(version) {
+            if !columns.iter().any(|w| w.name == c.name) {
+                notes.push(format!(
+                    "{} is left out: no row has a value and FOCUS does not allow it empty",
+                    c.name
+                ));
+            }
+        }
+        Ok(Shaper { services, columns })
+    }
+
+    fn shape(&self, rows: LazyFrame, format: ExportFormat, focus_only: bool) -> LazyFrame {
+        focus_shape(rows, &self.services, &self.columns, format, focus_only)
+    }
 }
 
 fn select_rows(rows: LazyFrame, options: &ExportOptions) -> LazyFrame {
@@ -304,39 +355,6 @@ fn service_categories(rows: LazyFrame, notes: &mut Vec<String>) -> Result<DataFr
     .map_err(err)
 }
 
-/// The issuer names that are a provider's own entity, per ProviderName.
-fn own_issuer(provider: &str, issuer: &str) -> bool {
-    let issuer = issuer.to_ascii_lowercase();
-    match provider {
-        "AWS" => issuer.starts_with("amazon web services") || issuer.starts_with("aws"),
-        "Microsoft" => issuer.starts_with("microsoft"),
-        "Google Cloud" => issuer.starts_with("google"),
-        "Oracle" => issuer.starts_with("oracle"),
-        _ => issuer == provider.to_ascii_lowercase(),
-    }
-}
-
-/// InvoiceIssuerName as FOCUS reads it: the provider's name where the
-/// issuer is the provider's own entity.
-fn invoice_issuer() -> Expr {
-    as_struct(vec![col("ProviderName"), col("InvoiceIssuerName")]).map(
-        |c| {
-            let fields = c.struct_()?.fields_as_series();
-            let (providers, issuers) = (fields[0].str()?, fields[1].str()?);
-            let out: StringChunked = providers
-                .iter()
-                .zip(issuers.iter())
-                .map(|(p, i)| match (p, i) {
-                    (Some(p), Some(i)) if own_issuer(p, i) => Some(p.to_string()),
-                    (p, i) => i.or(p).map(str::to_string),
-                })
-                .collect();
-            Ok(out.with_name("InvoiceIssuerName".into()).into_column())
-        },
-        |_, _| Ok(Field::new("InvoiceIssuerName".into(), DataType::String)),
-    )
-}
-
 /// A `{key, value}` list as a FOCUS key-value JSON object; null when empty.
 /// A key written twice keeps its last value (JSON objects have unique keys).
 fn tags_json(name: &'static str) -> Expr {
@@ -395,7 +413,8 @@ fn focus_shape(
     rows: LazyFrame,
     services: &DataFrame,
     columns: &[&'static FocusColumn],
-    options: &ExportOptions,
+    format: ExportFormat,
+    focus_only: bool,
 ) -> LazyFrame {
     let rows = rows.join(
         services.clone().lazy(),
@@ -421,14 +440,14 @@ fn focus_shape(
             }
             "SkuId" | "SkuPriceId" => null_when(tax.clone(), col(c.name), text),
             "ConsumedQuantity" => null_when(not_usage.clone(), col(c.name), float),
-            "InvoiceIssuerName" => invoice_issuer(),
+            "InvoiceIssuerName" => schema::invoice_issuer_as_focus(),
             "ServiceCategory" => col("x_FocusServiceCategory"),
             "ServiceSubcategory" => col("x_FocusServiceSubcategory"),
             "ServiceProviderName" => coalesce(&[col("ServiceProviderName"), col("ProviderName")]),
             "HostProviderName" => coalesce(&[col("HostProviderName"), col("ProviderName")]),
             name => col(name),
         };
-        let value = match (c.data_type, options.format) {
+        let value = match (c.data_type, format) {
             (FocusType::DateTime, ExportFormat::Parquet) => value.cast(DataType::Datetime(
                 TimeUnit::Milliseconds,
                 Some(TimeZone::UTC),
@@ -439,7 +458,7 @@ fn focus_shape(
         value.alias(c.name)
     };
     let mut exprs: Vec<Expr> = columns.iter().map(|c| focus_value(c)).collect();
-    if !options.focus_only {
+    if !focus_only {
         for (name, _) in schema::COLUMNS {
             if !name.starts_with("x_") {
                 continue;
