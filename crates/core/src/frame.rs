@@ -95,3 +95,30 @@ pub fn literal_parquet() -> ScanArgsParquet {
         ..Default::default()
     }
 }
+
+/// Maps each text value through `table` (values not in it, and nulls, give
+/// `missing`), row by row. Unlike `replace_strict`, which the streaming
+/// engine runs on whole columns (loading them into memory), this is an
+/// elementwise function, so a streaming query stays streaming.
+pub fn map_text(
+    expr: Expr,
+    table: std::collections::HashMap<String, String>,
+    missing: Option<String>,
+) -> Expr {
+    let table = std::sync::Arc::new(table);
+    expr.map(
+        move |c| {
+            let out: StringChunked = c
+                .str()?
+                .iter()
+                .map(|v| {
+                    v.and_then(|v| table.get(v))
+                        .or(missing.as_ref())
+                        .map(String::as_str)
+                })
+                .collect();
+            Ok(out.with_name(c.name().clone()).into_column())
+        },
+        |_, f| Ok(Field::new(f.name().clone(), DataType::String)),
+    )
+}

@@ -310,4 +310,32 @@ mod tests {
         assert!(!subcategory_fits("Storage", "Virtual Machines"));
         assert!(!subcategory_fits("Storage", "Other (Compute)"));
     }
+
+    #[test]
+    fn each_aws_subcategory_fits_the_category_of_its_services() {
+        use crate::ingest::adapters::service_category::{AWS_SUBCATEGORIES, aws, aws_subcategory};
+        use polars::prelude::*;
+        let mut codes: Vec<&str> = AWS_SUBCATEGORIES
+            .iter()
+            .flat_map(|(_, codes)| codes.iter().copied())
+            .collect();
+        codes.push("AWSSupportBusiness");
+        let df = df!("code" => &codes)
+            .unwrap()
+            .lazy()
+            .select([
+                col("code"),
+                aws(col("code")).alias("category"),
+                aws_subcategory(col("code")).alias("subcategory"),
+            ])
+            .collect()
+            .unwrap();
+        let text = |name: &str| df.column(name).unwrap().str().unwrap().clone();
+        let (category, subcategory) = (text("category"), text("subcategory"));
+        for (i, code) in codes.iter().enumerate() {
+            let (c, s) = (category.get(i).unwrap(), subcategory.get(i).unwrap());
+            assert!(subcategory_fits(c, s), "{code}: {c} / {s}");
+        }
+        assert_eq!(subcategory.get(codes.len() - 1), Some("Other (Other)"));
+    }
 }

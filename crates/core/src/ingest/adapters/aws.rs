@@ -229,6 +229,10 @@ pub fn mapping(c: &SourceColumns, raw_names: &[String]) -> Vec<(&'static str, Ex
             super::service_category::aws(c.text("line_item_product_code")),
         ),
         (
+            "ServiceSubcategory",
+            super::service_category::aws_subcategory(c.text("line_item_product_code")),
+        ),
+        (
             "RegionId",
             coalesce(&[c.text("product_region_code"), c.text("product_region")]),
         ),

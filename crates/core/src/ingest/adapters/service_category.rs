@@ -55,6 +55,94 @@ pub fn aws(product_code: Expr) -> Expr {
     })
 }
 
+/// FOCUS ServiceSubcategory by AWS product code, each within the category
+/// [`aws`] gives the code (the FinOps Foundation's focus-data-toolkit writes
+/// the same pairs for the services it generates: EC2, S3, RDS, Lambda, VPC,
+/// CloudWatch, DynamoDB, Glue).
+pub const AWS_SUBCATEGORIES: &[(&str, &[&str])] = &[
+    ("Virtual Machines", &["AmazonEC2", "AmazonLightsail"]),
+    ("Serverless Compute", &["AWSLambda"]),
+    ("Containers", &["AmazonECS", "AmazonEKS", "AWSFargate"]),
+    ("Object Storage", &["AmazonS3", "AmazonGlacier"]),
+    ("File Storage", &["AmazonEFS", "AmazonFSx"]),
+    ("Backup Storage", &["AWSBackup"]),
+    ("Storage Platforms", &["AWSStorageGateway"]),
+    ("Relational Databases", &["AmazonRDS"]),
+    (
+        "NoSQL Databases",
+        &["AmazonDynamoDB", "AmazonDocDB", "AmazonNeptune"],
+    ),
+    ("Caching", &["AmazonElastiCache", "AmazonMemoryDB"]),
+    ("Data Warehouses", &["AmazonRedshift"]),
+    (
+        "Network Connectivity",
+        &["AmazonVPC", "AWSDataTransfer", "AWSDirectConnect"],
+    ),
+    ("Content Delivery", &["AmazonCloudFront"]),
+    (
+        "Network Routing",
+        &["AmazonRoute53", "AWSGlobalAccelerator"],
+    ),
+    ("Application Networking", &["AWSELB"]),
+    ("Observability", &["AmazonCloudWatch"]),
+    ("Compliance", &["AWSCloudTrail", "AWSConfig"]),
+    ("Cost Management", &["AWSCostExplorer"]),
+    ("Secret Management", &["AWSKMS", "AWSSecretsManager"]),
+    ("Threat Detection and Response", &["AmazonGuardDuty"]),
+    (
+        "Security Posture Management",
+        &["AmazonInspector", "AWSSecurityHub", "AmazonMacie"],
+    ),
+    (
+        "Identity and Access Management",
+        &["AmazonCognito", "AWSIAM", "AWSDirectoryService"],
+    ),
+    (
+        "Messaging",
+        &[
+            "AmazonSNS",
+            "AmazonSQS",
+            "AmazonMQ",
+            "AWSEvents",
+            "AmazonKinesis",
+            "AmazonMSK",
+        ],
+    ),
+    ("Workflow Orchestration", &["AWSStepFunctions"]),
+    ("Analytics Platforms", &["AmazonAthena"]),
+    ("Data Processing", &["AWSGlue"]),
+    ("Business Intelligence", &["AmazonQuickSight"]),
+    ("Search", &["AmazonES", "AmazonOpenSearchService"]),
+    (
+        "Machine Learning",
+        &["AmazonSageMaker", "AmazonRekognition"],
+    ),
+    ("Generative AI", &["AmazonBedrock"]),
+    ("Natural Language Processing", &["AmazonComprehend"]),
+    (
+        "Continuous Integration and Deployment",
+        &["AWSCodeBuild", "AWSCodePipeline"],
+    ),
+    ("Source Code Management", &["AWSCodeCommit"]),
+];
+
+/// The subcategory of a product code from [`AWS_SUBCATEGORIES`];
+/// `Other (<category>)` for a service no named subcategory fits.
+pub fn aws_subcategory(product_code: Expr) -> Expr {
+    let table = AWS_SUBCATEGORIES
+        .iter()
+        .flat_map(|(name, codes)| {
+            codes
+                .iter()
+                .map(move |code| (code.to_string(), name.to_string()))
+        })
+        .collect();
+    coalesce(&[
+        crate::frame::map_text(product_code.clone(), table, None),
+        crate::schema::other_subcategory(aws(product_code)),
+    ])
+}
+
 /// By OCI `product/service` (the report's upper-case service names).
 pub fn oci(service: Expr) -> Expr {
     lookup(service, |name| match name {
