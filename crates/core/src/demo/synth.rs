@@ -6,7 +6,10 @@ use std::io::Write;
 use chrono::{Datelike, Duration, NaiveDate, NaiveDateTime};
 
 /// The header of the CUR files Burnrate writes: the columns a typical legacy
-/// CUR has for EC2, EBS, S3, RDS and networking, plus two tag columns.
+/// CUR has for EC2, EBS, S3, RDS and networking (with the reservation and
+/// Savings Plan columns a real CUR carries, empty on on-demand rows as AWS
+/// writes them, as in the koku CURs of ../shared/data), plus the tag
+/// columns.
 pub const CUR_COLUMNS: &[&str] = &[
     "identity/LineItemId",
     "bill/InvoiceId",
@@ -56,8 +59,13 @@ pub const CUR_COLUMNS: &[&str] = &[
     "reservation/AmortizedUpfrontCostForUsage",
     "reservation/EffectiveCost",
     "reservation/ReservationARN",
+    "reservation/TotalReservedUnits",
+    "reservation/UnusedAmortizedUpfrontFeeForBillingPeriod",
+    "reservation/UnusedRecurringFee",
     "savingsPlan/SavingsPlanARN",
     "savingsPlan/SavingsPlanEffectiveCost",
+    "savingsPlan/TotalCommitmentToDate",
+    "savingsPlan/UsedCommitment",
     "resourceTags/user:team",
     "resourceTags/user:Team",
     "resourceTags/user:env",
@@ -203,7 +211,14 @@ impl<W: Write> CurWriter<W> {
                 "OnDemand".into()
             },
             line.unit.into(),
+            // reservation/*: on-demand rows leave them empty.
             String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            String::new(),
+            // savingsPlan/*: likewise.
             String::new(),
             String::new(),
             String::new(),

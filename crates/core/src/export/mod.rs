@@ -127,11 +127,14 @@ pub fn export_focus(
     progress: &mut dyn FnMut(ExportProgress),
 ) -> Result<Exported> {
     let rows = select_rows(rows, options);
-    // One pass adds up what is exported, per currency and billing period:
-    // the totals printed, the periods to split by, and whether there is
-    // anything at all. Shaping never touches a cost, so the totals of the
-    // rows are the totals of the files.
-    let slices = slice_totals(rows.clone())?;
+    // One streaming pass over the rows (read in batches, never loaded
+    // whole) gives everything the export needs to know first: the totals
+    // per currency and billing period (printed, the periods to split by,
+    // whether there is anything at all), the service categories and the
+    // columns some row fills. Shaping never touches a cost, so the totals of
+    // the rows are the totals of the files.
+    let survey = survey(rows.clone())?;
+    let slices = slice_totals(&survey)?;
     if slices.is_empty() {
         return Err(Error::Usage(
             "nothing to export: no imported row is in that range and provider; \
@@ -140,7 +143,7 @@ pub fn export_focus(
         ));
     }
     let mut notes = Vec::new();
-    let shaper = Shaper::new(rows.clone(), options.version, &mut notes)?;
+    let shaper = Shaper::new(&survey, options.version, &mut notes)?;
     let shape = |rows: LazyFrame| shaper.shape(rows, options.format, options.focus_only);
 
     let mut files = Vec::new();
@@ -198,7 +201,7 @@ pub fn export_focus(
 /// The stored rows as the `focus` table of SQL queries: exactly FOCUS
 /// `version`'s columns, shaped as an export writes them (no `x_` columns).
 pub fn focus_table(rows: LazyFrame, version: FocusVersion) -> Result<LazyFrame> {
-    let shaper = Shaper::new(rows.clone(), version, &mut Vec::new())?;
+    let shaper = Shaper::new(&survey(rows.clone())?, version, &mut Vec::new())?;
     // Typed as in Parquet: date/times in UTC, not text.
     Ok(shaper.shape(rows, ExportFormat::Parquet, true))
 }
@@ -206,14 +209,14 @@ pub fn focus_table(rows: LazyFrame, version: FocusVersion) -> Result<LazyFrame> 
 /// What shaping needs to know of the whole dataset first: one service
 /// category per service, and which conditional columns any row fills.
 struct Shaper {
-    services: DataFrame,
+    services: ServiceMap,
     columns: Vec<&'static FocusColumn>,
 }
 
 impl Shaper {
-    fn new(rows: LazyFrame, version: FocusVersion, notes: &mut Vec<String>) -> Result<Shaper> {
-        let services = service_categories(rows.clone(), notes)?;
-        let filled = filled_columns(rows)?;
+    fn new(survey: &DataFrame, version: FocusVersion, notes: &mut Vec<String>) -> Result<Shaper> {
+        let services = service_categories(survey, notes)?;
+        let filled = filled_columns(survey);
         let columns = written_columns(version, &filled);
         for c in columns_of(version) {
             if !columns.iter().any(|w| w.name == c.name) {
@@ -250,48 +253,68 @@ fn select_rows(rows: LazyFrame, options: &ExportOptions) -> LazyFrame {
     rows
 }
 
-/// Which stored columns have a value on some row.
-fn filled_columns(rows: LazyFrame) -> Result<Vec<&'static str>> {
-    let candidates: Vec<&'static str> = FOCUS_COLUMNS
+/// The conditional columns FOCUS does not allow empty: an export leaves
+/// out the ones no row fills.
+fn fill_candidates() -> impl Iterator<Item = &'static str> {
+    FOCUS_COLUMNS
         .iter()
         .filter(|c| !c.allows_nulls && c.level == FeatureLevel::Conditional)
         .map(|c| c.name)
-        .collect();
-    let df = rows
-        .select(
-            candidates
-                .iter()
-                .map(|c| col(*c).is_not_null().any(true).alias(*c))
-                .collect::<Vec<_>>(),
-        )
-        .collect()
-        .map_err(|e| Error::polars("reading the dataset to export", e))?;
-    Ok(candidates
-        .into_iter()
+}
+
+/// The one pass over the rows to export: per billing currency, billing
+/// period and (ServiceName, ServiceCategory, ServiceSubcategory), the rows,
+/// the cost totals, the absolute billed cost and whether each of
+/// [`fill_candidates`] has a value. A few hundred groups for any dataset.
+fn survey(rows: LazyFrame) -> Result<DataFrame> {
+    let mut aggs = vec![
+        len().cast(DataType::UInt64).alias("rows"),
+        col("BilledCost").sum(),
+        col("EffectiveCost").sum(),
+        col("ListCost").sum(),
+        col("BilledCost").abs().sum().alias("weight"),
+    ];
+    aggs.extend(fill_candidates().map(|c| col(c).is_not_null().any(true).alias(c)));
+    rows.group_by([
+        col("BillingCurrency"),
+        crate::period::period_number_expr(),
+        col("ServiceName"),
+        col("ServiceCategory"),
+        col("ServiceSubcategory"),
+    ])
+    .agg(aggs)
+    .collect_with_engine(Engine::Streaming)
+    .map(|r| r.unwrap_single())
+    .map_err(|e| Error::polars("reading the dataset to export", e))
+}
+
+/// Which of [`fill_candidates`] some row fills.
+fn filled_columns(survey: &DataFrame) -> Vec<&'static str> {
+    fill_candidates()
         .filter(|c| {
-            df.column(c)
+            survey
+                .column(c)
                 .ok()
-                .and_then(|s| s.bool().ok().and_then(|b| b.get(0)))
+                .and_then(|s| s.bool().ok().map(|b| b.any()))
                 .unwrap_or(false)
         })
-        .collect())
+        .collect()
 }
 
 /// One (ServiceCategory, ServiceSubcategory) per ServiceName: where rows of
 /// one service carry different ones (a source that classifies by product
 /// family), the pair with the most absolute billed cost, then rows, wins.
-fn service_categories(rows: LazyFrame, notes: &mut Vec<String>) -> Result<DataFrame> {
+fn service_categories(survey: &DataFrame, notes: &mut Vec<String>) -> Result<ServiceMap> {
     let err = |e| Error::polars("choosing a service category per service", e);
-    let pairs = rows
+    let pairs = survey
+        .clone()
+        .lazy()
         .group_by([
             col("ServiceName"),
             col("ServiceCategory"),
             col("ServiceSubcategory"),
         ])
-        .agg([
-            col("BilledCost").abs().sum().alias("weight"),
-            len().alias("rows"),
-        ])
+        .agg([col("weight").sum(), col("rows").sum()])
         .sort(
             [
                 "ServiceName",
@@ -329,7 +352,7 @@ fn service_categories(rows: LazyFrame, notes: &mut Vec<String>) -> Result<DataFr
                 "service {:?} also had category {:?}; written as {:?}",
                 name.unwrap_or(""),
                 categories.get(i).unwrap_or(""),
-                category_out.last().cloned().flatten().unwrap_or_default()
+                category_out.last().cloned().unwrap_or_default()
             ));
             continue;
         }
@@ -344,15 +367,40 @@ fn service_categories(rows: LazyFrame, notes: &mut Vec<String>) -> Result<DataFr
             .map(str::to_string)
             .unwrap_or_else(|| format!("Other ({category})"));
         name_out.push(name.map(str::to_string));
-        category_out.push(Some(category.to_string()));
-        sub_out.push(Some(subcategory));
+        category_out.push(category.to_string());
+        sub_out.push(subcategory);
     }
-    DataFrame::new_infer_height(vec![
-        Column::new("ServiceName".into(), name_out),
-        Column::new("x_FocusServiceCategory".into(), category_out),
-        Column::new("x_FocusServiceSubcategory".into(), sub_out),
-    ])
-    .map_err(err)
+    Ok(ServiceMap {
+        names: name_out,
+        categories: category_out,
+        subcategories: sub_out,
+    })
+}
+
+/// One ServiceCategory and ServiceSubcategory per ServiceName (a null name
+/// is one of the names).
+struct ServiceMap {
+    names: Vec<Option<String>>,
+    categories: Vec<String>,
+    subcategories: Vec<String>,
+}
+
+impl ServiceMap {
+    /// The value of `values` for each row's ServiceName: a lookup per row,
+    /// which copies nothing else (a join would gather every column).
+    fn lookup(&self, values: &[String]) -> Expr {
+        let mut table = std::collections::HashMap::new();
+        let mut unnamed = None;
+        for (name, value) in self.names.iter().zip(values) {
+            match name {
+                Some(name) => {
+                    table.insert(name.clone(), value.clone());
+                }
+                None => unnamed = Some(value.clone()),
+            }
+        }
+        crate::frame::map_text(col("ServiceName"), table, unnamed)
+    }
 }
 
 /// A `{key, value}` list as a FOCUS key-value JSON object; null when empty.
@@ -411,20 +459,11 @@ fn null_when(condition: Expr, value: Expr, dtype: DataType) -> Expr {
 /// The stored rows in the shape of the FOCUS version.
 fn focus_shape(
     rows: LazyFrame,
-    services: &DataFrame,
+    services: &ServiceMap,
     columns: &[&'static FocusColumn],
     format: ExportFormat,
     focus_only: bool,
 ) -> LazyFrame {
-    let rows = rows.join(
-        services.clone().lazy(),
-        [col("ServiceName")],
-        [col("ServiceName")],
-        JoinArgs {
-            nulls_equal: true,
-            ..JoinArgs::new(JoinType::Left)
-        },
-    );
     let tax = col("ChargeCategory").eq(lit("Tax"));
     let not_usage = col("ChargeCategory").neq(lit("Usage"));
     let focus_value = |c: &FocusColumn| -> Expr {
@@ -441,8 +480,8 @@ fn focus_shape(
             "SkuId" | "SkuPriceId" => null_when(tax.clone(), col(c.name), text),
             "ConsumedQuantity" => null_when(not_usage.clone(), col(c.name), float),
             "InvoiceIssuerName" => schema::invoice_issuer_as_focus(),
-            "ServiceCategory" => col("x_FocusServiceCategory"),
-            "ServiceSubcategory" => col("x_FocusServiceSubcategory"),
+            "ServiceCategory" => services.lookup(&services.categories),
+            "ServiceSubcategory" => services.lookup(&services.subcategories),
             "ServiceProviderName" => coalesce(&[col("ServiceProviderName"), col("ProviderName")]),
             "HostProviderName" => coalesce(&[col("HostProviderName"), col("ProviderName")]),
             name => col(name),
@@ -474,8 +513,10 @@ fn write(frame: LazyFrame, format: ExportFormat, target: &Path) -> Result<()> {
     let temp = crate::fsutil::temp_file_beside(target, &format!(".{}", format.extension()))?
         .into_temp_path();
     let file_format = match format {
+        // Snappy: the codec every Parquet reader takes (Spark, Power BI,
+        // Athena, BigQuery, DuckDB) and among the cheapest to write.
         ExportFormat::Parquet => FileWriteFormat::Parquet(Arc::new(ParquetWriteOptions {
-            compression: ParquetCompression::Zstd(None),
+            compression: ParquetCompression::Snappy,
             ..Default::default()
         })),
         ExportFormat::Csv => FileWriteFormat::Csv(CsvWriterOptions {
@@ -523,12 +564,15 @@ struct SliceTotal {
     list_cost: f64,
 }
 
-fn slice_totals(rows: LazyFrame) -> Result<Vec<SliceTotal>> {
+/// The survey's totals per billing currency and period.
+fn slice_totals(survey: &DataFrame) -> Result<Vec<SliceTotal>> {
     let err = |e| Error::polars("adding up the rows to export", e);
-    let df = rows
-        .group_by([col("BillingCurrency"), crate::period::period_number_expr()])
+    let df = survey
+        .clone()
+        .lazy()
+        .group_by([col("BillingCurrency"), col("period")])
         .agg([
-            len().alias("rows"),
+            col("rows").sum(),
             col("BilledCost").sum(),
             col("EffectiveCost").sum(),
             col("ListCost").sum(),
