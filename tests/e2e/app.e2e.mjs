@@ -5,7 +5,8 @@
 // A new user's path: load the demo data from the empty overview, check the
 // overview's total against `burnrate summary`, switch the explorer's
 // group-by, open a recommendation's evidence, follow an anomaly into the
-// explorer, import a fixture and see its reconciliation, export the
+// explorer, import a fixture and see its reconciliation (and a FOCUS
+// file its conformance summary), export the
 // dataset as FOCUS, add a cloud
 // connection and pull it, run a report, create a schedule and run it.
 // A screenshot of each view goes to $SCREENSHOTS.
@@ -13,7 +14,7 @@
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import { Session } from "./webdriver.mjs";
 
 const app = process.env.BURNRATE_APP;
@@ -131,6 +132,14 @@ try {
   const fixtureRow = await session.find('[data-testid="reconciliation-row"]');
   assert.match(await session.text(fixtureRow), /reconciled to the cent/);
   await shot("07-data-imported-fixture");
+
+  step = "a FOCUS file shows its conformance summary under its reconciliation";
+  const focusFixture = join(dirname(fixture), "focus_1_2.csv");
+  await session.type(await session.find('[data-testid="import-path"]'), focusFixture);
+  await session.click(await session.find('[data-testid="import-path-button"]'));
+  const conformance = await session.waitFor('[data-testid="focus-conformance"]', { timeout: 60000 });
+  assert.match(await session.text(conformance), /FOCUS conformance: all 8 cost rules met/);
+  await shot("07a-data-focus-conformance");
 
   step = "a file that could be a part or a restatement asks, and Replace imports it";
   await session.type(await session.find('[data-testid="import-path"]'), fixtureSubset);
