@@ -1,5 +1,7 @@
 //! The SQL report library: list, run, export.
 
+use burnrate_core::reports::library::Tables;
+
 use super::*;
 
 impl Backend {
@@ -38,15 +40,25 @@ impl Backend {
         let config = self.config()?;
         let library = burnrate_core::reports::library::Library::load(&config.reports_dir());
         let def = library.get(name)?;
-        let Some((frame, _)) = self.billing(&config)? else {
+        let Some(tables) = self.report_tables(&config)? else {
             return Ok(Table::default());
         };
         let df = def.run(
-            frame,
+            &tables,
             parse_day(from.as_deref())?,
             parse_day(to.as_deref())?,
         )?;
         table::table(&df)
+    }
+
+    /// The tables report SQL reads, from one snapshot; None for an empty
+    /// dataset.
+    fn report_tables(&self, config: &Config) -> Result<Option<Tables>> {
+        let snapshot = self.dataset()?.snapshot()?;
+        if snapshot.manifest.sources.is_empty() {
+            return Ok(None);
+        }
+        Ok(Some(Tables::of(snapshot.scan()?, config)?.0))
     }
 
     /// Writes a report's CSV to a path the user chose in a save dialog.
@@ -60,11 +72,11 @@ impl Backend {
         let config = self.config()?;
         let library = burnrate_core::reports::library::Library::load(&config.reports_dir());
         let def = library.get(name)?;
-        let Some((frame, _)) = self.billing(&config)? else {
+        let Some(tables) = self.report_tables(&config)? else {
             return Err(ApiError::empty());
         };
         let df = def.run(
-            frame,
+            &tables,
             parse_day(from.as_deref())?,
             parse_day(to.as_deref())?,
         )?;

@@ -11,7 +11,7 @@ use anyhow::Result;
 use burnrate_core::config::Config;
 use burnrate_core::fsutil::write_atomically;
 use burnrate_core::query::dimension::Dimension;
-use burnrate_core::reports::library::Library;
+use burnrate_core::reports::library::{Library, Tables};
 use burnrate_core::{
     analysis::allocation, analysis::anomaly, analysis::commitments, analysis::forecast,
     analysis::trend, optimize, query::rules,
@@ -47,6 +47,17 @@ impl Context<'_> {
                 eprintln!("note: {note}");
             }
             f(billing.frame)
+        })
+    }
+
+    /// Runs `f` over the report tables of the dataset, or of `files`.
+    fn with_tables<T>(&self, files: &[String], f: impl FnOnce(&Tables) -> Result<T>) -> Result<T> {
+        crate::with_frame(self.data_dir.clone(), files, |stored| {
+            let (tables, currency_note) = Tables::of(stored, self.config)?;
+            if let Some(note) = &currency_note {
+                eprintln!("note: {note}");
+            }
+            f(&tables)
         })
     }
 
@@ -285,7 +296,9 @@ impl Context<'_> {
             }
             Command::Reports { format } => {
                 let library = Library::load(&config.reports_dir());
-                let schema_only = self.with_billing(&[], |frame| Ok(frame.limit(0)));
+                let schema_only = crate::with_frame(self.data_dir.clone(), &[], |stored| {
+                    Ok(Tables::of(stored.limit(0), config)?.0)
+                });
                 let mut names = Vec::new();
                 let mut titles = Vec::new();
                 let mut origins = Vec::new();
@@ -295,7 +308,7 @@ impl Context<'_> {
                     titles.push(def.title.clone());
                     origins.push(def.origin.clone());
                     status.push(match &schema_only {
-                        Ok(frame) => match def.check(frame.clone()) {
+                        Ok(tables) => match def.check(tables) {
                             Ok(()) => "ok".to_string(),
                             Err(e) => e.to_string(),
                         },
@@ -329,7 +342,7 @@ impl Context<'_> {
             } => {
                 let library = Library::load(&config.reports_dir());
                 let def = library.get(&name)?;
-                let df = self.with_billing(&files, |frame| Ok(def.run(frame, from, to)?))?;
+                let df = self.with_tables(&files, |tables| Ok(def.run(tables, from, to)?))?;
                 if let Some(chart) = chart {
                     let spec = def.chart.as_ref().ok_or_else(|| {
                         burnrate_core::Error::Usage(format!("report {name} declares no chart"))

@@ -612,3 +612,39 @@ fn the_focus_sql_table_is_the_export_shape() {
     let billing = env.json(&["query", "SELECT * FROM billing LIMIT 1", "--format", "json"]);
     assert!(billing[0].as_object().unwrap().contains_key("x_SourceRow"));
 }
+
+#[test]
+fn report_files_read_the_focus_table_too() {
+    let env = Env::with_demo();
+    let reports = env.path("reports");
+    std::fs::create_dir_all(&reports).unwrap();
+    let sql = "SELECT ServiceCategory AS category, ServiceSubcategory AS subcategory, \
+               BillingCurrency AS currency, sum(EffectiveCost) AS effective_cost FROM focus \
+               GROUP BY 1, 2, 3 ORDER BY 1, 2, 3";
+    std::fs::write(
+        reports.join("focus_services.sql"),
+        format!(
+            "-- name: focus_services\n-- title: FOCUS services\n-- description: d\n\
+             -- columns: category, subcategory, currency, effective_cost\n{sql}"
+        ),
+    )
+    .unwrap();
+    let listing = env.rows(&["reports"]);
+    let report = listing
+        .iter()
+        .find(|r| r["name"] == "focus_services")
+        .unwrap();
+    assert_eq!(report["status"], "ok", "{report}");
+    let from_report = env.json(&["report", "focus_services", "--format", "json"]);
+    let from_query = env.json(&["query", sql, "--format", "json"]);
+    assert_eq!(from_report, from_query);
+    // The AWS half has subcategories by product code.
+    assert!(
+        from_report
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|r| r["subcategory"] == "Virtual Machines"),
+        "{from_report}"
+    );
+}

@@ -23,6 +23,34 @@ mod builtin {
     include!(concat!(env!("OUT_DIR"), "/queries.rs"));
 }
 
+/// What a report's SQL reads: `billing`, the dataset as every answer sees
+/// it (tag rules, allocation keys, reporting currency), and `focus`, the
+/// stored rows in the FOCUS 1.2 export's shape (built only for a query that
+/// reads it).
+#[derive(Clone)]
+pub struct Tables {
+    pub billing: LazyFrame,
+    pub stored: LazyFrame,
+}
+
+impl Tables {
+    /// The tables over the stored rows, with the config's rules; the note
+    /// says which currency conversion `billing` has, if any.
+    pub fn of(
+        stored: LazyFrame,
+        config: &crate::config::Config,
+    ) -> Result<(Tables, Option<String>)> {
+        let billing = crate::query::rules::billing(stored.clone(), config)?;
+        Ok((
+            Tables {
+                billing: billing.frame,
+                stored,
+            },
+            billing.currency_note,
+        ))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ReportDef {
     pub name: String,
@@ -93,16 +121,38 @@ impl ReportDef {
         }
     }
 
-    /// Plans the query against the frame's schema without reading data, and
-    /// checks the declared columns: how `reports` validates every file.
-    pub fn check(&self, billing: LazyFrame) -> Result<()> {
-        let mut ctx = SQLContext::new();
-        ctx.register("billing", billing);
+    /// Plans the query against the tables' schemas without reading data,
+    /// and checks the declared columns: how `reports` validates every file.
+    pub fn check(&self, tables: &Tables) -> Result<()> {
+        let mut ctx = self.context(tables, None, None)?;
         let schema = ctx
             .execute(&self.sql)
             .and_then(|mut lf| lf.collect_schema())
             .map_err(|e| self.error(e.to_string()))?;
         self.check_columns(schema.iter_names().map(|n| n.to_string()).collect())
+    }
+
+    /// `billing`, and `focus` when the query reads it, restricted to
+    /// `[from, to)`.
+    fn context(
+        &self,
+        tables: &Tables,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<SQLContext> {
+        let ctx = SQLContext::new();
+        let dates = |frame: &LazyFrame| crate::period::filter_dates(frame.clone(), from, to);
+        ctx.register("billing", dates(&tables.billing));
+        let reads_focus = crate::query::sql::reads_table(&self.sql, "focus")
+            .map_err(|e| self.error(e.to_string()))?;
+        if reads_focus {
+            let focus = crate::export::focus_table(
+                dates(&tables.stored),
+                crate::export::FocusVersion::V1_2,
+            )?;
+            ctx.register("focus", focus);
+        }
+        Ok(ctx)
     }
 
     fn check_columns(&self, actual: Vec<String>) -> Result<()> {
@@ -116,15 +166,14 @@ impl ReportDef {
         Ok(())
     }
 
-    /// Runs the report over `billing` restricted to `[from, to)`.
+    /// Runs the report over the tables restricted to `[from, to)`.
     pub fn run(
         &self,
-        billing: LazyFrame,
+        tables: &Tables,
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> Result<DataFrame> {
-        let mut ctx = SQLContext::new();
-        ctx.register("billing", crate::period::filter_dates(billing, from, to));
+        let mut ctx = self.context(tables, from, to)?;
         let df = ctx
             .execute(&self.sql)
             .and_then(|lf| lf.collect_with_engine(Engine::Streaming))

@@ -11,14 +11,13 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, NaiveDate, Utc};
-use polars::prelude::LazyFrame;
 use serde::{Deserialize, Serialize};
 
 use crate::config::{Config, ScheduleConfig};
 use crate::error::{Error, Result};
 use crate::fsutil::write_atomically;
 use crate::reports::csv::write_csv;
-use crate::reports::library::Library;
+use crate::reports::library::{Library, Tables};
 
 /// One line of the run log.
 #[derive(Debug, Clone, Deserialize, Serialize, PartialEq)]
@@ -177,7 +176,7 @@ pub fn run(
     library: &Library,
     output_dir: &Path,
     earlier: &[PathBuf],
-    billing: &dyn Fn() -> Result<LazyFrame>,
+    tables: &dyn Fn() -> Result<Tables>,
 ) -> RunRecord {
     let date = schedule.local_date(due);
     let window = schedule.window.range(date);
@@ -192,7 +191,7 @@ pub fn run(
     for report in &schedule.reports {
         let outcome = (|| -> Result<Vec<PathBuf>> {
             let def = library.get(report)?;
-            let df = def.run(billing()?, window.0, window.1)?;
+            let df = def.run(&tables()?, window.0, window.1)?;
             let file = output_dir.join(expand(
                 &schedule.file_name,
                 report,
@@ -275,10 +274,10 @@ pub fn run_one(
         Vec::new()
     };
     let library = Library::load(&config.reports_dir());
-    let billing = || -> Result<LazyFrame> {
+    let tables = || -> Result<Tables> {
         let dataset = crate::store::Dataset::open(data_dir)?;
-        let frame = dataset.snapshot()?.scan()?;
-        Ok(crate::query::rules::billing(frame, config)?.frame)
+        let stored = dataset.snapshot()?.scan()?;
+        Ok(Tables::of(stored, config)?.0)
     };
     // What this schedule wrote before, from its run log (unreadable: none,
     // so nothing is pruned rather than the wrong thing).
@@ -296,7 +295,7 @@ pub fn run_one(
         &library,
         &config.resolve(&schedule.output_dir),
         &earlier,
-        &billing,
+        &tables,
     );
     if !pull_failures.is_empty() {
         record.ok = false;
@@ -468,12 +467,12 @@ mod tests {
         assert!(Window::parse("fortnight").is_err());
     }
 
-    fn billing() -> Result<LazyFrame> {
+    fn tables() -> Result<Tables> {
         let start = NaiveDate::from_ymd_opt(2026, 9, 10)
             .unwrap()
             .and_hms_opt(0, 0, 0)
             .unwrap();
-        Ok(df!(
+        let rows = df!(
             "ChargePeriodStart" => [start, start],
             "BillingAccountId" => ["1", "1"],
             "SubAccountId" => ["a", "b"],
@@ -484,7 +483,11 @@ mod tests {
             "BillingCurrency" => ["USD", "USD"],
         )
         .unwrap()
-        .lazy())
+        .lazy();
+        Ok(Tables {
+            billing: rows.clone(),
+            stored: rows,
+        })
     }
 
     #[test]
@@ -510,7 +513,7 @@ mod tests {
         let mut earlier = Vec::new();
         for month in [10, 11, 12] {
             let fire = at(2026, month, 1, 6, 0);
-            let r = run(&s, fire, fire, &library, out.path(), &earlier, &billing);
+            let r = run(&s, fire, fire, &library, out.path(), &earlier, &tables);
             earlier.extend(r.outputs.clone());
             assert!(!r.ok);
             assert_eq!(r.failures.len(), 1);
