@@ -242,9 +242,9 @@ focus_only: boolean, };
 
 export type FocusExportProgress = { files_done: number, files_total: number, writing: string, };
 
-export type ExportTotal = { currency: string, billed_cost: number, effective_cost: number, list_cost: number, };
+export type CurrencyTotals = { currency: string, billed_cost: number, effective_cost: number, list_cost: number, };
 
-export type FocusExportResult = { files: Array<string>, rows: number, version: string, format: string, totals: Array<ExportTotal>, notes: Array<string>, };
+export type FocusExportResult = { files: Array<string>, rows: number, version: string, format: string, totals: Array<CurrencyTotals>, notes: Array<string>, };
 
 export type ReportChart = { kind: string, x: string, y: string, series: string | null, };
 

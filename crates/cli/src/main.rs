@@ -155,26 +155,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Query { sql, format, files } => {
-            use burnrate_core::query::sql;
-            let df = with_frame(cli.data_dir.clone(), &files, |stored| {
-                let billing = burnrate_core::query::rules::billing(stored.clone(), &config)?;
-                if let Some(note) = &billing.currency_note {
-                    eprintln!("note: {note}");
-                }
-                let mut tables = vec![("billing", billing.frame)];
-                // `focus`: the stored rows (before tag rules, allocation and
-                // currency conversion) exactly as `export focus` writes FOCUS 1.2.
-                if sql::reads_table(&sql, "focus")? {
-                    tables.push((
-                        "focus",
-                        burnrate_core::export::focus_table(
-                            stored,
-                            burnrate_core::export::FocusVersion::V1_2,
-                        )?,
-                    ));
-                }
-                Ok(sql::query(tables, &sql)?)
-            })?;
+            let df = analysis.with_tables(&files, |tables| Ok(tables.query(&sql)?))?;
             write_frame(&mut out, &df, format)?;
             Ok(ExitCode::SUCCESS)
         }

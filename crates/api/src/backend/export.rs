@@ -55,16 +55,7 @@ impl Backend {
             rows: exported.rows as f64,
             version: exported.version.to_string(),
             format: format.extension().to_string(),
-            totals: exported
-                .totals
-                .into_iter()
-                .map(|t| ExportTotal {
-                    currency: t.currency,
-                    billed_cost: t.billed_cost,
-                    effective_cost: t.effective_cost,
-                    list_cost: t.list_cost,
-                })
-                .collect(),
+            totals: exported.totals,
             notes: exported.notes,
         })
     }

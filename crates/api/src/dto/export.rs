@@ -4,6 +4,8 @@
 use serde::{Deserialize, Serialize};
 use ts_rs::TS;
 
+pub use burnrate_core::export::CurrencyTotals;
+
 /// An export as the Data view's form sends it.
 #[derive(Debug, Clone, Serialize, Deserialize, TS)]
 pub struct FocusExportRequest {
@@ -29,15 +31,6 @@ pub struct FocusExportProgress {
     pub writing: String,
 }
 
-/// One currency's totals of what was exported.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct ExportTotal {
-    pub currency: String,
-    pub billed_cost: f64,
-    pub effective_cost: f64,
-    pub list_cost: f64,
-}
-
 /// What an export wrote, and where.
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct FocusExportResult {
@@ -45,6 +38,6 @@ pub struct FocusExportResult {
     pub rows: f64,
     pub version: String,
     pub format: String,
-    pub totals: Vec<ExportTotal>,
+    pub totals: Vec<CurrencyTotals>,
     pub notes: Vec<String>,
 }

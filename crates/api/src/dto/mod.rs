@@ -156,7 +156,7 @@ pub fn typescript_bindings() -> String {
         Source::decl(&cfg),
         FocusExportRequest::decl(&cfg),
         FocusExportProgress::decl(&cfg),
-        ExportTotal::decl(&cfg),
+        CurrencyTotals::decl(&cfg),
         FocusExportResult::decl(&cfg),
         ReportChart::decl(&cfg),
         ReportInfo::decl(&cfg),

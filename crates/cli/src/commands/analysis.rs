@@ -51,7 +51,11 @@ impl Context<'_> {
     }
 
     /// Runs `f` over the report tables of the dataset, or of `files`.
-    fn with_tables<T>(&self, files: &[String], f: impl FnOnce(&Tables) -> Result<T>) -> Result<T> {
+    pub fn with_tables<T>(
+        &self,
+        files: &[String],
+        f: impl FnOnce(&Tables) -> Result<T>,
+    ) -> Result<T> {
         crate::with_frame(self.data_dir.clone(), files, |stored| {
             let (tables, currency_note) = Tables::of(stored, self.config)?;
             if let Some(note) = &currency_note {

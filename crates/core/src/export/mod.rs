@@ -79,6 +79,7 @@ pub struct ExportOptions {
 
 /// Totals of the exported rows, per billing currency.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct CurrencyTotals {
     pub currency: String,
     pub billed_cost: f64,

@@ -1,21 +1,7 @@
-//! SQL over the `billing` table (and any other table a caller registers,
-//! such as `focus`, the stored rows in FOCUS shape).
-
-use polars::prelude::*;
-use polars::sql::SQLContext;
+//! SQL helpers; the tables SQL reads (`billing`, `focus`) are registered
+//! by `reports::library::Tables`.
 
 use crate::error::{Error, Result};
-
-/// Runs Polars SQL over the named tables.
-pub fn query(tables: Vec<(&str, LazyFrame)>, sql: &str) -> Result<DataFrame> {
-    let mut ctx = SQLContext::new();
-    for (name, frame) in tables {
-        ctx.register(name, frame);
-    }
-    ctx.execute(sql)
-        .and_then(|lf| lf.collect())
-        .map_err(|e| Error::Usage(format!("the query failed: {e}")))
-}
 
 /// Whether the query reads the table `name` (so a caller builds a table
 /// that costs a pass over the data only when it is used).

@@ -49,6 +49,33 @@ impl Tables {
             billing.currency_note,
         ))
     }
+
+    /// A SQL context over `billing` and, when `sql` reads it, `focus`, both
+    /// restricted to charge periods in `[from, to)`.
+    pub fn context(
+        &self,
+        sql: &str,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<SQLContext> {
+        let ctx = SQLContext::new();
+        let dates = |frame: &LazyFrame| crate::period::filter_dates(frame.clone(), from, to);
+        ctx.register("billing", dates(&self.billing));
+        if crate::query::sql::reads_table(sql, "focus")? {
+            let focus =
+                crate::export::focus_table(dates(&self.stored), crate::export::FocusVersion::V1_2)?;
+            ctx.register("focus", focus);
+        }
+        Ok(ctx)
+    }
+
+    /// Runs ad-hoc SQL over the tables (`burnrate query`).
+    pub fn query(&self, sql: &str) -> Result<DataFrame> {
+        self.context(sql, None, None)?
+            .execute(sql)
+            .and_then(|lf| lf.collect())
+            .map_err(|e| Error::Usage(format!("the query failed: {e}")))
+    }
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -124,35 +151,14 @@ impl ReportDef {
     /// Plans the query against the tables' schemas without reading data,
     /// and checks the declared columns: how `reports` validates every file.
     pub fn check(&self, tables: &Tables) -> Result<()> {
-        let mut ctx = self.context(tables, None, None)?;
+        let mut ctx = tables
+            .context(&self.sql, None, None)
+            .map_err(|e| self.error(e.to_string()))?;
         let schema = ctx
             .execute(&self.sql)
             .and_then(|mut lf| lf.collect_schema())
             .map_err(|e| self.error(e.to_string()))?;
         self.check_columns(schema.iter_names().map(|n| n.to_string()).collect())
-    }
-
-    /// `billing`, and `focus` when the query reads it, restricted to
-    /// `[from, to)`.
-    fn context(
-        &self,
-        tables: &Tables,
-        from: Option<NaiveDate>,
-        to: Option<NaiveDate>,
-    ) -> Result<SQLContext> {
-        let ctx = SQLContext::new();
-        let dates = |frame: &LazyFrame| crate::period::filter_dates(frame.clone(), from, to);
-        ctx.register("billing", dates(&tables.billing));
-        let reads_focus = crate::query::sql::reads_table(&self.sql, "focus")
-            .map_err(|e| self.error(e.to_string()))?;
-        if reads_focus {
-            let focus = crate::export::focus_table(
-                dates(&tables.stored),
-                crate::export::FocusVersion::V1_2,
-            )?;
-            ctx.register("focus", focus);
-        }
-        Ok(ctx)
     }
 
     fn check_columns(&self, actual: Vec<String>) -> Result<()> {
@@ -173,7 +179,9 @@ impl ReportDef {
         from: Option<NaiveDate>,
         to: Option<NaiveDate>,
     ) -> Result<DataFrame> {
-        let mut ctx = self.context(tables, from, to)?;
+        let mut ctx = tables
+            .context(&self.sql, from, to)
+            .map_err(|e| self.error(e.to_string()))?;
         let df = ctx
             .execute(&self.sql)
             .and_then(|lf| lf.collect_with_engine(Engine::Streaming))
