@@ -169,8 +169,14 @@ fn the_daemon_runs_what_is_due_and_keeps_running() {
         .spawn()
         .expect("daemon starts");
     // The hour's fire time has no recorded run: the daemon catches it up.
+    // Wait until the run is in the run log, not only until its file exists:
+    // killing the daemon between writing the file and recording the run
+    // would leave the hour due again.
+    let recorded = || env.rows(&["schedule", "list"])[0]["last_outcome"].is_string();
     let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
-    while schedule_files(&out_dir).is_empty() && std::time::Instant::now() < deadline {
+    while (schedule_files(&out_dir).is_empty() || !recorded())
+        && std::time::Instant::now() < deadline
+    {
         std::thread::sleep(std::time::Duration::from_millis(100));
     }
     let still_running = daemon.try_wait().unwrap().is_none();
