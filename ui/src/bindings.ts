@@ -133,7 +133,17 @@ id: string, kind: FindingKind, provider: string, account: string, region: string
 /**
  * Effective cost of the resource (the usage the finding is about), per month.
  */
-monthly_cost: number, estimated_monthly_savings: number, confidence: Confidence, action: string, currency: string, evidence: Evidence, };
+monthly_cost: number, estimated_monthly_savings: number, confidence: Confidence, action: string, currency: string, evidence: Evidence, 
+/**
+ * Findings that are alternatives for the same cost (the ways to change
+ * or commit to one instance) share a group; any other finding is a
+ * group of its own.
+ */
+group: string, 
+/**
+ * Whether the potential savings count this finding: one per group.
+ */
+counted: boolean, };
 
 export type Recommendation = { dismissed: boolean, 
 /**
@@ -143,7 +153,17 @@ id: string, kind: FindingKind, provider: string, account: string, region: string
 /**
  * Effective cost of the resource (the usage the finding is about), per month.
  */
-monthly_cost: number, estimated_monthly_savings: number, confidence: Confidence, action: string, currency: string, evidence: Evidence, };
+monthly_cost: number, estimated_monthly_savings: number, confidence: Confidence, action: string, currency: string, evidence: Evidence, 
+/**
+ * Findings that are alternatives for the same cost (the ways to change
+ * or commit to one instance) share a group; any other finding is a
+ * group of its own.
+ */
+group: string, 
+/**
+ * Whether the potential savings count this finding: one per group.
+ */
+counted: boolean, };
 
 export type ImportProgress = { done: number, total: number, current: string, };
 

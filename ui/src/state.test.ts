@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Recommendation } from "./bindings";
+import { potentialSavings } from "./savings";
 import { anomalyQuery, defaultQuery, withFilter, withoutFilter } from "./state";
 import { topRecommendations } from "./views/overview";
 import { defaultRecommendationsState, visibleFindings } from "./views/recommendations";
@@ -47,6 +48,8 @@ function finding(id: string, savings: number, extra: Partial<Recommendation> = {
     action: "release",
     currency: "USD",
     evidence: { rule: "r", window: "w", figures: "f", sources: [] },
+    group: id,
+    counted: true,
     dismissed: false,
     ...extra,
   };
@@ -83,6 +86,31 @@ describe("the overview's recommendations", () => {
       ["USD", 55],
       ["EUR", 7],
     ]);
+  });
+});
+
+describe("potential savings", () => {
+  it("count each group of alternatives once, its largest saving", () => {
+    const instance = { group: "i-1", counted: false };
+    const all = [
+      finding("graviton", 18, { ...instance, kind: "graviton", confidence: "low" }),
+      finding("spot", 30, { ...instance, kind: "spot_candidate", counted: true }),
+      finding("commitment", 26, { kind: "commitment_candidate" }),
+      finding("vm", 7, { currency: "EUR" }),
+    ];
+    expect([...potentialSavings(all)]).toEqual([
+      ["USD", 56],
+      ["EUR", 7],
+    ]);
+    // Without the larger alternative (dismissed, or filtered out), the next counts.
+    expect(potentialSavings(all.filter((f) => f.id !== "spot")).get("USD")).toBe(44);
+  });
+  it("break a tie by confidence", () => {
+    const all = [
+      finding("low", 10, { group: "g", confidence: "low", currency: "EUR" }),
+      finding("high", 10, { group: "g", confidence: "high" }),
+    ];
+    expect([...potentialSavings(all)]).toEqual([["USD", 10]]);
   });
 });
 

@@ -4,6 +4,7 @@ import { barsOption, chart, lineOption } from "../charts";
 import { h, mount, notice } from "../dom";
 import { money, monthName, percent } from "../format";
 import type { Navigate } from "../main";
+import { potentialSavings } from "../savings";
 
 function card(title: string, value: string, detail: string | null, testid: string): HTMLElement {
   return h(
@@ -92,7 +93,7 @@ function currencySection(c: CurrencyOverview, month: string, latestDay: string):
 }
 
 /** The open (not dismissed) findings with the most savings, and the total
- * potential savings per currency. */
+ * potential savings per currency (alternatives counted once). */
 export function topRecommendations(
   all: Recommendation[],
   count: number,
@@ -100,10 +101,7 @@ export function topRecommendations(
   const open = all
     .filter((r) => !r.dismissed)
     .sort((a, b) => b.estimated_monthly_savings - a.estimated_monthly_savings);
-  const savings = new Map<string, number>();
-  for (const r of open)
-    savings.set(r.currency, (savings.get(r.currency) ?? 0) + r.estimated_monthly_savings);
-  return { top: open.slice(0, count), savings };
+  return { top: open.slice(0, count), savings: potentialSavings(open) };
 }
 
 function recommendationsPanel(box: HTMLElement, all: Recommendation[], navigate: Navigate): void {
@@ -117,6 +115,11 @@ function recommendationsPanel(box: HTMLElement, all: Recommendation[], navigate:
       "p",
       { class: "big", "data-testid": "potential-savings" },
       `${total} / month potential savings`,
+    ),
+    h(
+      "p",
+      { class: "muted" },
+      "Effective cost. The ways to change one instance are alternatives: only the largest counts. Commitments are sized on what the changes leave.",
     ),
     h(
       "table",

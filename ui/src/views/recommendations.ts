@@ -3,6 +3,7 @@ import type { Recommendation } from "../bindings";
 import { toCsv } from "../csv";
 import { h, mount, notice } from "../dom";
 import { money } from "../format";
+import { potentialSavings } from "../savings";
 
 export interface RecommendationsState {
   kind: string;
@@ -83,9 +84,7 @@ function draw(
     return;
   }
   const shown = visibleFindings(all, s);
-  const totals = new Map<string, number>();
-  for (const r of shown)
-    totals.set(r.currency, (totals.get(r.currency) ?? 0) + r.estimated_monthly_savings);
+  const totals = potentialSavings(shown);
   const selected = all.find((r) => r.id === s.selected) ?? null;
   const exportCsv = async () => {
     const csv = toCsv(
@@ -106,6 +105,8 @@ function draw(
         "window",
         "figures",
         "sources",
+        "counted",
+        "group",
       ],
       shown.map((r) => [
         r.id,
@@ -124,6 +125,8 @@ function draw(
         r.evidence.window,
         r.evidence.figures,
         r.evidence.sources.join(" "),
+        String(r.counted),
+        r.group,
       ]),
     );
     const saved = await api.exportCsv("recommendations.csv", csv);
@@ -247,9 +250,9 @@ function draw(
       "p",
       { class: "big", "data-testid": "savings-total" },
       [...totals].map(([c, v]) => money(v, c)).join(" + ") || "0",
-      " / month estimated savings in ",
+      " / month potential savings in ",
       String(shown.length),
-      " findings",
+      " findings (effective cost; alternatives on one instance counted once)",
     ),
     h(
       "div",
@@ -302,7 +305,22 @@ function draw(
                 },
               },
               h("td", {}, r.action),
-              h("td", {}, r.kind),
+              h(
+                "td",
+                {},
+                r.kind,
+                r.counted
+                  ? null
+                  : h(
+                      "span",
+                      {
+                        class: "muted",
+                        title:
+                          "Another change to the same instance saves more; only that one counts",
+                      },
+                      " (alternative)",
+                    ),
+              ),
               h("td", {}, r.account),
               h("td", {}, r.confidence),
               h("td", { class: "num" }, money(r.estimated_monthly_savings, r.currency)),

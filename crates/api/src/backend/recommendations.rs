@@ -17,11 +17,7 @@ impl Backend {
         frame: LazyFrame,
         config: &Config,
     ) -> Result<Vec<Recommendation>> {
-        let (mut findings, _) = optimize::recommend(frame, &config.optimize, Some(&self.data_dir))?;
-        findings.sort_by(|a, b| {
-            b.estimated_monthly_savings
-                .total_cmp(&a.estimated_monthly_savings)
-        });
+        let findings = optimize::recommend(frame, &config.optimize, Some(&self.data_dir))?.findings;
         let dismissed = self.dismissed()?;
         Ok(findings
             .into_iter()

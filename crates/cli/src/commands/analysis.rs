@@ -190,9 +190,11 @@ impl Context<'_> {
                     settings.window_days = days;
                 }
                 let data_dir = crate::data_dir(self.data_dir.clone())?;
-                let (mut findings, _) = self.with_billing(&[], |frame| {
-                    Ok(optimize::recommend(frame, &settings, Some(&data_dir))?)
-                })?;
+                let mut findings = self
+                    .with_billing(&[], |frame| {
+                        Ok(optimize::recommend(frame, &settings, Some(&data_dir))?)
+                    })?
+                    .findings;
                 findings.retain(|f| {
                     kind.as_deref().is_none_or(|k| f.kind == k)
                         && f.estimated_monthly_savings >= min_savings
@@ -203,6 +205,17 @@ impl Context<'_> {
                     writeln!(out)?;
                 } else {
                     write_frame(out, &optimize::findings_frame(&findings)?, format)?;
+                    if format == crate::output::Format::Table && !findings.is_empty() {
+                        let totals: Vec<String> = optimize::potential_savings(&findings)
+                            .iter()
+                            .map(|(currency, amount)| format!("{amount:.2} {currency}"))
+                            .collect();
+                        writeln!(
+                            out,
+                            "\npotential savings: {} per month (effective cost; alternatives on one instance counted once, the `counted` column)",
+                            totals.join(" + ")
+                        )?;
+                    }
                 }
             }
             Command::Commitments {
@@ -224,12 +237,16 @@ impl Context<'_> {
                             .into()
                     ));
                 }
-                let discount = config.optimize.savings_plan_discount;
+                // The plan is the one the recommendations split over the
+                // instances (`commitment_candidate`), sized on this window.
+                let mut settings = config.optimize.clone();
+                settings.window_days = window;
+                let data_dir = crate::data_dir(self.data_dir.clone())?;
                 let (utilization, coverage, plan) = self.with_billing(&[], |frame| {
                     Ok((
                         commitments::utilization(frame.clone())?,
                         commitments::coverage(frame.clone())?,
-                        commitments::recommend_savings_plan(frame, window, discount)?,
+                        optimize::recommend(frame, &settings, Some(&data_dir))?.savings_plan,
                     ))
                 })?;
                 let plan_frame = DataFrame::new_infer_height(match &plan {
@@ -282,7 +299,7 @@ impl Context<'_> {
                                     "coverage" =>
                                         "coverage (on-demand-equivalent cost covered by commitments)",
                                     _ =>
-                                        "Savings Plan recommendation (hourly on-demand EC2 spend of the window)",
+                                        "Savings Plan recommendation (hourly on-demand EC2 spend of the window, after each instance's chosen change; split over the instances in `burnrate recommend --kind commitment_candidate`)",
                                 }
                             )?;
                         }

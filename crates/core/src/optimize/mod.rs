@@ -5,17 +5,22 @@
 //! the window (the last `window_days` days of data) and over all history
 //! (first seen) into [`usage`] records; each check in [`checks`] then runs
 //! on those small records, and [`SUPERSEDED_BY`] drops findings that give
-//! way to another on the same resource. Costs are effective (amortized)
+//! way to another on the same resource. The findings left on one instance
+//! are alternatives ([`alternatives`]): one is chosen and counted, and the
+//! AWS commitment findings are the shares of one Savings Plan sized on the
+//! instances nothing changes first ([`savings_plan`]). Costs are effective (amortized)
 //! cost; a monthly figure is the window's cost scaled to 30.44 days. Every
 //! check, its rule, default threshold and how its saving is computed is
 //! listed in the README ("Recommendations").
 
+pub mod alternatives;
 pub mod catalog;
 pub mod checks;
 pub mod metrics;
+pub mod savings_plan;
 pub mod usage;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use chrono::Duration;
 use polars::prelude::*;
@@ -24,7 +29,9 @@ use serde::Serialize;
 use crate::config::OptimizeSettings;
 use crate::error::{Error, Result};
 use crate::frame::column_of;
+pub use alternatives::potential_savings;
 use checks::{CHECKS, Draft, Inputs};
+use savings_plan::{HourlySpend, SavingsPlanRecommendation};
 pub use usage::{Usage, Window, usage_records};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -78,6 +85,12 @@ pub struct Finding {
     pub action: String,
     pub currency: String,
     pub evidence: Evidence,
+    /// Findings that are alternatives for the same cost (the ways to change
+    /// or commit to one instance) share a group; any other finding is a
+    /// group of its own.
+    pub group: String,
+    /// Whether the potential savings count this finding: one per group.
+    pub counted: bool,
 }
 
 /// What a finding proposes. The names are stable: `--kind`, CSV and JSON.
@@ -162,7 +175,8 @@ impl PartialEq<&str> for FindingKind {
 /// Findings that give way to another finding on the same resource (account
 /// and resource id): measured utilization beats a family change at the same
 /// size; a previous-generation move beats the ARM one; and an instance that
-/// is resized or moved is not yet one to commit to or move to spot.
+/// is resized or moved is not one to move to spot. (A commitment is sized
+/// on what the change leaves: `alternatives`.)
 pub const SUPERSEDED_BY: &[(FindingKind, &[FindingKind])] = &[
     (
         FindingKind::PreviousGeneration,
@@ -176,14 +190,14 @@ pub const SUPERSEDED_BY: &[(FindingKind, &[FindingKind])] = &[
             FindingKind::PreviousGeneration,
         ],
     ),
-    (FindingKind::CommitmentCandidate, CHANGES_THE_INSTANCE),
-    (FindingKind::SpotCandidate, CHANGES_THE_INSTANCE),
-];
-
-const CHANGES_THE_INSTANCE: &[FindingKind] = &[
-    FindingKind::IdleInstance,
-    FindingKind::Rightsize,
-    FindingKind::PreviousGeneration,
+    (
+        FindingKind::SpotCandidate,
+        &[
+            FindingKind::IdleInstance,
+            FindingKind::Rightsize,
+            FindingKind::PreviousGeneration,
+        ],
+    ),
 ];
 
 /// Drops the drafts that [`SUPERSEDED_BY`] says give way. Rules apply in
@@ -204,27 +218,65 @@ fn drop_superseded<'a>(mut drafts: Vec<Draft<'a>>) -> Vec<Draft<'a>> {
     drafts
 }
 
+/// What the recommendations are: the findings, ranked by saving, and the
+/// Savings Plan the AWS commitment findings are shares of.
+#[derive(Debug, Clone)]
+pub struct Recommendations {
+    pub findings: Vec<Finding>,
+    pub window: Window,
+    pub savings_plan: Option<SavingsPlanRecommendation>,
+}
+
+impl Recommendations {
+    /// The potential savings per month of every finding, per currency, each
+    /// group of alternatives counted once.
+    pub fn potential_savings(&self) -> BTreeMap<String, f64> {
+        potential_savings(&self.findings)
+    }
+}
+
 /// Runs every check over the usage records (and the utilization metrics,
-/// for rightsizing), drops superseded findings, and ranks the rest by
-/// saving.
+/// for rightsizing), drops superseded findings, chooses among the
+/// alternatives on each instance, sizes the Savings Plan on the hourly
+/// on-demand spend of the instances to commit to and splits it over them,
+/// and ranks the findings by saving.
 pub fn findings(
     records: &[Usage],
     window: &Window,
     settings: &OptimizeSettings,
     utilization: &[metrics::Utilization],
-) -> Vec<Finding> {
+    hourly: &HourlySpend,
+) -> (Vec<Finding>, Option<SavingsPlanRecommendation>) {
     let inputs = Inputs::new(records, window, settings, utilization);
     let drafts: Vec<Draft> = CHECKS.iter().flat_map(|c| c.run(&inputs)).collect();
-    let mut findings: Vec<Finding> = drop_superseded(drafts)
-        .into_iter()
-        .map(|d| d.finish(window))
-        .collect();
+    let mut drafts = drop_superseded(drafts);
+    let changes = alternatives::chosen_changes(&drafts);
+    // AWS commitments are shares of one plan, not one estimate per
+    // instance; other commitments cover what the instance's change leaves.
+    drafts.retain(|d| d.kind != FindingKind::CommitmentCandidate || d.usage.provider != "AWS");
+    for d in drafts
+        .iter_mut()
+        .filter(|d| d.kind == FindingKind::CommitmentCandidate)
+    {
+        if let Some(change) = changes.get(d.usage.resource_id.as_str()) {
+            checks::on_demand::after_change(d, change);
+        }
+    }
+    drafts.retain(|d| d.kind != FindingKind::CommitmentCandidate || d.savings > 0.0);
+    let plan = savings_plan::size(hourly, settings.savings_plan_discount, &changes);
+    if let Some((plan, shares)) = &plan {
+        drafts.extend(checks::on_demand::plan_shares(
+            records, plan, shares, hourly, &changes,
+        ));
+    }
+    let mut findings: Vec<Finding> = drafts.into_iter().map(|d| d.finish(window)).collect();
+    alternatives::mark_counted(&mut findings);
     findings.sort_by(|a, b| {
         b.estimated_monthly_savings
             .total_cmp(&a.estimated_monthly_savings)
             .then_with(|| a.id.cmp(&b.id))
     });
-    findings
+    (findings, plan.map(|(plan, _)| plan))
 }
 
 /// All findings for the dataset; `data_dir` holds the imported metrics.
@@ -232,8 +284,8 @@ pub fn recommend(
     frame: LazyFrame,
     settings: &OptimizeSettings,
     data_dir: Option<&std::path::Path>,
-) -> Result<(Vec<Finding>, Window)> {
-    let (records, window) = usage_records(frame, settings)?;
+) -> Result<Recommendations> {
+    let (records, window) = usage_records(frame.clone(), settings)?;
     let utilization = match data_dir {
         Some(dir) => metrics::utilization(
             dir,
@@ -244,7 +296,13 @@ pub fn recommend(
         )?,
         None => Vec::new(),
     };
-    Ok((findings(&records, &window, settings, &utilization), window))
+    let hourly = savings_plan::hourly_on_demand(frame, &window)?;
+    let (findings, savings_plan) = findings(&records, &window, settings, &utilization, &hourly);
+    Ok(Recommendations {
+        findings,
+        window,
+        savings_plan,
+    })
 }
 
 pub fn findings_frame(findings: &[Finding]) -> Result<DataFrame> {
@@ -271,6 +329,11 @@ pub fn findings_frame(findings: &[Finding]) -> Result<DataFrame> {
         Column::new("window".into(), text(|f| f.evidence.window.clone())),
         Column::new("figures".into(), text(|f| f.evidence.figures.clone())),
         Column::new("sources".into(), text(|f| f.evidence.sources.join(" "))),
+        Column::new(
+            "counted".into(),
+            findings.iter().map(|f| f.counted).collect::<Vec<_>>(),
+        ),
+        Column::new("group".into(), text(|f| f.group.clone())),
     ])
     .map_err(|e| Error::polars("building the findings table", e))
 }

@@ -29,7 +29,41 @@ fn usage(resource: &str, usage_type: &str, cost: f64, quantity: f64) -> Usage {
 }
 
 fn run(records: Vec<Usage>) -> Vec<Finding> {
-    findings(&records, &window(), &OptimizeSettings::default(), &[])
+    run_with(&records, &[]).0
+}
+
+/// The findings and the Savings Plan, with each on-demand AWS instance
+/// running its `quantity` hours from the start of the window at a flat rate.
+fn run_with(
+    records: &[Usage],
+    utilization: &[metrics::Utilization],
+) -> (Vec<Finding>, Option<SavingsPlanRecommendation>) {
+    let hours = 720;
+    let mut hourly = HourlySpend {
+        currency: "USD".into(),
+        window: window().label(),
+        hours,
+        ..HourlySpend::default()
+    };
+    for u in records.iter().filter(|u| {
+        u.provider == "AWS" && u.pricing_category == "Standard" && u.usage_type.contains("BoxUsage")
+    }) {
+        let running = (u.quantity as usize).min(hours);
+        let spend = hourly
+            .by_resource
+            .entry(u.resource_id.clone())
+            .or_insert_with(|| vec![0.0; hours]);
+        for s in spend.iter_mut().take(running) {
+            *s += u.cost / running as f64;
+        }
+    }
+    findings(
+        records,
+        &window(),
+        &OptimizeSettings::default(),
+        utilization,
+        &hourly,
+    )
 }
 
 fn stats(
@@ -78,12 +112,7 @@ fn rightsizing_from_utilization() {
         stats("i-smallest", 10.0, 20.0, 30.0, None, None),
         stats("i-low-memory", 15.0, 30.0, 55.0, Some(15.0), Some(900.0)),
     ];
-    let found = findings(
-        &records,
-        &window(),
-        &OptimizeSettings::default(),
-        &utilization,
-    );
+    let (found, _) = run_with(&records, &utilization);
     let get = |id: &str| found.iter().find(|f| f.resource_id == id);
     let idle = get("i-idle").unwrap();
     assert_eq!(
@@ -327,33 +356,101 @@ fn always_on_short_lived_and_premium_snapshots() {
         meter: "Premium SSD Managed Disks / P10 LRS Snapshot".into(),
         ..usage("/sub/snap-premium", "", 12.0, 100.0)
     };
-    let found = run(vec![
-        on_demand("i-always", 720.0, (8, 1)),
-        on_demand("i-684h", 684.0, (8, 1)), // exactly 95%
-        on_demand("i-683h", 683.0, (8, 1)),
-        on_demand("i-batch", 100.0, (10, 20)),
-        on_demand("i-old-part-time", 100.0, (8, 1)),
-        covered,
-        snapshot,
-    ]);
+    let vm = |id: &str, hours: f64| Usage {
+        provider: "Microsoft".into(),
+        pricing_category: "Standard".into(),
+        meter: "Virtual Machines / Dv3 Series / D2 v3".into(),
+        resource_type: "microsoft.compute/virtualmachines".into(),
+        currency: "EUR".into(),
+        ..usage(id, "", hours * 0.1, hours)
+    };
+    let (found, plan) = run_with(
+        &[
+            on_demand("i-always", 720.0, (8, 1)),
+            on_demand("i-684h", 684.0, (8, 1)),
+            on_demand("i-683h", 683.0, (8, 1)),
+            on_demand("i-batch", 100.0, (10, 20)),
+            on_demand("i-old-part-time", 100.0, (8, 1)),
+            covered,
+            snapshot,
+            vm("/sub/vm-always", 684.0), // exactly 95%
+            vm("/sub/vm-683h", 683.0),
+        ],
+        &[],
+    );
+    let plan = plan.expect("a plan");
     let kinds: Vec<(&str, &str)> = found
         .iter()
         .filter(|f| f.kind != "graviton")
         .map(|f| (f.resource_id.as_str(), f.kind.name()))
         .collect();
-    assert!(kinds.contains(&("i-always", "commitment_candidate")));
-    assert!(kinds.contains(&("i-684h", "commitment_candidate")));
+    // On AWS every on-demand instance the plan covers has its share of it,
+    // part-time ones too; the short-lived one goes to spot instead and the
+    // covered one needs nothing. On Azure an always-on VM is a candidate.
+    for id in [
+        "i-always",
+        "i-684h",
+        "i-683h",
+        "i-old-part-time",
+        "/sub/vm-always",
+    ] {
+        assert!(
+            kinds.contains(&(id, "commitment_candidate")),
+            "{id}: {kinds:?}"
+        );
+    }
     assert!(kinds.contains(&("i-batch", "spot_candidate")));
     assert!(kinds.contains(&("/sub/snap-premium", "azure_premium_snapshot")));
-    assert_eq!(kinds.len(), 4, "{kinds:?}");
-    let always = found
+    assert_eq!(kinds.len(), 7, "{kinds:?}");
+    // The AWS commitment findings are the plan, split.
+    let aws_commitments: Vec<&Finding> = found
         .iter()
-        .find(|f| f.resource_id == "i-always" && f.kind == "commitment_candidate")
-        .unwrap();
+        .filter(|f| f.kind == "commitment_candidate" && f.provider == "AWS")
+        .collect();
+    let shares: f64 = aws_commitments
+        .iter()
+        .map(|f| f.estimated_monthly_savings)
+        .sum();
+    assert!(
+        close(shares, plan.monthly_net_savings),
+        "{shares} vs {plan:?}"
+    );
+    assert_eq!(plan.instances_covered, 4);
+    let get = |id: &str, kind: &str| {
+        found
+            .iter()
+            .find(|f| f.resource_id == id && f.kind == kind)
+            .unwrap()
+    };
+    // Each instance moves to Graviton first (its only change) and the plan
+    // covers what that leaves: the two add up to less than the instance
+    // costs, and a share never beats the discount on what is left.
+    for f in &aws_commitments {
+        let graviton = get(&f.resource_id, "graviton");
+        assert!(f.counted && graviton.counted);
+        let left = graviton.monthly_cost - graviton.estimated_monthly_savings;
+        assert!(f.estimated_monthly_savings <= left * 0.28 + 1e-9, "{f:?}");
+        assert!(
+            f.action.starts_with("After the move to Graviton, cover"),
+            "{}",
+            f.action
+        );
+    }
+    // Spot and Graviton are alternatives for the batch instance: the larger counts.
+    assert!(get("i-batch", "spot_candidate").counted);
+    assert!(!get("i-batch", "graviton").counted);
+    let azure = get("/sub/vm-always", "commitment_candidate");
     assert!(close(
-        always.estimated_monthly_savings,
-        monthly(720.0 * 0.096 * 0.28)
+        azure.estimated_monthly_savings,
+        monthly(684.0 * 0.1 * 0.28)
     ));
+    // The headline: every counted finding once.
+    let counted: f64 = found
+        .iter()
+        .filter(|f| f.counted && f.currency == "USD")
+        .map(|f| f.estimated_monthly_savings)
+        .sum();
+    assert!(close(potential_savings(&found)["USD"], counted));
     let snap = found
         .iter()
         .find(|f| f.kind == "azure_premium_snapshot")

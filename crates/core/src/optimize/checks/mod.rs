@@ -4,7 +4,8 @@
 //! what other checks found. Where two findings on one resource are
 //! alternatives (rightsizing or a family change; a commitment for an
 //! instance that should first be resized), `optimize::SUPERSEDED_BY` drops
-//! the one that gives way, after all checks ran. Adding a check: a new file
+//! the one that gives way, after all checks ran, and `optimize::alternatives`
+//! chooses among those left on one instance. Adding a check: a new file
 //! here, its kind in `FindingKind`, and one line in [`CHECKS`].
 
 mod azure_premium_snapshot;
@@ -16,7 +17,7 @@ mod idle_load_balancer;
 mod idle_nat_gateway;
 mod io1_to_gp3;
 mod old_snapshot;
-mod on_demand;
+pub(super) mod on_demand;
 mod orphaned_azure_resource;
 mod rightsizing;
 
@@ -126,8 +127,18 @@ impl<'a> Draft<'a> {
     }
 
     pub fn finish(self, window: &Window) -> Finding {
+        let id = finding_id(self.kind.name(), self.usage);
+        let u = self.usage;
         Finding {
-            id: finding_id(self.kind.name(), self.usage),
+            group: super::alternatives::group_of(
+                self.kind,
+                &u.provider,
+                &u.account,
+                &u.resource_id,
+                &id,
+            ),
+            counted: false,
+            id,
             kind: self.kind,
             provider: self.usage.provider.clone(),
             account: self.usage.account.clone(),

@@ -1,9 +1,16 @@
 //! On-demand compute by running time: always on -> a commitment; short
 //! lived -> spot. (An instance that another finding resizes or moves gives
-//! way to that finding: see `optimize::SUPERSEDED_BY`.)
+//! way to that finding: see `optimize::SUPERSEDED_BY`.) A commitment covers
+//! what an instance's chosen change leaves ([`after_change`]); on AWS the
+//! commitment findings are the instances' shares of one Savings Plan
+//! ([`plan_shares`]) instead of one estimate per instance.
+
+use std::collections::BTreeMap;
 
 use super::{Check, Draft, Inputs};
-use crate::optimize::usage::{azure_resource_type, is_box_usage};
+use crate::optimize::alternatives::ChosenChange;
+use crate::optimize::savings_plan::{HourlySpend, SavingsPlanRecommendation, Share};
+use crate::optimize::usage::{Usage, azure_resource_type, is_box_usage};
 use crate::optimize::{Confidence, FindingKind};
 
 /// Spot: compute running less than this share of the window's hours, and
@@ -30,7 +37,7 @@ impl Check for OnDemand {
             if share >= settings.always_on_share {
                 out.push(Draft {
                     action: format!(
-                        "Cover {} with a savings plan or reservation (it runs all the time on demand); see `burnrate commitments`",
+                        "Cover {} with a reservation or savings plan (it runs all the time on demand)",
                         u.resource_id
                     ),
                     rule: format!(
@@ -59,4 +66,113 @@ impl Check for OnDemand {
         }
         out
     }
+}
+
+/// What the kind of change is called in an action.
+fn change_label(kind: FindingKind) -> &'static str {
+    match kind {
+        FindingKind::Rightsize => "resize",
+        FindingKind::PreviousGeneration => "move to a current generation",
+        FindingKind::Graviton => "move to Graviton",
+        FindingKind::IdleInstance => "stop",
+        _ => "move to spot",
+    }
+}
+
+/// A commitment draft for an instance with a chosen change: it saves on
+/// what the change leaves, so the two add up.
+pub(crate) fn after_change(draft: &mut Draft, change: &ChosenChange) {
+    draft.savings *= change.remaining;
+    draft.action = format!(
+        "After the {}, {}",
+        change_label(change.kind),
+        lowercase_first(&draft.action)
+    );
+    draft.figures = format!(
+        "{}; after the {} {:.0}% of that is left to cover",
+        draft.figures,
+        change_label(change.kind),
+        change.remaining * 100.0
+    );
+}
+
+fn lowercase_first(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => c.to_lowercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+/// The AWS commitment findings: each covered instance's share of the
+/// recommended Savings Plan, in window figures (so they add up to the
+/// plan's net saving).
+pub(crate) fn plan_shares<'a>(
+    records: &'a [Usage],
+    plan: &SavingsPlanRecommendation,
+    shares: &[Share],
+    hourly: &HourlySpend,
+    changes: &BTreeMap<&str, ChosenChange>,
+) -> Vec<Draft<'a>> {
+    let instances = shares.len();
+    let mut out = Vec::new();
+    for share in shares {
+        // The instance's on-demand compute record (the largest, should its
+        // type have changed in the window) carries its account and lines.
+        let Some(usage) = records
+            .iter()
+            .filter(|u| {
+                u.resource_id == share.resource_id
+                    && u.provider == "AWS"
+                    && u.pricing_category == "Standard"
+                    && is_box_usage(u)
+            })
+            .max_by(|a, b| a.cost.total_cmp(&b.cost))
+        else {
+            continue;
+        };
+        let spend = &hourly.by_resource[&share.resource_id];
+        let on_demand: f64 = spend.iter().sum();
+        let running = spend.iter().filter(|s| **s > 0.0).count();
+        let currency = &plan.currency;
+        let mut action = format!(
+            "Cover {} with the recommended Compute Savings Plan ({:.2} {currency}/hour, 1 year, no upfront)",
+            share.resource_id, plan.hourly_commitment
+        );
+        let mut after = String::new();
+        if let Some(change) = changes.get(share.resource_id.as_str()) {
+            action = format!(
+                "After the {}, {}",
+                change_label(change.kind),
+                lowercase_first(&action)
+            );
+            after = format!(
+                "; after the {} it would cost {:.2}",
+                change_label(change.kind),
+                on_demand * change.remaining
+            );
+        }
+        out.push(Draft {
+            cost: on_demand,
+            action,
+            rule: format!(
+                "this instance's share of one Savings Plan sized on the window's hourly on-demand EC2 spend \
+                 as it will be after each instance's chosen change, split by the on-demand spend it absorbs; \
+                 assumed {:.0}% discount",
+                plan.assumed_discount * 100.0
+            ),
+            figures: format!(
+                "{running} of {} hours on demand in the window, {on_demand:.2} {currency}{after}; the plan absorbs {:.2} \
+                 of it and nets {:.2} for it in the window (the plan nets {:.2} {currency} a month over {instances} instances)",
+                hourly.hours, share.on_demand_covered, share.net_savings, plan.monthly_net_savings
+            ),
+            ..Draft::of(
+                FindingKind::CommitmentCandidate,
+                usage,
+                share.net_savings,
+                Confidence::Medium,
+            )
+        });
+    }
+    out
 }
