@@ -171,9 +171,10 @@ fn rightsizing_from_imported_metrics() {
         .into_iter()
         .partition(|f| f["kind"] == "commitment_candidate");
     assert!(
-        commitment
-            .iter()
-            .all(|f| f["action"].as_str().unwrap().starts_with("After the resize")),
+        commitment.iter().all(|f| f["action"]
+            .as_str()
+            .unwrap()
+            .starts_with("After the resize")),
         "{commitment:?}"
     );
     assert_eq!(api.len(), 1, "one change per instance: {api:?}");

@@ -6,9 +6,9 @@
 //! (first seen) into [`usage`] records; each check in [`checks`] then runs
 //! on those small records, and [`SUPERSEDED_BY`] drops findings that give
 //! way to another on the same resource. The findings left on one instance
-//! are alternatives ([`alternatives`]): one is chosen and counted, and the
-//! AWS commitment findings are the shares of one Savings Plan sized on the
-//! instances nothing changes first ([`savings_plan`]). Costs are effective (amortized)
+//! are alternatives ([`alternatives`]): one is chosen and counted; a
+//! commitment covers what the chosen change leaves, and the AWS commitment
+//! findings are the shares of one Savings Plan ([`savings_plan`]). Costs are effective (amortized)
 //! cost; a monthly figure is the window's cost scaled to 30.44 days. Every
 //! check, its rule, default threshold and how its saving is computed is
 //! listed in the README ("Recommendations").
@@ -20,7 +20,7 @@ pub mod metrics;
 pub mod savings_plan;
 pub mod usage;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 
 use chrono::Duration;
 use polars::prelude::*;
@@ -227,14 +227,6 @@ pub struct Recommendations {
     pub savings_plan: Option<SavingsPlanRecommendation>,
 }
 
-impl Recommendations {
-    /// The potential savings per month of every finding, per currency, each
-    /// group of alternatives counted once.
-    pub fn potential_savings(&self) -> BTreeMap<String, f64> {
-        potential_savings(&self.findings)
-    }
-}
-
 /// Runs every check over the usage records (and the utilization metrics,
 /// for rightsizing), drops superseded findings, chooses among the
 /// alternatives on each instance, sizes the Savings Plan on the hourly
@@ -251,9 +243,8 @@ pub fn findings(
     let drafts: Vec<Draft> = CHECKS.iter().flat_map(|c| c.run(&inputs)).collect();
     let mut drafts = drop_superseded(drafts);
     let changes = alternatives::chosen_changes(&drafts);
-    // AWS commitments are shares of one plan, not one estimate per
-    // instance; other commitments cover what the instance's change leaves.
-    drafts.retain(|d| d.kind != FindingKind::CommitmentCandidate || d.usage.provider != "AWS");
+    // The checks draft commitments for Azure VMs only; they cover what
+    // the instance's change leaves. AWS commitments are the plan's shares.
     for d in drafts
         .iter_mut()
         .filter(|d| d.kind == FindingKind::CommitmentCandidate)

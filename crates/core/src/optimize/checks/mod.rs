@@ -2,10 +2,9 @@
 //!
 //! A check reads the usage records and drafts findings; it never looks at
 //! what other checks found. Where two findings on one resource are
-//! alternatives (rightsizing or a family change; a commitment for an
-//! instance that should first be resized), `optimize::SUPERSEDED_BY` drops
-//! the one that gives way, after all checks ran, and `optimize::alternatives`
-//! chooses among those left on one instance. Adding a check: a new file
+//! alternatives (rightsizing or a family change), `optimize::SUPERSEDED_BY`
+//! drops the one that gives way, after all checks ran, and
+//! `optimize::alternatives` chooses among the changes left on one instance. Adding a check: a new file
 //! here, its kind in `FindingKind`, and one line in [`CHECKS`].
 
 mod azure_premium_snapshot;

@@ -1,9 +1,9 @@
 //! On-demand compute by running time: always on -> a commitment; short
 //! lived -> spot. (An instance that another finding resizes or moves gives
 //! way to that finding: see `optimize::SUPERSEDED_BY`.) A commitment covers
-//! what an instance's chosen change leaves ([`after_change`]); on AWS the
-//! commitment findings are the instances' shares of one Savings Plan
-//! ([`plan_shares`]) instead of one estimate per instance.
+//! what an instance's chosen change leaves ([`after_change`]). This check
+//! drafts commitments for Azure VMs; on AWS the commitment findings are the
+//! instances' shares of one Savings Plan ([`plan_shares`]).
 
 use std::collections::BTreeMap;
 
@@ -35,6 +35,11 @@ impl Check for OnDemand {
             let share = u.quantity / window_hours;
             let new_in_window = u.first_seen.is_some_and(|d| d >= window.first);
             if share >= settings.always_on_share {
+                if u.provider == "AWS" {
+                    // AWS commitments are shares of one Savings Plan
+                    // instead (`plan_shares`), part-time instances too.
+                    continue;
+                }
                 out.push(Draft {
                     action: format!(
                         "Cover {} with a reservation or savings plan (it runs all the time on demand)",
@@ -83,11 +88,7 @@ fn change_label(kind: FindingKind) -> &'static str {
 /// what the change leaves, so the two add up.
 pub(crate) fn after_change(draft: &mut Draft, change: &ChosenChange) {
     draft.savings *= change.remaining;
-    draft.action = format!(
-        "After the {}, {}",
-        change_label(change.kind),
-        lowercase_first(&draft.action)
-    );
+    draft.action = after_the(change, &draft.action);
     draft.figures = format!(
         "{}; after the {} {:.0}% of that is left to cover",
         draft.figures,
@@ -96,12 +97,14 @@ pub(crate) fn after_change(draft: &mut Draft, change: &ChosenChange) {
     );
 }
 
-fn lowercase_first(text: &str) -> String {
-    let mut chars = text.chars();
-    match chars.next() {
+/// "After the resize, cover ..." for an action that follows a change.
+fn after_the(change: &ChosenChange, action: &str) -> String {
+    let mut chars = action.chars();
+    let action: String = match chars.next() {
         Some(c) => c.to_lowercase().chain(chars).collect(),
         None => String::new(),
-    }
+    };
+    format!("After the {}, {action}", change_label(change.kind))
 }
 
 /// The AWS commitment findings: each covered instance's share of the
@@ -114,21 +117,22 @@ pub(crate) fn plan_shares<'a>(
     hourly: &HourlySpend,
     changes: &BTreeMap<&str, ChosenChange>,
 ) -> Vec<Draft<'a>> {
+    // Each instance's on-demand compute record (the largest, should its
+    // type have changed in the window) carries its account and lines.
+    let mut record_of: BTreeMap<&str, &'a Usage> = BTreeMap::new();
+    for u in records
+        .iter()
+        .filter(|u| u.provider == "AWS" && u.pricing_category == "Standard" && is_box_usage(u))
+    {
+        let largest = record_of.entry(u.resource_id.as_str()).or_insert(u);
+        if u.cost > largest.cost {
+            *largest = u;
+        }
+    }
     let instances = shares.len();
     let mut out = Vec::new();
     for share in shares {
-        // The instance's on-demand compute record (the largest, should its
-        // type have changed in the window) carries its account and lines.
-        let Some(usage) = records
-            .iter()
-            .filter(|u| {
-                u.resource_id == share.resource_id
-                    && u.provider == "AWS"
-                    && u.pricing_category == "Standard"
-                    && is_box_usage(u)
-            })
-            .max_by(|a, b| a.cost.total_cmp(&b.cost))
-        else {
+        let Some(usage) = record_of.get(share.resource_id.as_str()).copied() else {
             continue;
         };
         let spend = &hourly.by_resource[&share.resource_id];
@@ -141,11 +145,7 @@ pub(crate) fn plan_shares<'a>(
         );
         let mut after = String::new();
         if let Some(change) = changes.get(share.resource_id.as_str()) {
-            action = format!(
-                "After the {}, {}",
-                change_label(change.kind),
-                lowercase_first(&action)
-            );
+            action = after_the(change, &action);
             after = format!(
                 "; after the {} it would cost {:.2}",
                 change_label(change.kind),
