@@ -126,7 +126,7 @@ fn a_stray_quote_in_the_header_is_refused() {
 /// name failed. Every path is literal.
 #[test]
 fn paths_with_pattern_characters_are_read_literally() {
-    use crate::import::{read_csv, write_parquet};
+    use crate::support::{read_csv, write_parquet};
     let env = Env::new();
     let focus = read_csv(&fixture("focus_1_2.csv"), false);
     let rows = focus.height() as u64;

@@ -4,12 +4,15 @@
 //! billing files in ../shared/data.
 
 mod analysis;
+mod azure_samples;
 mod cloud_aws;
 mod cloud_azure;
 mod conformance;
 mod delivery;
 mod faults;
 mod focus_out;
+mod focus_validator;
+mod formats;
 mod import;
 mod optimize;
 mod schedules;

@@ -32,6 +32,29 @@ pub fn cents(a: f64, b: f64) -> bool {
     (a - b).abs() < 0.005
 }
 
+/// Two figures are the same number (a tight bound for exact sums).
+pub fn close(a: f64, b: f64) -> bool {
+    (a - b).abs() < 1e-6
+}
+
+/// Writes a frame as Parquet for the tests below.
+pub fn write_parquet(mut df: polars::prelude::DataFrame, path: &Path) {
+    use polars::prelude::*;
+    let file = std::fs::File::create(path).unwrap();
+    ParquetWriter::new(file).finish(&mut df).unwrap();
+}
+
+pub fn read_csv(path: &Path, infer_types: bool) -> polars::prelude::DataFrame {
+    use polars::prelude::*;
+    CsvReadOptions::default()
+        .with_has_header(true)
+        .with_infer_schema_length(if infer_types { Some(100) } else { Some(0) })
+        .try_into_reader_with_file_path(Some(path.to_path_buf()))
+        .unwrap()
+        .finish()
+        .unwrap()
+}
+
 /// A temporary folder with a data dir (`data/`) and a config file.
 pub struct Env {
     pub dir: tempfile::TempDir,
