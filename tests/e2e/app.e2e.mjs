@@ -224,11 +224,26 @@ try {
   await clickCss('[data-testid="schedule-save"]');
   await session.waitFor('[data-testid="schedule-table"] tbody tr');
   assert.match(await session.text(await session.find('[data-testid="schedule-table"] tbody tr')), /monthly-export/);
+  // The default window (last full month) has no data: the demo ends
+  // 2026-10-31. The run is a warning that says so, and writes nothing.
   await clickCss('[data-testid="schedule-table"] tbody tr td:last-child button:nth-child(2)');
   const history = await session.waitFor('[data-testid="run-history"] tbody tr', { timeout: 60000 });
-  assert.match(await session.text(history), /monthly-export.*ok/s);
+  assert.match(await session.text(history), /monthly-export.*warning.*the data ends 2026-10-31/s);
+  assert.equal(readdirSync(exports).length, 0, "nothing written for a window without data");
+  await shot("10a-schedule-without-data");
+  // Over all data: ok, one CSV, its rows in the history.
+  await clickCss('[data-testid="schedule-table"] tbody tr td:last-child button:nth-child(1)');
+  await clickCss('[data-testid="schedule-form"] select[name="window"] option[value="all"]');
+  await clickCss('[data-testid="schedule-save"]');
+  await session.waitFor('[data-testid="schedule-table"] tbody tr');
+  await clickCss('[data-testid="schedule-table"] tbody tr td:last-child button:nth-child(2)');
+  await session.waitFor('[data-testid="run-history"] tbody tr', {
+    timeout: 60000,
+    check: async (row) => /monthly-export.*ok.*\(\d+ rows\)/s.test(await session.text(row)),
+  });
   const written = readdirSync(exports);
   assert.equal(written.length, 1, `one CSV written: ${written}`);
+  assert.match(written[0], /-\d{4}-\d{2}-\d{2}_2026-10-31\.csv$/, "named by the first and last day with data");
   assert.match(readFileSync(join(exports, written[0]), "utf8"), /,/);
   await shot("10-schedules");
 

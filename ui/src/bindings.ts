@@ -290,21 +290,45 @@ timezone: string,
  */
 window: string, output_dir: string, 
 /**
- * Placeholders {report} {schedule} {date} {from} {to}.
+ * Placeholders {report} {schedule} {date} (the run's day), {from} and
+ * {to} (the window's first and last day).
  */
 file_name: string, 
 /**
  * png or svg, or none.
  */
-chart: string | null, keep: number | null, pull: boolean, };
+chart: string | null, keep: number | null, pull: boolean, 
+/**
+ * warn or fail: what a run does when its window has no data.
+ */
+when_empty: string, };
 
-export type ScheduleInfo = { form: ScheduleForm, next_run: string | null, };
+export type ScheduleInfo = { form: ScheduleForm, next_run: string | null, 
+/**
+ * The next run in the schedule's own time zone, with UTC beside it:
+ * `2026-12-01 06:00 Europe/Berlin (05:00 UTC)`.
+ */
+next_run_local: string | null, };
 
 export type ScheduleRun = { schedule: string, due: string, ok: boolean, outputs: Array<string>, 
 /**
+ * The files written, with the data rows of each CSV.
+ */
+files: Array<RunFile>, 
+/**
  * `report: why it failed`.
  */
-failures: Array<string>, };
+failures: Array<string>, 
+/**
+ * `report: what to know` (no data in the window, or only part of it).
+ */
+warnings: Array<string>, };
+
+export type RunFile = { path: string, 
+/**
+ * Data rows (CSV files; none for charts).
+ */
+rows: number | null, };
 
 export type Schedules = { schedules: Array<ScheduleInfo>, 
 /**

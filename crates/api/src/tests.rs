@@ -225,6 +225,7 @@ fn schedules_are_created_edited_run_and_deleted_in_the_config_file() {
         chart: None,
         keep: Some(3),
         pull: false,
+        when_empty: "warn".into(),
     };
     backend.save_schedule(None, form.clone()).unwrap();
     let error = backend.save_schedule(None, form.clone()).unwrap_err();

@@ -2,7 +2,7 @@
 // [[schedules]]), with their next runs and the run history.
 
 import { api } from "../api";
-import type { ReportInfo, ScheduleForm, Schedules } from "../bindings";
+import type { ReportInfo, ScheduleForm, ScheduleRun, Schedules } from "../bindings";
 import { confirmButton, h, mount } from "../dom";
 
 export const WINDOWS: [string, string][] = [
@@ -22,10 +22,11 @@ export function emptyForm(): ScheduleForm {
     timezone: Intl.DateTimeFormat().resolvedOptions().timeZone || "UTC",
     window: "last_full_month",
     output_dir: "",
-    file_name: "{report}-{date}.csv",
+    file_name: "{report}-{from}_{to}.csv",
     chart: null,
     keep: null,
     pull: false,
+    when_empty: "warn",
   };
 }
 
@@ -45,7 +46,26 @@ export function readForm(form: HTMLFormElement, reports: string[]): ScheduleForm
     chart: value("chart") || null,
     keep: keep ? Number(keep) : null,
     pull: (form.elements.namedItem("pull") as HTMLInputElement).checked,
+    when_empty: value("when_empty"),
   };
+}
+
+/** One run's outcome in words: ok, a warning (no data, or only part), or failed. */
+export function runOutcome(run: ScheduleRun): { label: string; detail: string; css: string } {
+  if (!run.ok) {
+    return { label: "failed", detail: run.failures.join("; "), css: "failed" };
+  }
+  const files = run.files
+    .map((f) => (f.rows === null ? f.path : `${f.path} (${f.rows} rows)`))
+    .join(", ");
+  if (run.warnings.length > 0) {
+    return {
+      label: "warning",
+      detail: [run.warnings.join("; "), files].filter((t) => t !== "").join(" · "),
+      css: "warning",
+    };
+  }
+  return { label: "ok", detail: files, css: "" };
 }
 
 export function schedulesPanel(
@@ -114,7 +134,23 @@ export function schedulesPanel(
         ),
       ),
       field("Output folder ", "output_dir", start.output_dir, { required: "required", size: "40" }),
-      field("File name ", "file_name", start.file_name),
+      field("File name ", "file_name", start.file_name, {
+        title:
+          "{report} {schedule} {date} (the run's day), {from} {to} (the window's first and last day)",
+      }),
+      h(
+        "label",
+        {},
+        "When the window has no data ",
+        h(
+          "select",
+          { name: "when_empty" },
+          [
+            ["warn", "warn, write nothing"],
+            ["fail", "fail, write nothing"],
+          ].map(([v, l]) => h("option", { value: v, selected: start.when_empty === v }, l)),
+        ),
+      ),
       h(
         "label",
         {},
@@ -194,7 +230,7 @@ export function schedulesPanel(
                 h("td", { class: "mono" }, `${s.form.cron} (${s.form.timezone})`),
                 h("td", {}, s.form.window),
                 h("td", {}, s.form.reports.join(", ")),
-                h("td", {}, s.next_run ? s.next_run.slice(0, 16).replace("T", " ") : "never"),
+                h("td", {}, s.next_run_local ?? "never"),
                 h(
                   "td",
                   {},
@@ -205,10 +241,11 @@ export function schedulesPanel(
                       onclick: async () => {
                         try {
                           const run = await api.runSchedule(s.form.name);
+                          const outcome = runOutcome(run);
                           toast(
-                            run.ok
+                            outcome.label === "ok"
                               ? `Wrote ${run.outputs.length} file(s)`
-                              : `Failed: ${run.failures.join("; ")}`,
+                              : `${outcome.label === "failed" ? "Failed" : "Warning"}: ${outcome.detail}`,
                           );
                         } catch (err) {
                           toast((err as Error).message);
@@ -240,22 +277,25 @@ export function schedulesPanel(
             h(
               "tr",
               {},
-              ["Schedule", "Due", "Result", "Files, or why it failed"].map((c) => h("th", {}, c)),
+              ["Schedule", "Due", "Result", "Files (rows), or what went wrong"].map((c) =>
+                h("th", {}, c),
+              ),
             ),
           ),
           h(
             "tbody",
             {},
-            schedules.runs.map((r) =>
-              h(
+            schedules.runs.map((r) => {
+              const outcome = runOutcome(r);
+              return h(
                 "tr",
-                { class: r.ok ? "" : "failed" },
+                { class: outcome.css },
                 h("td", {}, r.schedule),
-                h("td", {}, r.due.slice(0, 16).replace("T", " ")),
-                h("td", {}, r.ok ? "ok" : "failed"),
-                h("td", { class: "mono" }, r.ok ? r.outputs.join(", ") : r.failures.join("; ")),
-              ),
-            ),
+                h("td", {}, `${r.due.slice(0, 16).replace("T", " ")} UTC`),
+                h("td", {}, outcome.label),
+                h("td", { class: "mono" }, outcome.detail),
+              );
+            }),
           ),
         ),
   );

@@ -17,6 +17,7 @@ impl Backend {
                 .map(|s| ScheduleInfo {
                     form: schedule_form(s),
                     next_run: s.next_fire(now).map(|t| t.to_rfc3339()),
+                    next_run_local: s.next_fire(now).map(|t| s.local_time_text(t)),
                 })
                 .collect(),
             runs,
@@ -41,6 +42,7 @@ impl Backend {
             chart: form.chart.filter(|c| !c.is_empty()),
             keep: form.keep.map(|k| k as usize),
             pull: form.pull,
+            when_empty: burnrate_core::config::schedules::WhenEmpty::parse(&form.when_empty)?,
             // An edit keeps when the schedule was made (earlier fire times
             // stay not due); a new one starts now.
             created: existing.and_then(|s| s.created).or(Some(Utc::now())),
@@ -114,6 +116,10 @@ fn schedule_form(s: &burnrate_core::config::ScheduleConfig) -> ScheduleForm {
         chart: s.chart.clone(),
         keep: s.keep.map(|k| k as u32),
         pull: s.pull,
+        when_empty: serde_json::to_value(s.when_empty)
+            .ok()
+            .and_then(|v| v.as_str().map(str::to_string))
+            .unwrap_or_default(),
     }
 }
 
@@ -123,8 +129,25 @@ fn run_of(r: schedule::RunRecord) -> ScheduleRun {
         due: r.due.to_rfc3339(),
         ok: r.ok,
         outputs: r.outputs.iter().map(|p| p.display().to_string()).collect(),
+        files: r
+            .outputs
+            .iter()
+            .map(|path| RunFile {
+                path: path.display().to_string(),
+                rows: r
+                    .rows
+                    .iter()
+                    .find(|(csv, _)| csv == path)
+                    .map(|(_, rows)| *rows as f64),
+            })
+            .collect(),
         failures: r
             .failures
+            .into_iter()
+            .map(|(report, why)| format!("{report}: {why}"))
+            .collect(),
+        warnings: r
+            .warnings
             .into_iter()
             .map(|(report, why)| format!("{report}: {why}"))
             .collect(),

@@ -164,6 +164,7 @@ pub fn typescript_bindings() -> String {
         ScheduleForm::decl(&cfg),
         ScheduleInfo::decl(&cfg),
         ScheduleRun::decl(&cfg),
+        RunFile::decl(&cfg),
         Schedules::decl(&cfg),
         Settings::decl(&cfg),
         SettingsUpdate::decl(&cfg),

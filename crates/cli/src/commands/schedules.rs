@@ -12,6 +12,7 @@ use std::process::ExitCode;
 use anyhow::{Context, Result};
 use burnrate_core::Error;
 use burnrate_core::config::Config;
+use burnrate_core::config::schedules::WhenEmpty;
 use burnrate_core::config::{ScheduleConfig, Window};
 use burnrate_core::reports::schedule::{self, RunLog, RunRecord};
 use chrono::Utc;
@@ -43,8 +44,9 @@ pub enum ScheduleAction {
         window: String,
         #[arg(long)]
         output_dir: PathBuf,
-        /// Placeholders: {report} {schedule} {date} {from} {to}.
-        #[arg(long, default_value = "{report}-{date}.csv")]
+        /// Placeholders: {report} {schedule} {date} (the run's day), {from}
+        /// and {to} (the first and last day of the window).
+        #[arg(long, default_value = "{report}-{from}_{to}.csv")]
         file_name: String,
         /// Also draw each report's chart: png or svg.
         #[arg(long)]
@@ -55,6 +57,10 @@ pub enum ScheduleAction {
         /// Pull every configured connection before running the reports.
         #[arg(long)]
         pull: bool,
+        /// When the window has no data: warn (write nothing, record a
+        /// warning) or fail (write nothing, record a failure).
+        #[arg(long, default_value = "warn", value_parser = WhenEmpty::parse)]
+        when_empty: WhenEmpty,
     },
     /// Remove a schedule from the config file.
     Remove { name: String },
@@ -87,9 +93,11 @@ pub fn run(
                     s.name.clone(),
                     format!("{} ({})", s.cron, s.timezone),
                     s.reports.join(" "),
-                    s.next_fire(now).map(|t| t.to_rfc3339()).unwrap_or_default(),
+                    s.next_fire(now)
+                        .map(|t| s.local_time_text(t))
+                        .unwrap_or_default(),
                     last.as_ref()
-                        .map(|r| r.started.to_rfc3339())
+                        .map(|r| r.started.format("%Y-%m-%d %H:%M:%S UTC").to_string())
                         .unwrap_or_else(|| "never".into()),
                     last.map(describe).unwrap_or_default(),
                 ]);
@@ -121,6 +129,7 @@ pub fn run(
             chart,
             keep,
             pull,
+            when_empty,
         } => {
             let schedule = ScheduleConfig {
                 name,
@@ -133,6 +142,7 @@ pub fn run(
                 chart,
                 keep,
                 pull,
+                when_empty,
                 created: Some(Utc::now()),
             };
             schedule::check_before_saving(&schedule, &config)?;
@@ -144,7 +154,7 @@ pub fn run(
                 config_file.display()
             )?;
             if let Some(next) = schedule.next_fire(Utc::now()) {
-                writeln!(out, "next run: {}", next.to_rfc3339())?;
+                writeln!(out, "next run: {}", schedule.local_time_text(next))?;
             }
         }
         ScheduleAction::Remove { name } => {
@@ -213,15 +223,26 @@ fn exit_code(records: &[RunRecord]) -> ExitCode {
 }
 
 fn describe(record: RunRecord) -> String {
-    if record.ok {
-        format!("ok ({} files)", record.outputs.len())
-    } else {
-        let reasons: Vec<String> = record
-            .failures
+    let listed = |items: &[(String, String)]| {
+        items
             .iter()
             .map(|(report, why)| format!("{report}: {why}"))
-            .collect();
-        format!("FAILED, retried at the next run: {}", reasons.join("; "))
+            .collect::<Vec<_>>()
+            .join("; ")
+    };
+    if !record.ok {
+        format!(
+            "FAILED, retried at the next run: {}",
+            listed(&record.failures)
+        )
+    } else if !record.warnings.is_empty() {
+        format!(
+            "WARNING ({} files): {}",
+            record.outputs.len(),
+            listed(&record.warnings)
+        )
+    } else {
+        format!("ok ({} files)", record.outputs.len())
     }
 }
 
@@ -230,11 +251,14 @@ fn print_record(out: &mut dyn Write, record: &RunRecord) -> Result<()> {
         out,
         "schedule {} (due {}): {}",
         record.schedule,
-        record.due.to_rfc3339(),
+        record.due.format("%Y-%m-%d %H:%M:%S UTC"),
         describe(record.clone())
     )?;
     for file in &record.outputs {
-        writeln!(out, "  wrote {}", file.display())?;
+        match record.rows.iter().find(|(csv, _)| csv == file) {
+            Some((_, rows)) => writeln!(out, "  wrote {} ({rows} rows)", file.display())?,
+            None => writeln!(out, "  wrote {}", file.display())?,
+        }
     }
     Ok(())
 }

@@ -249,6 +249,8 @@ fn schedule_keep_prunes_only_what_the_schedule_wrote() {
         "cost_by_account",
         "--cron",
         "0 6 * * *",
+        "--window",
+        "all",
         "--output-dir",
         out_dir.to_str().unwrap(),
         "--file-name",

@@ -186,3 +186,65 @@ fn the_daemon_runs_what_is_due_and_keeps_running() {
     assert_eq!(schedule_files(&out_dir).len(), 1);
     assert!(env.ok(&["schedule", "run-due"]).contains("nothing due"));
 }
+
+/// Issue 18: a window with no data (the demo ends 2026-10-31; yesterday is
+/// later than that) writes nothing and is a warning naming the last day
+/// with data, or a failure with `--when-empty fail`; a window with data
+/// writes a file named by the days it covers and says its rows.
+#[test]
+fn a_window_without_data_is_a_warning_not_an_empty_file() {
+    let env = Env::with_demo();
+    let out_dir = env.path("exports");
+    let add = |name: &str, window: &str, when_empty: &str| {
+        env.ok(&[
+            "schedule",
+            "add",
+            name,
+            "--report",
+            "cost_by_account",
+            "--cron",
+            "0 6 * * *",
+            "--window",
+            window,
+            "--when-empty",
+            when_empty,
+            "--output-dir",
+            out_dir.to_str().unwrap(),
+        ]);
+    };
+    add("daily", "yesterday", "warn");
+    let out = env.ok(&["schedule", "run", "daily"]);
+    assert!(
+        out.contains("WARNING (0 files)") && out.contains("the data ends 2026-10-31"),
+        "{out}"
+    );
+    assert!(schedule_files(&out_dir).is_empty(), "nothing written");
+    let listing = env.rows(&["schedule", "list"]);
+    assert!(
+        listing[0]["last_outcome"]
+            .as_str()
+            .unwrap()
+            .starts_with("WARNING"),
+        "{listing:?}"
+    );
+
+    add("strict", "yesterday", "fail");
+    let out = env.run(&["schedule", "run", "strict"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("FAILED"));
+    assert!(schedule_files(&out_dir).is_empty());
+
+    add("everything", "all", "warn");
+    let out = env.ok(&["schedule", "run", "everything"]);
+    assert!(out.contains("ok (1 files)"), "{out}");
+    assert_eq!(
+        schedule_files(&out_dir),
+        ["cost_by_account-2026-08-01_2026-10-31.csv"]
+    );
+    let rows = std::fs::read_to_string(out_dir.join("cost_by_account-2026-08-01_2026-10-31.csv"))
+        .unwrap()
+        .lines()
+        .count()
+        - 1;
+    assert!(out.contains(&format!("({rows} rows)")), "{out}");
+}

@@ -39,6 +39,10 @@ pub struct ScheduleConfig {
     /// Pull every configured connection before running the reports.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub pull: bool,
+    /// What a run does when its window has no data: a warning (default) or
+    /// a failure. Either way no file is written for it.
+    #[serde(default, skip_serializing_if = "WhenEmpty::is_warn")]
+    pub when_empty: WhenEmpty,
     /// Fire times before this are never due (set by `schedule add`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub created: Option<DateTime<Utc>>,
@@ -48,8 +52,38 @@ fn utc() -> String {
     "UTC".into()
 }
 
+/// Named by the period the file covers ({from}, {to}: the window's first
+/// and last day), not only by the day it was written.
 pub(crate) fn default_file_name() -> String {
-    "{report}-{date}.csv".into()
+    "{report}-{from}_{to}.csv".into()
+}
+
+/// What a scheduled run does when its window holds no data (the data ends
+/// before it, say): never an empty file reported as "ok".
+#[derive(Debug, Clone, Copy, Default, Deserialize, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum WhenEmpty {
+    /// Write nothing for it and record a warning naming the last day with data.
+    #[default]
+    Warn,
+    /// The same, recorded as a failure (retried at the next fire time).
+    Fail,
+}
+
+impl WhenEmpty {
+    fn is_warn(&self) -> bool {
+        *self == WhenEmpty::Warn
+    }
+
+    pub fn parse(text: &str) -> Result<WhenEmpty> {
+        match text {
+            "warn" => Ok(WhenEmpty::Warn),
+            "fail" => Ok(WhenEmpty::Fail),
+            _ => Err(Error::Usage(format!(
+                "unknown when_empty {text:?}; use warn or fail"
+            ))),
+        }
+    }
 }
 
 /// The date range a scheduled run reports on, relative to its local date.
@@ -166,6 +200,21 @@ impl ScheduleConfig {
         cron.find_next_occurrence(&now.with_timezone(&tz), false)
             .ok()
             .and_then(|t| t.with_timezone(&Utc).with_nanosecond(0))
+    }
+
+    /// A time in the schedule's own zone with UTC beside it, for people:
+    /// `2026-12-01 06:00 Europe/Berlin (05:00 UTC)`.
+    pub fn local_time_text(&self, at: DateTime<Utc>) -> String {
+        let utc = at.format("%Y-%m-%d %H:%M UTC").to_string();
+        match self.tz() {
+            Ok(tz) if tz != chrono_tz::UTC => format!(
+                "{} {} ({} UTC)",
+                at.with_timezone(&tz).format("%Y-%m-%d %H:%M"),
+                self.timezone,
+                at.format("%H:%M")
+            ),
+            _ => utc,
+        }
     }
 
     /// The run's local date (for windows and file names).

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use chrono::{DateTime, NaiveDate, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::config::schedules::WhenEmpty;
 use crate::config::{Config, ScheduleConfig};
 use crate::error::{Error, Result};
 use crate::fsutil::write_atomically;
@@ -30,6 +31,13 @@ pub struct RunRecord {
     pub outputs: Vec<PathBuf>,
     /// (report, why it failed)
     pub failures: Vec<(String, String)>,
+    /// (report, what the user should know): the window had no data, or
+    /// only part of it has data yet.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<(String, String)>,
+    /// The data rows of each CSV written (charts are drawn from them).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub rows: Vec<(PathBuf, u64)>,
 }
 
 /// The run log: one JSON object per line, appended and synced per run.
@@ -104,20 +112,21 @@ pub fn due(
     Ok(due)
 }
 
+/// A file name from its pattern: `covers` is the first and last day the
+/// file reports on ({from}, {to}).
 fn expand(
     pattern: &str,
     report: &str,
     schedule: &str,
     date: NaiveDate,
-    window: (Option<NaiveDate>, Option<NaiveDate>),
+    covers: (NaiveDate, NaiveDate),
 ) -> String {
-    let day = |d: Option<NaiveDate>| d.map(|d| d.to_string()).unwrap_or_else(|| "all".into());
     pattern
         .replace("{report}", report)
         .replace("{schedule}", schedule)
         .replace("{date}", &date.to_string())
-        .replace("{from}", &day(window.0))
-        .replace("{to}", &day(window.1))
+        .replace("{from}", &covers.0.to_string())
+        .replace("{to}", &covers.1.to_string())
 }
 
 /// Does `name` match `pattern` where `*` stands for any text?
@@ -187,19 +196,27 @@ pub fn run(
         ok: true,
         outputs: Vec::new(),
         failures: Vec::new(),
+        warnings: Vec::new(),
+        rows: Vec::new(),
     };
     for report in &schedule.reports {
-        let outcome = (|| -> Result<Vec<PathBuf>> {
+        let outcome = (|| -> Result<Written> {
             let def = library.get(report)?;
-            let df = def.run(&tables()?, window.0, window.1)?;
+            let tables = tables()?;
+            let covered = match Covered::of(&tables, window)? {
+                Ok(covered) => covered,
+                Err(why) => return Ok(Written::Nothing(why)),
+            };
+            let df = def.run(&tables, window.0, window.1)?;
             let file = output_dir.join(expand(
                 &schedule.file_name,
                 report,
                 &schedule.name,
                 date,
-                window,
+                covered.days(window),
             ));
             write_atomically(&file, |out| write_csv(out, &df))?;
+            let rows = (file.clone(), df.height() as u64);
             let mut written = vec![file.clone()];
             if let (Some(kind), Some(spec)) = (&schedule.chart, &def.chart) {
                 let chart = file.with_extension(kind);
@@ -223,10 +240,31 @@ pub fn run(
                     prune(chart, &charts, earlier, keep)?;
                 }
             }
-            Ok(written)
+            Ok(Written::Files {
+                files: written,
+                rows,
+                partial: covered.partial,
+            })
         })();
         match outcome {
-            Ok(files) => record.outputs.extend(files),
+            Ok(Written::Files {
+                files,
+                rows,
+                partial,
+            }) => {
+                record.outputs.extend(files);
+                record.rows.push(rows);
+                if let Some(why) = partial {
+                    record.warnings.push((report.clone(), why));
+                }
+            }
+            Ok(Written::Nothing(why)) => match schedule.when_empty {
+                WhenEmpty::Warn => record.warnings.push((report.clone(), why)),
+                WhenEmpty::Fail => {
+                    record.ok = false;
+                    record.failures.push((report.clone(), why));
+                }
+            },
             Err(e) => {
                 record.ok = false;
                 record.failures.push((report.clone(), e.to_string()));
@@ -343,6 +381,81 @@ pub fn check_before_saving(schedule: &ScheduleConfig, config: &Config) -> Result
     Ok(())
 }
 
+/// What one report of a run wrote.
+enum Written {
+    /// The CSV (and chart) files, the CSV's data rows, and a warning when
+    /// the window is only partly covered by data.
+    Files {
+        files: Vec<PathBuf>,
+        rows: (PathBuf, u64),
+        partial: Option<String>,
+    },
+    /// Nothing: the window has no data (why, naming the last day with data).
+    Nothing(String),
+}
+
+/// Days billing data usually trails the clock (Cost Explorer and CUR about
+/// a day, Azure exports up to about three): data ending within this of the
+/// window's end is as complete as it gets, not a warning.
+const USUAL_DELIVERY_LAG_DAYS: i64 = 3;
+
+/// The days with data in a run's window (by charge day).
+struct Covered {
+    first: NaiveDate,
+    last: NaiveDate,
+    /// Set when the data ends before the window does (a month still being
+    /// delivered): the warning.
+    partial: Option<String>,
+}
+
+impl Covered {
+    /// What the window holds: its days with data, or why there is nothing
+    /// to write (naming the last day with data).
+    fn of(
+        tables: &Tables,
+        window: (Option<NaiveDate>, Option<NaiveDate>),
+    ) -> Result<std::result::Result<Covered, String>> {
+        use crate::analysis::overview::{day_span, latest_day};
+        let in_window = crate::period::filter_dates(tables.billing.clone(), window.0, window.1);
+        let span = match window {
+            (Some(from), Some(to)) => format!("{from} to {}", to - chrono::Duration::days(1)),
+            _ => "all data".to_string(),
+        };
+        let Some((first, last)) = day_span(in_window)? else {
+            return Ok(Err(match latest_day(tables.billing.clone())? {
+                Some(last) => {
+                    format!(
+                        "no data in the window ({span}): the data ends {last}; nothing was written"
+                    )
+                }
+                None => "the dataset is empty; nothing was written".to_string(),
+            }));
+        };
+        let partial = window
+            .1
+            .filter(|to| (*to - last).num_days() > 1 + USUAL_DELIVERY_LAG_DAYS)
+            .map(|_| {
+                format!("the data ends {last}, before the window ({span}) does: the file covers part of it")
+            });
+        Ok(Ok(Covered {
+            first,
+            last,
+            partial,
+        }))
+    }
+
+    /// The days a file covers, for {from} and {to}: the window's, or the
+    /// data's own first and last day when the window is all data.
+    fn days(&self, window: (Option<NaiveDate>, Option<NaiveDate>)) -> (NaiveDate, NaiveDate) {
+        (
+            window.0.unwrap_or(self.first),
+            window
+                .1
+                .map_or(self.last, |to| to - chrono::Duration::days(1)),
+        )
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -364,6 +477,7 @@ mod tests {
             chart: None,
             keep: None,
             pull: false,
+            when_empty: Default::default(),
             created: None,
         }
     }
@@ -380,6 +494,8 @@ mod tests {
             ok: true,
             outputs: vec![],
             failures: vec![],
+            warnings: vec![],
+            rows: vec![],
         }
     }
 
@@ -467,20 +583,23 @@ mod tests {
         assert!(Window::parse("fortnight").is_err());
     }
 
+    /// Rows on 2026-09-10, at the end of September, October and November.
     fn tables() -> Result<Tables> {
-        let start = NaiveDate::from_ymd_opt(2026, 9, 10)
-            .unwrap()
-            .and_hms_opt(0, 0, 0)
-            .unwrap();
+        let day = |m: u32, d: u32| {
+            NaiveDate::from_ymd_opt(2026, m, d)
+                .unwrap()
+                .and_hms_opt(0, 0, 0)
+                .unwrap()
+        };
         let rows = df!(
-            "ChargePeriodStart" => [start, start],
-            "BillingAccountId" => ["1", "1"],
-            "SubAccountId" => ["a", "b"],
-            "SubAccountName" => ["A", "B"],
-            "BilledCost" => [1.5, 2.0],
-            "EffectiveCost" => [1.5, 2.0],
-            "ListCost" => [1.5, 2.0],
-            "BillingCurrency" => ["USD", "USD"],
+            "ChargePeriodStart" => [day(9, 10), day(9, 30), day(10, 31), day(11, 30)],
+            "BillingAccountId" => ["1", "1", "1", "1"],
+            "SubAccountId" => ["a", "b", "a", "b"],
+            "SubAccountName" => ["A", "B", "A", "B"],
+            "BilledCost" => [1.5, 2.0, 1.0, 1.0],
+            "EffectiveCost" => [1.5, 2.0, 1.0, 1.0],
+            "ListCost" => [1.5, 2.0, 1.0, 1.0],
+            "BillingCurrency" => ["USD", "USD", "USD", "USD"],
         )
         .unwrap()
         .lazy();
@@ -509,7 +628,11 @@ mod tests {
             ..schedule("0 6 1 * *", "UTC")
         };
         // A file of the user's that matches the series' name pattern.
-        std::fs::write(out.path().join("cost_by_account-2025-budget.csv"), "mine").unwrap();
+        std::fs::write(
+            out.path().join("cost_by_account-2025-01-01_budget.csv"),
+            "mine",
+        )
+        .unwrap();
         let mut earlier = Vec::new();
         for month in [10, 11, 12] {
             let fire = at(2026, month, 1, 6, 0);
@@ -520,6 +643,9 @@ mod tests {
             assert_eq!(r.failures[0].0, "broken");
             assert!(r.failures[0].1.contains("NoSuchColumn"), "{:?}", r.failures);
             assert_eq!(r.outputs.len(), 2, "csv and chart of the working report");
+            assert!(r.warnings.is_empty(), "{:?}", r.warnings);
+            assert_eq!(r.rows.len(), 1);
+            assert_eq!(r.rows[0].0, r.outputs[0]);
         }
         let mut names: Vec<String> = std::fs::read_dir(out.path())
             .unwrap()
@@ -529,20 +655,67 @@ mod tests {
         assert_eq!(
             names,
             vec![
-                "cost_by_account-2025-budget.csv",
-                "cost_by_account-2026-11-01.csv",
-                "cost_by_account-2026-11-01.svg",
-                "cost_by_account-2026-12-01.csv",
-                "cost_by_account-2026-12-01.svg",
+                "cost_by_account-2025-01-01_budget.csv",
+                "cost_by_account-2026-10-01_2026-10-31.csv",
+                "cost_by_account-2026-10-01_2026-10-31.svg",
+                "cost_by_account-2026-11-01_2026-11-30.csv",
+                "cost_by_account-2026-11-01_2026-11-30.svg",
             ]
         );
-        // The October window of the December run is empty; the November
-        // run reported on September... the data is in September only, so
-        // only the October run (window September) had rows. Check content
-        // of a file: header, CRLF, currency column.
+        // Header, CRLF, currency column.
         let text =
-            std::fs::read_to_string(out.path().join("cost_by_account-2026-12-01.csv")).unwrap();
+            std::fs::read_to_string(out.path().join("cost_by_account-2026-11-01_2026-11-30.csv"))
+                .unwrap();
         assert!(text.starts_with("billing_account,sub_account,sub_account_name,billed_cost,effective_cost,list_cost,currency\r\n"), "{text}");
+    }
+
+    /// Issue 18: a window with no data is never an empty file reported as
+    /// ok; a window the data covers only in part says so.
+    #[test]
+    fn a_window_without_data_writes_nothing_and_warns_or_fails() {
+        let library = Library::load(Path::new("/nonexistent"));
+        let out = tempfile::tempdir().unwrap();
+        let warn = ScheduleConfig {
+            reports: vec!["cost_by_account".into()],
+            ..schedule("0 6 1 * *", "UTC")
+        };
+        // January 2027's run reports on December: the data ends 2026-11-30.
+        let fire = at(2027, 1, 1, 6, 0);
+        let r = run(&warn, fire, fire, &library, out.path(), &[], &tables);
+        assert!(r.ok);
+        assert!(r.outputs.is_empty() && r.rows.is_empty());
+        assert_eq!(r.warnings.len(), 1);
+        assert!(
+            r.warnings[0].1.contains("the data ends 2026-11-30")
+                && r.warnings[0].1.contains("2026-12-01 to 2026-12-31"),
+            "{:?}",
+            r.warnings
+        );
+        let fail = ScheduleConfig {
+            when_empty: WhenEmpty::Fail,
+            ..warn.clone()
+        };
+        let r = run(&fail, fire, fire, &library, out.path(), &[], &tables);
+        assert!(!r.ok);
+        assert!(r.failures[0].1.contains("the data ends 2026-11-30"));
+        assert_eq!(std::fs::read_dir(out.path()).unwrap().count(), 0);
+
+        // The last 30 days before 2026-12-20: data until 2026-11-30 only.
+        let partial = ScheduleConfig {
+            window: Window::Last30Days,
+            ..warn
+        };
+        let fire = at(2026, 12, 20, 6, 0);
+        let r = run(&partial, fire, fire, &library, out.path(), &[], &tables);
+        assert!(r.ok);
+        let file = out.path().join("cost_by_account-2026-11-20_2026-12-19.csv");
+        assert_eq!(r.rows, vec![(file.clone(), 1)]);
+        assert!(file.is_file());
+        assert!(
+            r.warnings[0].1.contains("the data ends 2026-11-30"),
+            "{:?}",
+            r.warnings
+        );
     }
 
     #[test]

@@ -1,0 +1,42 @@
+import { describe, expect, it } from "vitest";
+import type { ScheduleRun } from "./bindings";
+import { emptyForm, runOutcome } from "./views/schedules";
+
+const run = (over: Partial<ScheduleRun>): ScheduleRun => ({
+  schedule: "monthly",
+  due: "2026-12-01T06:00:00+00:00",
+  ok: true,
+  outputs: [],
+  files: [],
+  failures: [],
+  warnings: [],
+  ...over,
+});
+
+describe("a schedule run's outcome", () => {
+  it("is a warning, not ok, when the window had no data", () => {
+    const outcome = runOutcome(
+      run({ warnings: ["cost_by_account: no data in the window (2026-11-01 to 2026-11-30)"] }),
+    );
+    expect(outcome.label).toBe("warning");
+    expect(outcome.detail).toContain("no data in the window");
+  });
+  it("lists each file with its rows, and charts without", () => {
+    const outcome = runOutcome(
+      run({
+        outputs: ["a.csv", "a.png"],
+        files: [
+          { path: "a.csv", rows: 12 },
+          { path: "a.png", rows: null },
+        ],
+      }),
+    );
+    expect(outcome).toEqual({ label: "ok", detail: "a.csv (12 rows), a.png", css: "" });
+  });
+  it("says why a failed run failed", () => {
+    expect(runOutcome(run({ ok: false, failures: ["x: boom"] })).detail).toBe("x: boom");
+  });
+  it("names new files by the period they cover", () => {
+    expect(emptyForm().file_name).toBe("{report}-{from}_{to}.csv");
+  });
+});
