@@ -287,7 +287,7 @@ fn schedules_are_created_edited_run_and_deleted_in_the_config_file() {
 
 #[test]
 fn settings_edits_are_checked_before_the_file_changes() {
-    let (_dir, backend) = backend();
+    let (dir, backend) = backend();
     std::fs::write(
         &backend.config_path,
         "# mine\n[anomalies]\nthreshold = 4.0\n",
@@ -320,13 +320,67 @@ fn settings_edits_are_checked_before_the_file_changes() {
             tag_aliases: vec!["no equals sign".into()],
             ..good.clone()
         },
+        // Issue 18: a threshold that silently turns detection off, and a
+        // negative one, each refused with a message naming the field.
+        SettingsUpdate {
+            anomaly_threshold: 1e23,
+            ..good.clone()
+        },
+        SettingsUpdate {
+            anomaly_threshold: -5.0,
+            ..good.clone()
+        },
+        SettingsUpdate {
+            anomaly_min_impact: f64::INFINITY,
+            ..good.clone()
+        },
     ] {
-        assert_eq!(backend.update_settings(bad).unwrap_err().code, "usage");
+        let error = backend.update_settings(bad).unwrap_err();
+        assert_eq!(error.code, "usage", "{}", error.message);
+        assert!(
+            !error.message.contains("anomalies."),
+            "the form's words, not the file's: {}",
+            error.message
+        );
         assert_eq!(
             std::fs::read_to_string(&backend.config_path).unwrap(),
             before
         );
     }
+    // An FX table that starts after the data's first charge would break
+    // every view once saved: refused, naming the currency and the day.
+    backend.load_demo().unwrap();
+    let fx = dir.path().join("fx.csv");
+    std::fs::write(&fx, "date,from,to,rate\n2026-10-01,EUR,USD,1.08\n").unwrap();
+    let late = SettingsUpdate {
+        reporting_currency: Some("USD".into()),
+        fx_table: Some(fx.display().to_string()),
+        ..good.clone()
+    };
+    let error = backend.update_settings(late).unwrap_err();
+    assert!(
+        error
+            .message
+            .contains("no EUR->USD rate on or before 2026-08-0"),
+        "{}",
+        error.message
+    );
+    assert_eq!(
+        std::fs::read_to_string(&backend.config_path).unwrap(),
+        before
+    );
+    std::fs::write(&fx, "date,from,to,rate\n2026-01-01,EUR,USD,1.08\n").unwrap();
+    backend
+        .update_settings(SettingsUpdate {
+            reporting_currency: Some("USD".into()),
+            fx_table: Some(fx.display().to_string()),
+            ..good.clone()
+        })
+        .unwrap();
+    assert_eq!(
+        backend.settings().unwrap().reporting_currency.as_deref(),
+        Some("USD")
+    );
     // Removing an alias line removes the key.
     backend
         .update_settings(SettingsUpdate {

@@ -6,20 +6,50 @@ use std::path::PathBuf;
 use burnrate_core::analysis::trend::Period;
 use burnrate_core::export::{ExportFormat, FocusVersion};
 use burnrate_core::money::CostMeasure;
+use burnrate_core::optimize::FindingKind;
 use chrono::NaiveDate;
+use clap::builder::{PossibleValue, PossibleValuesParser, TypedValueParser};
 use clap::{Parser, Subcommand};
 
 use crate::commands::{pulls, schedules};
 use crate::output::Format;
 
-/// `--cost`, checked before anything runs (the engine's own names).
-fn cost_measure(text: &str) -> Result<CostMeasure, String> {
-    CostMeasure::parse(text).map_err(|e| e.to_string())
+/// `--cost`, checked before anything runs; `--help` lists the values.
+fn cost_measure() -> impl TypedValueParser<Value = CostMeasure> {
+    PossibleValuesParser::new([
+        PossibleValue::new("billed").help("what the invoice says"),
+        PossibleValue::new("effective")
+            .alias("amortized")
+            .help("amortized: discounts applied, commitment fees spread over their term"),
+        PossibleValue::new("list").help("at public on-demand prices"),
+    ])
+    .map(|name| CostMeasure::parse(&name).expect("a listed measure"))
 }
 
-/// `--period`, checked before anything runs.
-fn period(text: &str) -> Result<Period, String> {
-    Period::parse(text).map_err(|e| e.to_string())
+/// `--period`, checked before anything runs; `--help` lists the values.
+fn period() -> impl TypedValueParser<Value = Period> {
+    PossibleValuesParser::new(Period::ALL.map(|p| PossibleValue::new(p.name())))
+        .map(|name| Period::parse(&name).expect("a listed period"))
+}
+
+/// `--threshold` of `anomalies`: the config file's rule.
+fn anomaly_threshold(text: &str) -> Result<f64, String> {
+    let threshold: f64 = text
+        .parse()
+        .map_err(|_| format!("{text:?} is not a number"))?;
+    burnrate_core::config::AnomalySettings {
+        threshold,
+        ..Default::default()
+    }
+    .validate()
+    .map(|()| threshold)
+    .map_err(|why| why.replace("anomalies.threshold", "the threshold"))
+}
+
+/// `--kind` of `recommend`: every kind the engine has, listed in `--help`.
+fn finding_kind() -> impl TypedValueParser<Value = FindingKind> {
+    PossibleValuesParser::new(FindingKind::ALL.map(|k| k.name()))
+        .map(|name| FindingKind::parse(&name).expect("a listed kind"))
 }
 
 #[derive(Parser)]
@@ -51,6 +81,39 @@ pub(crate) struct DateRange {
     /// First day excluded (YYYY-MM-DD).
     #[arg(long)]
     pub to: Option<NaiveDate>,
+}
+
+impl DateRange {
+    /// An empty or reversed range is a mistake, not "(no rows)".
+    fn check(&self) -> Result<(), String> {
+        match (self.from, self.to) {
+            (Some(from), Some(to)) if to <= from => Err(format!(
+                "--to {to} is not after --from {from}: --from is the first day included, --to \
+                 the first day excluded (a month: --from 2026-10-01 --to 2026-11-01)"
+            )),
+            _ => Ok(()),
+        }
+    }
+}
+
+impl Cli {
+    /// Checks what clap cannot check one flag at a time, before anything
+    /// runs: a date range's two ends.
+    pub(crate) fn check(&self) -> Result<(), String> {
+        let dates = match &self.command {
+            Command::Summary { dates, .. }
+            | Command::Trend { dates, .. }
+            | Command::Explore { dates, .. }
+            | Command::Untagged { dates, .. }
+            | Command::Allocate { dates, .. }
+            | Command::Report { dates, .. }
+            | Command::Export {
+                what: ExportWhat::Focus { dates, .. },
+            } => Some(dates),
+            _ => None,
+        };
+        dates.map_or(Ok(()), DateRange::check)
+    }
 }
 
 #[derive(Subcommand)]
@@ -90,8 +153,8 @@ pub(crate) enum Command {
         by: Vec<String>,
         #[command(flatten)]
         dates: DateRange,
-        /// The measure rows are sorted by: billed, effective or list.
-        #[arg(long, default_value = "billed", value_parser = cost_measure)]
+        /// The measure rows are sorted by.
+        #[arg(long, default_value = "billed", value_parser = cost_measure())]
         cost: CostMeasure,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
@@ -101,6 +164,11 @@ pub(crate) enum Command {
     },
     /// Run Polars SQL over the table `billing` (FOCUS columns).
     Query {
+        /// The SQL, one argument (quote it): e.g. "SELECT ServiceName,
+        /// SUM(BilledCost) AS cost FROM billing GROUP BY ServiceName". The
+        /// table `billing` has the FOCUS columns after tag rules and
+        /// allocation; `focus` has the stored rows as FOCUS 1.2 exports
+        /// them.
         sql: String,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
@@ -118,9 +186,9 @@ pub(crate) enum Command {
         /// A dimension to split by (as in summary).
         #[arg(long)]
         by: Option<String>,
-        #[arg(long, default_value = "month", value_parser = period)]
+        #[arg(long, default_value = "month", value_parser = period())]
         period: Period,
-        #[arg(long, default_value = "effective", value_parser = cost_measure)]
+        #[arg(long, default_value = "effective", value_parser = cost_measure())]
         cost: CostMeasure,
         #[command(flatten)]
         dates: DateRange,
@@ -135,7 +203,7 @@ pub(crate) enum Command {
         days: u32,
         #[arg(long, default_value_t = 10)]
         top: usize,
-        #[arg(long, default_value = "effective", value_parser = cost_measure)]
+        #[arg(long, default_value = "effective", value_parser = cost_measure())]
         cost: CostMeasure,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
@@ -153,9 +221,9 @@ pub(crate) enum Command {
         #[arg(long, default_value = "service")]
         by: String,
         /// The measure the series and the order use.
-        #[arg(long, default_value = "effective", value_parser = cost_measure)]
+        #[arg(long, default_value = "effective", value_parser = cost_measure())]
         cost: CostMeasure,
-        #[arg(long, default_value = "month", value_parser = period)]
+        #[arg(long, default_value = "month", value_parser = period())]
         period: Period,
         #[command(flatten)]
         dates: DateRange,
@@ -168,9 +236,11 @@ pub(crate) enum Command {
     /// Forecast of this month's end and the next three months, with a 95%
     /// interval and the backtest error (MAPE).
     Forecast {
+        /// Forecast each value of a dimension apart (as in summary: service,
+        /// account, tag:KEY, ...) instead of the total.
         #[arg(long)]
         by: Option<String>,
-        #[arg(long, default_value = "effective", value_parser = cost_measure)]
+        #[arg(long, default_value = "effective", value_parser = cost_measure())]
         cost: CostMeasure,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
@@ -180,10 +250,11 @@ pub(crate) enum Command {
         /// First day to report (default: the last 30 days of data).
         #[arg(long)]
         since: Option<NaiveDate>,
-        /// Robust z-score threshold (default from the config file, 4).
-        #[arg(long)]
+        /// Robust z-score threshold, above 0 and at most 20 (default from
+        /// the config file, 4; lower flags more days).
+        #[arg(long, value_parser = anomaly_threshold)]
         threshold: Option<f64>,
-        #[arg(long, default_value = "effective", value_parser = cost_measure)]
+        #[arg(long, default_value = "effective", value_parser = cost_measure())]
         cost: CostMeasure,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
@@ -195,7 +266,7 @@ pub(crate) enum Command {
         key: Option<String>,
         #[arg(long, default_value_t = 20)]
         top: usize,
-        #[arg(long, default_value = "effective", value_parser = cost_measure)]
+        #[arg(long, default_value = "effective", value_parser = cost_measure())]
         cost: CostMeasure,
         #[command(flatten)]
         dates: DateRange,
@@ -208,7 +279,7 @@ pub(crate) enum Command {
         /// An allocation key from the config file, or a tag key.
         #[arg(long, default_value = "team")]
         key: String,
-        #[arg(long, default_value = "effective", value_parser = cost_measure)]
+        #[arg(long, default_value = "effective", value_parser = cost_measure())]
         cost: CostMeasure,
         #[command(flatten)]
         dates: DateRange,
@@ -217,11 +288,9 @@ pub(crate) enum Command {
     },
     /// Optimization findings ranked by estimated monthly savings.
     Recommend {
-        /// Only this kind (idle_ip, idle_nat_gateway, idle_load_balancer,
-        /// gp2_to_gp3, previous_generation, graviton, old_snapshot,
-        /// extended_support, orphaned_azure_resource).
-        #[arg(long)]
-        kind: Option<String>,
+        /// Only findings of this kind.
+        #[arg(long, value_parser = finding_kind())]
+        kind: Option<FindingKind>,
         /// Only findings saving at least this much per month.
         #[arg(long, default_value_t = 0.0)]
         min_savings: f64,
@@ -269,8 +338,10 @@ pub(crate) enum Command {
         name: String,
         #[command(flatten)]
         dates: DateRange,
-        #[arg(long, value_enum, default_value = "table")]
-        format: Format,
+        /// table, csv or json (default: table; with --out, by the file's
+        /// ending: .csv, .json, else table).
+        #[arg(long, value_enum)]
+        format: Option<Format>,
         /// Write the output here (atomically) instead of to stdout.
         #[arg(long)]
         out: Option<PathBuf>,

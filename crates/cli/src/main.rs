@@ -32,6 +32,12 @@ fn main() -> ExitCode {
         eprintln!("waiting for the import in progress in this data dir to finish…");
     });
     let cli = Cli::parse();
+    if let Err(why) = cli.check() {
+        use clap::CommandFactory;
+        Cli::command()
+            .error(clap::error::ErrorKind::ValueValidation, why)
+            .exit();
+    }
     match run(cli) {
         Ok(code) => code,
         Err(error) => {

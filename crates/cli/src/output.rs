@@ -15,6 +15,17 @@ pub enum Format {
     Json,
 }
 
+impl Format {
+    /// The format a file's name asks for: `.csv`, `.json`, else a table.
+    pub fn of_file(path: &std::path::Path) -> Format {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("csv") => Format::Csv,
+            Some(e) if e.eq_ignore_ascii_case("json") => Format::Json,
+            _ => Format::Table,
+        }
+    }
+}
+
 pub fn write_frame(out: &mut dyn Write, df: &DataFrame, format: Format) -> std::io::Result<()> {
     match format {
         Format::Csv => write_csv(out, df),

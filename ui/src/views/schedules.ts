@@ -102,6 +102,8 @@ export function schedulesPanel(
       {
         class: "schedule-form",
         "data-testid": "schedule-form",
+        // The engine's checks name the field; the browser's are silent.
+        novalidate: true,
         onsubmit: async (e: Event) => {
           e.preventDefault();
           const chosen = reportBoxes

@@ -68,6 +68,9 @@ export async function settingsView(root: HTMLElement, toast: (m: string) => void
     "form",
     {
       class: "settings-form",
+      // The engine checks every value and says what is wrong; the
+      // browser's own checks would refuse silently (no message in WebKit).
+      novalidate: true,
       onsubmit: async (e: Event) => {
         e.preventDefault();
         error.textContent = "";

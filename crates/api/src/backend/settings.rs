@@ -41,14 +41,25 @@ impl Backend {
                 "a reporting currency needs an FX table (a date,from,to,rate CSV)",
             ));
         }
-        if update.anomaly_threshold.is_nan()
-            || update.anomaly_threshold <= 0.0
-            || update.anomaly_min_impact.is_nan()
-            || update.anomaly_min_impact < 0.0
-        {
-            return Err(usage(
-                "the anomaly threshold must be above 0 and the minimum impact at least 0",
-            ));
+        // The config file's own rule (the edit below is refused by it too,
+        // but this names the field the way the form does).
+        burnrate_core::config::AnomalySettings {
+            threshold: update.anomaly_threshold,
+            min_impact: update.anomaly_min_impact,
+            ..Default::default()
+        }
+        .validate()
+        .map_err(|why| {
+            usage(
+                &why.replace("anomalies.threshold", "The anomaly threshold")
+                    .replace("anomalies.min_impact", "The anomaly minimum impact"),
+            )
+        })?;
+        if let (Some(currency), Some(fx)) = (&currency, &fx) {
+            self.check_fx_table(
+                currency.as_str().unwrap_or_default(),
+                fx.as_str().unwrap_or_default(),
+            )?;
         }
         let mut aliases: Vec<(String, Vec<String>)> = Vec::new();
         for line in update.tag_aliases.iter().filter(|l| !l.trim().is_empty()) {
@@ -92,6 +103,20 @@ impl Backend {
             }
             Ok(())
         })?;
+        Ok(())
+    }
+
+    /// An FX table must read, and must have a rate for every currency of
+    /// the dataset on or before its first charge: saved otherwise, every
+    /// view would fail on the first conversion.
+    fn check_fx_table(&self, currency: &str, fx: &str) -> Result<()> {
+        let path = self.config()?.resolve(std::path::Path::new(fx));
+        let table = burnrate_core::query::fx::FxTable::load(&path)?;
+        let dataset = Dataset::open(&self.data_dir)?;
+        let snapshot = dataset.snapshot()?;
+        // The conversion's first pass looks up a rate for every currency
+        // and day of the data; the converted rows themselves are not needed.
+        let _converted = burnrate_core::query::fx::convert(snapshot.scan()?, &table, currency)?;
         Ok(())
     }
 }

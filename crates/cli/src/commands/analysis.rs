@@ -19,7 +19,7 @@ use burnrate_core::{
 use polars::prelude::*;
 
 use crate::args::{Command, DateRange};
-use crate::output::write_frame;
+use crate::output::{Format, write_frame};
 
 /// A frame as JSON rows, through the same writer `--format json` uses.
 fn frame_to_json(df: &DataFrame) -> Result<serde_json::Value> {
@@ -173,18 +173,6 @@ impl Context<'_> {
                 window,
                 format,
             } => {
-                if let Some(kind) = &kind
-                    && optimize::FindingKind::parse(kind).is_none()
-                {
-                    let kinds: Vec<&str> = optimize::FindingKind::ALL
-                        .iter()
-                        .map(|k| k.name())
-                        .collect();
-                    anyhow::bail!(burnrate_core::Error::Usage(format!(
-                        "unknown kind {kind:?}; use one of {}",
-                        kinds.join(", ")
-                    )));
-                }
                 let mut settings = config.optimize.clone();
                 if let Some(days) = window {
                     settings.window_days = days;
@@ -196,8 +184,7 @@ impl Context<'_> {
                     })?
                     .findings;
                 findings.retain(|f| {
-                    kind.as_deref().is_none_or(|k| f.kind == k)
-                        && f.estimated_monthly_savings >= min_savings
+                    kind.is_none_or(|k| f.kind == k) && f.estimated_monthly_savings >= min_savings
                 });
                 if format == crate::output::Format::Json {
                     // Nested evidence for scripts and the app.
@@ -371,8 +358,11 @@ impl Context<'_> {
                     burnrate_core::reports::chart::render(&df, spec, &def.title, &chart)?;
                 }
                 match file {
-                    Some(path) => write_atomically(&path, |w| write_frame(w, &df, format))?,
-                    None => write_frame(out, &df, format)?,
+                    Some(path) => {
+                        let format = format.unwrap_or_else(|| Format::of_file(&path));
+                        write_atomically(&path, |w| write_frame(w, &df, format))?
+                    }
+                    None => write_frame(out, &df, format.unwrap_or(Format::Table))?,
                 }
             }
             _ => unreachable!("not an analysis command"),

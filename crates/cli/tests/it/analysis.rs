@@ -362,3 +362,56 @@ fn overview_and_explore_answer_from_the_command_line_as_in_the_app() {
         Some(2)
     );
 }
+
+/// Issue 18: what the user types is checked where it is typed, and every
+/// closed set of values is listed in `--help`.
+#[test]
+fn typed_values_are_checked_and_their_choices_listed() {
+    let env = Env::with_demo();
+    let refused = |args: &[&str], words: &str| {
+        let out = env.run(args);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains(words), "{args:?}: {stderr}");
+    };
+    refused(
+        &["summary", "--from", "2026-10-01", "--to", "2026-09-01"],
+        "--to 2026-09-01 is not after --from 2026-10-01",
+    );
+    refused(
+        &[
+            "report",
+            "cost_by_account",
+            "--from",
+            "2026-10-01",
+            "--to",
+            "2026-10-01",
+        ],
+        "is not after",
+    );
+    refused(&["anomalies", "--threshold", "1e23"], "at most 20");
+    refused(&["anomalies", "--threshold=-5"], "must be above 0");
+    refused(&["trend", "--period", "fortnight"], "day, week, month");
+
+    // --out x.csv writes CSV without --format csv.
+    let file = env.path("by-account.csv");
+    env.ok(&["report", "cost_by_account", "--out", file.to_str().unwrap()]);
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.starts_with("billing_account,"), "{text}");
+
+    let help = |args: &[&str]| env.ok(args);
+    let recommend = help(&["recommend", "--help"]);
+    for kind in burnrate_core::optimize::FindingKind::ALL {
+        assert!(
+            recommend.contains(kind.name()),
+            "{kind} missing: {recommend}"
+        );
+    }
+    let summary = help(&["summary", "--help"]);
+    for measure in ["billed", "effective", "list"] {
+        assert!(summary.contains(measure), "{summary}");
+    }
+    assert!(help(&["trend", "--help"]).contains("day, week, month"));
+    assert!(help(&["forecast", "--help"]).contains("Forecast each value of a dimension"));
+    assert!(help(&["query", "--help"]).contains("SELECT ServiceName"));
+}

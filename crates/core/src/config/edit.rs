@@ -29,12 +29,14 @@ fn read_document(path: &Path) -> Result<toml_edit::DocumentMut> {
 fn write_document(path: &Path, document: &toml_edit::DocumentMut) -> Result<()> {
     let text = document.to_string();
     // Refuse to write a file Burnrate could not read back.
-    toml::from_str::<Config>(&text).map_err(|e| {
+    let config = toml::from_str::<Config>(&text).map_err(|e| {
         config_error(
             path,
             format!("the edit would make the file unloadable: {e}"),
         )
     })?;
+    // ... nor one whose values it would refuse on loading.
+    config.validate(path)?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| Error::io(dir.display().to_string(), e))?;
     }

@@ -151,6 +151,30 @@ pub struct AnomalySettings {
     pub window_days: usize,
 }
 
+impl AnomalySettings {
+    /// The highest threshold worth having: a day more than 20 robust
+    /// standard deviations out is flagged at any sensible setting, so a
+    /// higher one only turns detection off without saying so.
+    pub const MAX_THRESHOLD: f64 = 20.0;
+
+    pub fn validate(&self) -> std::result::Result<(), String> {
+        if !(self.threshold > 0.0 && self.threshold <= Self::MAX_THRESHOLD) {
+            return Err(format!(
+                "anomalies.threshold {} must be above 0 and at most {} (a robust z-score; 4 is the default, lower flags more days)",
+                self.threshold,
+                Self::MAX_THRESHOLD
+            ));
+        }
+        if !(self.min_impact.is_finite() && self.min_impact >= 0.0) {
+            return Err(format!(
+                "anomalies.min_impact {} must be a number of at least 0 (the smallest impact worth reporting)",
+                self.min_impact
+            ));
+        }
+        Ok(())
+    }
+}
+
 impl Default for AnomalySettings {
     fn default() -> Self {
         AnomalySettings {
@@ -245,6 +269,7 @@ impl Config {
                 ));
             }
         }
+        self.anomalies.validate().or_else(bad)?;
         if self.currency.reporting.is_some() && self.currency.fx_table.is_none() {
             return bad("currency.reporting needs currency.fx_table (date, from, to, rate)".into());
         }

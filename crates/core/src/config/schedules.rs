@@ -143,8 +143,18 @@ impl Window {
 impl ScheduleConfig {
     pub fn validate(&self) -> std::result::Result<(), String> {
         let what = format!("schedule {:?}", self.name);
-        self.cron()
-            .map_err(|e| format!("{what}: cron {:?}: {e}", self.cron))?;
+        self.cron().map_err(|e| {
+            let why = e
+                .trim_start_matches("Component error: ")
+                .trim_start_matches("Invalid pattern: ")
+                .trim_end_matches('.');
+            format!(
+                "{what}: cron {:?} is not a cron expression ({why}): five fields, minute (0-59) \
+                 hour (0-23) day-of-month (1-31) month (1-12) day-of-week (0-6, 0 = Sunday); \
+                 \"0 6 1 * *\" is 06:00 on the 1st",
+                self.cron
+            )
+        })?;
         self.tz().map_err(|_| {
             format!(
                 "{what}: unknown time zone {:?} (use an IANA name such as Europe/Berlin)",
