@@ -93,6 +93,14 @@ try {
   assert.equal(await session.text(explorerTotal), usd.format(expected), "the explorer totals the same billed cost");
   const timing = await session.text(await session.find('[data-testid="explore-timing"]'));
   console.log(`explorer: ${timing}`);
+  // Accounts by name beside their id (the demo's Azure subscriptions are named).
+  const tables = await Promise.all(
+    (await session.findAll('[data-testid="explore-table"]')).map((t) => session.text(t)),
+  );
+  assert.ok(
+    tables.some((t) => t.includes("contoso-prod (5a1d0000-0000-4000-8000-000000000001)")),
+    `an account shows as name (id): ${tables.join(" | ").slice(0, 400)}`,
+  );
   await shot("03-explorer-by-account");
   await choose("#measure", "billed");
   await session.waitFor('[data-testid="explore-table"]');
@@ -250,6 +258,15 @@ try {
   step = "settings";
   await view("settings");
   await session.waitFor('[data-testid="settings"]');
+  // An account name typed in Settings is saved to the config file and read back.
+  await session.type(await session.find('[data-testid="setting-account-names"]'), "222222222222 = web-prod");
+  await clickCss('[data-testid="settings-save"]');
+  await session.waitFor('[data-testid="setting-account-names"]', {
+    check: async () =>
+      (await session.execute('return document.querySelector(\'[data-testid="setting-account-names"]\').value')) ===
+      "222222222222 = web-prod",
+  });
+  assert.match(readFileSync(process.env.BURNRATE_CONFIG, "utf8"), /"?222222222222"? = "web-prod"/);
   await shot("11-settings");
   console.log(`e2e: all steps passed; screenshots in ${shots}`);
 } catch (error) {

@@ -13,7 +13,15 @@ export type Status = { data_dir: string, config_path: string, sources: number, r
 
 export type Totals = { currency: string, billed: number, effective: number, list: number, };
 
-export type Slice = { name: string, cost: number, };
+export type Slice = { 
+/**
+ * The group's value (an account's id).
+ */
+name: string, 
+/**
+ * An account's name, shown as `account_name (name)`; none for services.
+ */
+account_name: string | null, cost: number, };
 
 export type Point = { day: string, cost: number, };
 
@@ -83,9 +91,27 @@ from: string | null,
  */
 to: string | null, filters: Array<Filter>, };
 
-export type Series = { name: string, currency: string, values: Array<number>, total: number, };
+export type Series = { 
+/**
+ * The group's value (an account's id): what a filter on it takes.
+ */
+name: string, 
+/**
+ * An account's name (from the data or the `[accounts]` config), shown
+ * as `account_name (name)`; none for other dimensions.
+ */
+account_name: string | null, currency: string, values: Array<number>, total: number, };
 
-export type GroupRow = { name: string, currency: string, billed: number, effective: number, list: number, };
+export type GroupRow = { 
+/**
+ * The group's value (an account's id): what a filter on it takes.
+ */
+name: string, 
+/**
+ * An account's name (from the data or the `[accounts]` config), shown
+ * as `account_name (name)`; none for other dimensions.
+ */
+account_name: string | null, currency: string, billed: number, effective: number, list: number, };
 
 export type Explore = { measure: CostMeasure, group_by: string, periods: Array<string>, 
 /**
@@ -101,7 +127,11 @@ export type AnomalyRow = { date: string,
 /**
  * "service" or "account".
  */
-dimension: string, value: string, expected_cost: number, actual_cost: number, impact: number, score: number, currency: string, };
+dimension: string, value: string, 
+/**
+ * An account's name (the value is its id); none for services.
+ */
+account_name: string | null, expected_cost: number, actual_cost: number, impact: number, score: number, currency: string, };
 
 export type Evidence = { 
 /**
@@ -129,7 +159,12 @@ export type Finding = {
 /**
  * Stable across runs: a hash of kind, provider, account and resource.
  */
-id: string, kind: FindingKind, provider: string, account: string, region: string, service: string, resource_id: string, 
+id: string, kind: FindingKind, provider: string, account: string, 
+/**
+ * The account's name, where the data or the `[accounts]` config has
+ * one (see [`name_accounts`]).
+ */
+account_name: string | null, region: string, service: string, resource_id: string, 
 /**
  * Effective cost of the resource (the usage the finding is about), per month.
  */
@@ -149,7 +184,12 @@ export type Recommendation = { dismissed: boolean,
 /**
  * Stable across runs: a hash of kind, provider, account and resource.
  */
-id: string, kind: FindingKind, provider: string, account: string, region: string, service: string, resource_id: string, 
+id: string, kind: FindingKind, provider: string, account: string, 
+/**
+ * The account's name, where the data or the `[accounts]` config has
+ * one (see [`name_accounts`]).
+ */
+account_name: string | null, region: string, service: string, resource_id: string, 
 /**
  * Effective cost of the resource (the usage the finding is about), per month.
  */
@@ -340,7 +380,15 @@ export type Settings = { data_dir: string, config_path: string, reporting_curren
 /**
  * `key = alias, alias`.
  */
-tag_aliases: Array<string>, allocation_keys: Array<string>, };
+tag_aliases: Array<string>, allocation_keys: Array<string>, 
+/**
+ * The `[accounts]` file (Id,Name CSV or AWS Organizations JSON).
+ */
+account_names_file: string | null, 
+/**
+ * `id = name`, the `[accounts.names]` table.
+ */
+account_names: Array<string>, };
 
 export type SettingsUpdate = { 
 /**
@@ -354,7 +402,15 @@ fx_table: string | null, anomaly_threshold: number, anomaly_min_impact: number,
 /**
  * `key = alias, alias` per line.
  */
-tag_aliases: Array<string>, };
+tag_aliases: Array<string>, 
+/**
+ * Id,Name CSV or AWS Organizations JSON; none for no file.
+ */
+account_names_file: string | null, 
+/**
+ * `id = name` per line.
+ */
+account_names: Array<string>, };
 
 export type ConnectionForm = { name: string, 
 /**

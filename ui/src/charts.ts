@@ -10,7 +10,7 @@ import {
 import * as echarts from "echarts/core";
 import { CanvasRenderer } from "echarts/renderers";
 import { colorFor } from "./colors";
-import { money } from "./format";
+import { groupLabel, money } from "./format";
 
 echarts.use([
   BarChart,
@@ -49,6 +49,8 @@ window.addEventListener("resize", () => {
 
 export interface NamedSeries {
   name: string;
+  /** An account's name, shown as `name (id)`; the colour stays the id's. */
+  account_name?: string | null;
   values: number[];
 }
 
@@ -72,7 +74,7 @@ export function stackedOption(
       axisLabel: { formatter: (v: number) => money(v, currency, { compact: true }) },
     },
     series: series.map((s) => ({
-      name: s.name,
+      name: groupLabel(s),
       type: area ? "line" : "bar",
       stack: "total",
       areaStyle: area ? {} : undefined,
@@ -110,7 +112,7 @@ export function lineOption(
 }
 
 export function barsOption(
-  slices: { name: string; cost: number }[],
+  slices: { name: string; account_name?: string | null; cost: number }[],
   currency: string,
 ): echarts.EChartsCoreOption {
   const ordered = [...slices].reverse();
@@ -123,7 +125,8 @@ export function barsOption(
     },
     yAxis: {
       type: "category",
-      data: ordered.map((s) => s.name),
+      // An account's name first, so that truncation keeps what tells accounts apart.
+      data: ordered.map((s) => groupLabel(s)),
       axisLabel: { width: 150, overflow: "truncate" },
     },
     series: [

@@ -74,3 +74,8 @@ export function measureLabel(measure: string): string {
       return measure;
   }
 }
+
+/** A group as people read it: an account as `name (id)`, else its value. */
+export function groupLabel(group: { name: string; account_name?: string | null }): string {
+  return group.account_name ? `${group.account_name} (${group.name})` : group.name;
+}

@@ -39,6 +39,7 @@ function finding(id: string, savings: number, extra: Partial<Recommendation> = {
     kind: "idle_ip",
     provider: "AWS",
     account: "1",
+    account_name: null,
     region: "us-east-1",
     service: "EC2",
     resource_id: id,
@@ -169,6 +170,8 @@ describe("forms", () => {
         threshold: "3.5",
         minImpact: "1",
         aliases: "team = a, b\n\n env = stage \n",
+        accountsFile: "",
+        accountNames: " 222222222222 = web-prod \n",
       }),
     ).toEqual({
       reporting_currency: null,
@@ -176,6 +179,8 @@ describe("forms", () => {
       anomaly_threshold: 3.5,
       anomaly_min_impact: 1,
       tag_aliases: ["team = a, b", "env = stage"],
+      account_names_file: null,
+      account_names: ["222222222222 = web-prod"],
     });
   });
 });

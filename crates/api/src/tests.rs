@@ -299,12 +299,15 @@ fn settings_edits_are_checked_before_the_file_changes() {
         anomaly_threshold: 3.0,
         anomaly_min_impact: 5.0,
         tag_aliases: vec!["team = owner_team, Team".into()],
+        account_names_file: None,
+        account_names: vec!["222222222222 = web-prod".into()],
     };
     backend.update_settings(good.clone()).unwrap();
     let settings = backend.settings().unwrap();
     assert_eq!(settings.anomaly_threshold, 3.0);
     assert_eq!(settings.anomaly_min_impact, 5.0);
     assert_eq!(settings.tag_aliases, vec!["team = owner_team, Team"]);
+    assert_eq!(settings.account_names, vec!["222222222222 = web-prod"]);
     let before = std::fs::read_to_string(&backend.config_path).unwrap();
     assert!(before.starts_with("# mine"));
     for bad in [
@@ -334,6 +337,10 @@ fn settings_edits_are_checked_before_the_file_changes() {
             anomaly_min_impact: f64::INFINITY,
             ..good.clone()
         },
+        SettingsUpdate {
+            account_names: vec!["222222222222 web-prod".into()],
+            ..good.clone()
+        },
     ] {
         let error = backend.update_settings(bad).unwrap_err();
         assert_eq!(error.code, "usage", "{}", error.message);
@@ -347,6 +354,17 @@ fn settings_edits_are_checked_before_the_file_changes() {
             before
         );
     }
+    // An account names file that cannot be read is refused, naming it.
+    let missing = SettingsUpdate {
+        account_names_file: Some(dir.path().join("no-such.csv").display().to_string()),
+        ..good.clone()
+    };
+    let error = backend.update_settings(missing).unwrap_err();
+    assert!(error.message.contains("no-such.csv"), "{}", error.message);
+    assert_eq!(
+        std::fs::read_to_string(&backend.config_path).unwrap(),
+        before
+    );
     // An FX table that starts after the data's first charge would break
     // every view once saved: refused, naming the currency and the day.
     backend.load_demo().unwrap();

@@ -1,6 +1,6 @@
 import { api } from "../api";
 import { h, mount, notice } from "../dom";
-import { money, nextDay } from "../format";
+import { groupLabel, money, nextDay } from "../format";
 import type { Navigate } from "../main";
 import { anomalyQuery } from "../state";
 
@@ -93,7 +93,7 @@ export async function anomaliesView(
             },
             h("td", {}, a.date),
             h("td", {}, a.dimension),
-            h("td", {}, a.value),
+            h("td", {}, groupLabel({ name: a.value, account_name: a.account_name })),
             h("td", { class: "num" }, money(a.expected_cost, a.currency)),
             h("td", { class: "num" }, money(a.actual_cost, a.currency)),
             h("td", { class: "num" }, money(a.impact, a.currency)),

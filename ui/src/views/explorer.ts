@@ -4,7 +4,7 @@ import { MEASURES, PERIODS } from "../bindings";
 import { chart, stackedOption, treemapOption } from "../charts";
 import { toCsv } from "../csv";
 import { h, mount, notice } from "../dom";
-import { measureLabel, money } from "../format";
+import { groupLabel, measureLabel, money } from "../format";
 import { DIMENSIONS, withFilter, withoutFilter } from "../state";
 
 export interface ExplorerState {
@@ -219,7 +219,7 @@ export async function explorerView(
         tree,
         treemapOption(
           rows.map((r) => ({
-            name: r.name,
+            name: groupLabel(r),
             value: r[q.measure],
           })),
           currency,
@@ -227,10 +227,20 @@ export async function explorerView(
       );
     });
     const exportCsv = async () => {
+      // Accounts get their name beside the id, as `burnrate explore` writes them.
+      const named = rows.some((r) => r.account_name !== null);
       const csv = toCsv(
-        [result.group_by, "currency", "billed_cost", "effective_cost", "list_cost"],
+        [
+          result.group_by,
+          ...(named ? [`${result.group_by}_name`] : []),
+          "currency",
+          "billed_cost",
+          "effective_cost",
+          "list_cost",
+        ],
         rows.map((r) => [
           r.name,
+          ...(named ? [r.account_name ?? ""] : []),
           r.currency,
           r.billed.toFixed(2),
           r.effective.toFixed(2),
@@ -286,7 +296,7 @@ export async function explorerView(
                 {
                   class: "clickable",
                   tabindex: 0,
-                  title: `Filter on ${r.name}`,
+                  title: `Filter on ${groupLabel(r)}`,
                   onclick: () =>
                     update(withFilter(q, { dimension: result.group_by, value: r.name })),
                   onkeydown: (e: KeyboardEvent) => {
@@ -294,7 +304,7 @@ export async function explorerView(
                       update(withFilter(q, { dimension: result.group_by, value: r.name }));
                   },
                 },
-                h("td", {}, r.name),
+                h("td", {}, groupLabel(r)),
                 h("td", { class: "num" }, money(r.billed, currency)),
                 h("td", { class: "num" }, money(r.effective, currency)),
                 h("td", { class: "num" }, money(r.list, currency)),

@@ -2,7 +2,7 @@ import { api } from "../api";
 import type { CurrencyOverview, Overview, Recommendation } from "../bindings";
 import { barsOption, chart, lineOption } from "../charts";
 import { h, mount, notice } from "../dom";
-import { money, monthName, percent } from "../format";
+import { groupLabel, money, monthName, percent } from "../format";
 import type { Navigate } from "../main";
 import { potentialSavings } from "../savings";
 
@@ -221,7 +221,11 @@ export async function overviewView(root: HTMLElement, navigate: Navigate): Promi
                       "tr",
                       { class: "clickable", onclick: () => navigate("anomalies") },
                       h("td", {}, a.date),
-                      h("td", {}, `${a.dimension}: ${a.value}`),
+                      h(
+                        "td",
+                        {},
+                        `${a.dimension}: ${groupLabel({ name: a.value, account_name: a.account_name })}`,
+                      ),
                       h("td", { class: "num" }, money(a.impact, a.currency)),
                     ),
                   ),

@@ -2,7 +2,7 @@ import { api } from "../api";
 import type { Recommendation } from "../bindings";
 import { toCsv } from "../csv";
 import { h, mount, notice } from "../dom";
-import { money } from "../format";
+import { groupLabel, money } from "../format";
 import { potentialSavings } from "../savings";
 
 export interface RecommendationsState {
@@ -41,12 +41,18 @@ export function visibleFindings(all: Recommendation[], s: RecommendationsState):
     );
 }
 
-function options(values: string[], current: string, all: string): HTMLElement[] {
+/** Options for a filter; `label` says how a value reads (an account by name). */
+function options(
+  values: string[],
+  current: string,
+  all: string,
+  label: (value: string) => string = (v) => v,
+): HTMLElement[] {
   return [
     h("option", { value: "", selected: current === "" }, all),
     ...[...new Set(values)]
       .sort()
-      .map((v) => h("option", { value: v, selected: v === current }, v)),
+      .map((v) => h("option", { value: v, selected: v === current }, label(v))),
   ];
 }
 
@@ -107,6 +113,7 @@ function draw(
         "sources",
         "counted",
         "group",
+        "account_name",
       ],
       shown.map((r) => [
         r.id,
@@ -127,12 +134,20 @@ function draw(
         r.evidence.sources.join(" "),
         String(r.counted),
         r.group,
+        r.account_name ?? "",
       ]),
     );
     const saved = await api.exportCsv("recommendations.csv", csv);
     if (saved) toast(`Saved ${saved}`);
   };
-  const select = (key: "kind" | "account" | "confidence", values: string[], all: string) =>
+  const accountLabel = (id: string) =>
+    groupLabel({ name: id, account_name: all.find((r) => r.account === id)?.account_name });
+  const select = (
+    key: "kind" | "account" | "confidence",
+    values: string[],
+    all: string,
+    label?: (value: string) => string,
+  ) =>
     h(
       "select",
       {
@@ -142,7 +157,7 @@ function draw(
           redraw();
         },
       },
-      options(values, s[key], all),
+      options(values, s[key], all, label),
     );
   const detail = selected
     ? h(
@@ -166,7 +181,7 @@ function draw(
           h(
             "dd",
             {},
-            `${selected.provider} · ${selected.account} · ${selected.region} · ${selected.service}`,
+            `${selected.provider} · ${accountLabel(selected.account)} · ${selected.region} · ${selected.service}`,
           ),
           h("dt", {}, "Rule"),
           h("dd", { "data-testid": "evidence-rule" }, selected.evidence.rule),
@@ -225,6 +240,7 @@ function draw(
         "account",
         all.map((r) => r.account),
         "All accounts",
+        accountLabel,
       ),
       select(
         "confidence",
@@ -321,7 +337,7 @@ function draw(
                       " (alternative)",
                     ),
               ),
-              h("td", {}, r.account),
+              h("td", {}, accountLabel(r.account)),
               h("td", {}, r.confidence),
               h("td", { class: "num" }, money(r.estimated_monthly_savings, r.currency)),
             ),

@@ -9,16 +9,22 @@ export function settingsUpdate(values: {
   threshold: string;
   minImpact: string;
   aliases: string;
+  accountsFile: string;
+  accountNames: string;
 }): SettingsUpdate {
+  const lines = (text: string) =>
+    text
+      .split("\n")
+      .map((l) => l.trim())
+      .filter((l) => l.length > 0);
   return {
     reporting_currency: values.currency.trim() || null,
     fx_table: values.fx.trim() || null,
     anomaly_threshold: Number(values.threshold),
     anomaly_min_impact: Number(values.minImpact),
-    tag_aliases: values.aliases
-      .split("\n")
-      .map((l) => l.trim())
-      .filter((l) => l.length > 0),
+    tag_aliases: lines(values.aliases),
+    account_names_file: values.accountsFile.trim() || null,
+    account_names: lines(values.accountNames),
   };
 }
 
@@ -63,6 +69,21 @@ export async function settingsView(root: HTMLElement, toast: (m: string) => void
     },
     settings.tag_aliases.join("\n"),
   ) as HTMLTextAreaElement;
+  const accountsFile = input("accounts-file", settings.account_names_file ?? "", {
+    placeholder: "/path/to/accounts.csv (Id,Name) or list-accounts JSON",
+    size: "48",
+  });
+  const accountNames = h(
+    "textarea",
+    {
+      name: "account-names",
+      rows: 4,
+      cols: 48,
+      "data-testid": "setting-account-names",
+      placeholder: "222222222222 = web-prod",
+    },
+    settings.account_names.join("\n"),
+  ) as HTMLTextAreaElement;
   const error = h("p", { class: "failed", role: "alert" });
   const form = h(
     "form",
@@ -82,6 +103,8 @@ export async function settingsView(root: HTMLElement, toast: (m: string) => void
               threshold: threshold.value,
               minImpact: minImpact.value,
               aliases: aliases.value,
+              accountsFile: accountsFile.value,
+              accountNames: accountNames.value,
             }),
           );
           toast("Settings saved to the config file");
@@ -100,6 +123,13 @@ export async function settingsView(root: HTMLElement, toast: (m: string) => void
       { class: "stack" },
       "Tag key aliases, one key per line (keys always compare case-insensitively)",
       aliases,
+    ),
+    h("label", {}, "Account names file ", accountsFile),
+    h(
+      "label",
+      { class: "stack" },
+      "Account names, one `id = name` per line (wins over the file and the bills' own names)",
+      accountNames,
     ),
     error,
     h("button", { type: "submit", class: "primary", "data-testid": "settings-save" }, "Save"),

@@ -17,7 +17,10 @@ impl Backend {
         frame: LazyFrame,
         config: &Config,
     ) -> Result<Vec<Recommendation>> {
-        let findings = optimize::recommend(frame, &config.optimize, Some(&self.data_dir))?.findings;
+        let names = burnrate_core::query::accounts::AccountNames::of(frame.clone(), config)?;
+        let mut findings =
+            optimize::recommend(frame, &config.optimize, Some(&self.data_dir))?.findings;
+        optimize::name_accounts(&mut findings, &names);
         let dismissed = self.dismissed()?;
         Ok(findings
             .into_iter()

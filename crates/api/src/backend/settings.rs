@@ -23,6 +23,17 @@ impl Backend {
                 .map(|(k, v)| format!("{k} = {}", v.join(", ")))
                 .collect(),
             allocation_keys: config.allocation.iter().map(|k| k.name.clone()).collect(),
+            account_names_file: config
+                .accounts
+                .file
+                .as_ref()
+                .map(|p| config.resolve(p).display().to_string()),
+            account_names: config
+                .accounts
+                .names
+                .iter()
+                .map(|(id, name)| format!("{id} = {name}"))
+                .collect(),
         })
     }
 
@@ -77,6 +88,26 @@ impl Backend {
                     .collect(),
             ));
         }
+        let mut account_names: Vec<(String, String)> = Vec::new();
+        for line in update.account_names.iter().filter(|l| !l.trim().is_empty()) {
+            let (id, name) = line
+                .split_once('=')
+                .map(|(id, name)| (id.trim(), name.trim()))
+                .filter(|(id, name)| !id.is_empty() && !name.is_empty())
+                .ok_or_else(|| usage(&format!("account names: {line:?} is not `id = name`")))?;
+            account_names.push((id.to_string(), name.to_string()));
+        }
+        let names_file = text(update.account_names_file);
+        if let Some(file) = names_file.as_ref().and_then(|f| f.as_str()) {
+            // Read now, so a file without an id and a name column is
+            // refused here instead of breaking every view.
+            let mut config = self.config()?;
+            config.accounts.file = Some(PathBuf::from(file));
+            burnrate_core::query::accounts::AccountNames::of(
+                DataFrame::empty_with_schema(&burnrate_core::schema::schema()).lazy(),
+                &config,
+            )?;
+        }
         // One edit: every value lands together, or (if the file would not
         // load) none does.
         burnrate_core::config::edit::edit(&self.config_path, |e| {
@@ -100,6 +131,15 @@ impl Backend {
             for (key, others) in &aliases {
                 let array: toml_edit::Array = others.iter().map(String::as_str).collect();
                 e.set(&["tags", "aliases"], key, Some(array.into()))?;
+            }
+            e.set(&["accounts"], "file", names_file)?;
+            for id in e.keys(&["accounts", "names"])? {
+                if !account_names.iter().any(|(i, _)| *i == id) {
+                    e.set(&["accounts", "names"], &id, None)?;
+                }
+            }
+            for (id, name) in &account_names {
+                e.set(&["accounts", "names"], id, Some(name.as_str().into()))?;
             }
             Ok(())
         })?;

@@ -14,6 +14,10 @@ pub struct Settings {
     /// `key = alias, alias`.
     pub tag_aliases: Vec<String>,
     pub allocation_keys: Vec<String>,
+    /// The `[accounts]` file (Id,Name CSV or AWS Organizations JSON).
+    pub account_names_file: Option<String>,
+    /// `id = name`, the `[accounts.names]` table.
+    pub account_names: Vec<String>,
 }
 
 /// The settings the app edits; each is written to the config file.
@@ -27,4 +31,8 @@ pub struct SettingsUpdate {
     pub anomaly_min_impact: f64,
     /// `key = alias, alias` per line.
     pub tag_aliases: Vec<String>,
+    /// Id,Name CSV or AWS Organizations JSON; none for no file.
+    pub account_names_file: Option<String>,
+    /// `id = name` per line.
+    pub account_names: Vec<String>,
 }

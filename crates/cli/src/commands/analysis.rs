@@ -10,6 +10,7 @@ use std::process::ExitCode;
 use anyhow::Result;
 use burnrate_core::config::Config;
 use burnrate_core::fsutil::write_atomically;
+use burnrate_core::query::accounts::AccountNames;
 use burnrate_core::query::dimension::Dimension;
 use burnrate_core::reports::library::{Library, Tables};
 use burnrate_core::{
@@ -178,11 +179,13 @@ impl Context<'_> {
                     settings.window_days = days;
                 }
                 let data_dir = crate::data_dir(self.data_dir.clone())?;
-                let mut findings = self
-                    .with_billing(&[], |frame| {
-                        Ok(optimize::recommend(frame, &settings, Some(&data_dir))?)
-                    })?
-                    .findings;
+                let mut findings = self.with_billing(&[], |frame| {
+                    let names = AccountNames::of(frame.clone(), config)?;
+                    let mut findings =
+                        optimize::recommend(frame, &settings, Some(&data_dir))?.findings;
+                    optimize::name_accounts(&mut findings, &names);
+                    Ok(findings)
+                })?;
                 findings.retain(|f| {
                     kind.is_none_or(|k| f.kind == k) && f.estimated_monthly_savings >= min_savings
                 });

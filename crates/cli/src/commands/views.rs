@@ -148,14 +148,20 @@ pub fn explore(context: &Context, args: ExploreArgs, out: &mut dyn Write) -> Res
 /// Every group with its three measures, as the app's CSV export has it.
 fn groups_frame(answer: &Explore) -> Result<DataFrame> {
     let rows = &answer.rows;
-    Ok(DataFrame::new_infer_height(vec![
-        Column::new(
-            answer.group_by.as_str().into(),
-            rows.iter().map(|r| r.name.clone()).collect::<Vec<_>>(),
-        ),
+    let mut columns = vec![Column::new(
+        answer.group_by.as_str().into(),
+        rows.iter().map(|r| r.name.clone()).collect::<Vec<_>>(),
+    )];
+    if rows.iter().any(|r| r.account_name.is_some()) {
+        columns.push(column_of(&format!("{}_name", answer.group_by), rows, |r| {
+            r.account_name.clone().unwrap_or_default()
+        }));
+    }
+    columns.extend([
         column_of("currency", rows, |r| r.currency.clone()),
         column_of("billed_cost", rows, |r| r.billed),
         column_of("effective_cost", rows, |r| r.effective),
         column_of("list_cost", rows, |r| r.list),
-    ])?)
+    ]);
+    Ok(DataFrame::new_infer_height(columns)?)
 }

@@ -284,7 +284,7 @@ fn anomalies_find_the_demo_spike_only() {
     let mut lines = csv.lines();
     assert_eq!(
         lines.next().unwrap(),
-        "date,dimension,value,expected_cost,actual_cost,impact,score,currency"
+        "date,dimension,value,expected_cost,actual_cost,impact,score,currency,account_name"
     );
     let rows: Vec<&str> = lines.collect();
     assert!(
@@ -414,4 +414,55 @@ fn typed_values_are_checked_and_their_choices_listed() {
     assert!(help(&["trend", "--help"]).contains("day, week, month"));
     assert!(help(&["forecast", "--help"]).contains("Forecast each value of a dimension"));
     assert!(help(&["query", "--help"]).contains("SELECT ServiceName"));
+}
+
+/// Issue 18: accounts by name. The data's own names (Azure subscriptions in
+/// the demo), the `[accounts]` file (AWS Organizations' list) and table
+/// name the ids every view groups by.
+#[test]
+fn accounts_are_shown_by_name_beside_their_id() {
+    let env = Env::with_demo();
+    let named = |rows: &[serde_json::Value], column: &str, id: &str| {
+        rows.iter()
+            .find(|r| r[column] == id)
+            .map(|r| r[format!("{column}_name")].as_str().unwrap().to_string())
+    };
+    let rows = env.rows(&["summary", "--by", "subaccount"]);
+    assert_eq!(
+        named(&rows, "subaccount", "5a1d0000-0000-4000-8000-000000000001").as_deref(),
+        Some("contoso-prod")
+    );
+    assert_eq!(
+        named(&rows, "subaccount", "222222222222").as_deref(),
+        Some("")
+    );
+
+    std::fs::write(
+        env.path("accounts.csv"),
+        "Id,Arn,Email,Name,Status\n222222222222,arn:aws:organizations::1:account/o/222222222222,web@example.com,web-prod,ACTIVE\n",
+    )
+    .unwrap();
+    env.write_config(
+        "[accounts]\nfile = \"accounts.csv\"\n[accounts.names]\n\"333333333333\" = \"data-platform\"\n",
+    );
+    let rows = env.rows(&["summary", "--by", "subaccount"]);
+    assert_eq!(
+        named(&rows, "subaccount", "222222222222").as_deref(),
+        Some("web-prod")
+    );
+    assert_eq!(
+        named(&rows, "subaccount", "333333333333").as_deref(),
+        Some("data-platform")
+    );
+    let csv = env.ok(&["explore", "--by", "subaccount", "--format", "csv"]);
+    assert!(
+        csv.starts_with("subaccount,subaccount_name,currency,"),
+        "{csv}"
+    );
+    assert!(csv.contains("222222222222,web-prod,USD,"), "{csv}");
+    let recommend = env.ok(&["recommend", "--format", "csv"]);
+    assert!(
+        recommend.lines().next().unwrap().ends_with(",account_name"),
+        "{recommend}"
+    );
 }

@@ -26,6 +26,7 @@ use crate::config::{AnomalySettings, Config};
 use crate::error::{Error, Result};
 use crate::frame::column_of;
 use crate::money::CostMeasure;
+use crate::query::accounts::AccountNames;
 use crate::query::dimension::Dimension;
 
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
@@ -36,6 +37,8 @@ pub struct Anomaly {
     /// "service" or "account".
     pub dimension: String,
     pub value: String,
+    /// An account's name (the value is its id); none for services.
+    pub account_name: Option<String>,
     pub expected_cost: f64,
     pub actual_cost: f64,
     pub impact: f64,
@@ -120,6 +123,7 @@ pub fn detect(
         ),
     );
     let frame = usage;
+    let accounts = AccountNames::of(frame.clone(), config)?;
     let mut anomalies = Vec::new();
     let mut last_day = None;
     for (label, dim) in [
@@ -137,6 +141,9 @@ pub fn detect(
                     date,
                     dimension: label.to_string(),
                     value: value.clone(),
+                    account_name: (label == "account")
+                        .then(|| accounts.name(value).map(str::to_string))
+                        .flatten(),
                     expected_cost: expected,
                     actual_cost: actual,
                     impact: actual - expected,
@@ -169,6 +176,10 @@ pub fn anomaly_frame(rows: &[Anomaly]) -> Result<DataFrame> {
         column_of("impact", rows, |a| a.impact),
         column_of("score", rows, |a| (a.score * 100.0).round() / 100.0),
         column_of("currency", rows, |a| a.currency.clone()),
+        // Added after the columns scripts already read by position.
+        column_of("account_name", rows, |a| {
+            a.account_name.clone().unwrap_or_default()
+        }),
     ])
     .map_err(|e| Error::polars("building the anomaly table", e))
 }

@@ -13,6 +13,7 @@ use crate::error::Result;
 use crate::frame::{numbers, strings};
 use crate::money::CostMeasure;
 use crate::period::{filter_dates, parse_day};
+use crate::query::accounts::AccountNames;
 use crate::query::dimension::Dimension;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -40,7 +41,11 @@ pub struct ExploreQuery {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Series {
+    /// The group's value (an account's id): what a filter on it takes.
     pub name: String,
+    /// An account's name (from the data or the `[accounts]` config), shown
+    /// as `account_name (name)`; none for other dimensions.
+    pub account_name: Option<String>,
     pub currency: String,
     pub values: Vec<f64>,
     pub total: f64,
@@ -50,7 +55,11 @@ pub struct Series {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct GroupRow {
+    /// The group's value (an account's id): what a filter on it takes.
     pub name: String,
+    /// An account's name (from the data or the `[accounts]` config), shown
+    /// as `account_name (name)`; none for other dimensions.
+    pub account_name: Option<String>,
     pub currency: String,
     pub billed: f64,
     pub effective: f64,
@@ -110,6 +119,10 @@ pub fn explore(
     measure: CostMeasure,
     top: usize,
 ) -> Result<Explore> {
+    let accounts = matches!(dimension, Dimension::Account | Dimension::SubAccount)
+        .then(|| AccountNames::of(frame.clone(), config))
+        .transpose()?
+        .unwrap_or_default();
     // One pass over the billing rows; the per-group totals come from the
     // small per-period result, not from a second scan.
     let per_period = collect(
@@ -156,6 +169,7 @@ pub fn explore(
         (0..n.len())
             .map(|i| GroupRow {
                 name: n[i].clone(),
+                account_name: accounts.name(&n[i]).map(str::to_string),
                 currency: c[i].clone(),
                 billed: b[i],
                 effective: e[i],
@@ -211,6 +225,7 @@ pub fn explore(
             Some(index) => &mut series[index],
             None => {
                 series.push(Series {
+                    account_name: accounts.name(&name).map(str::to_string),
                     name,
                     currency: c[i].clone(),
                     values: vec![0.0; periods.len()],

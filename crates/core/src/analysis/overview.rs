@@ -15,6 +15,7 @@ use crate::error::{Error, Result};
 use crate::frame::{numbers, strings};
 use crate::money::CostMeasure;
 use crate::period::{filter_dates, month_start};
+use crate::query::accounts::AccountNames;
 use crate::query::dimension::{Dimension, NONE};
 
 /// How many groups a chart shows before the rest become "(other)".
@@ -48,7 +49,10 @@ pub struct Totals {
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct Slice {
+    /// The group's value (an account's id).
     pub name: String,
+    /// An account's name, shown as `account_name (name)`; none for services.
+    pub account_name: Option<String>,
     pub cost: f64,
 }
 
@@ -139,6 +143,7 @@ pub fn overview(
         TOP_GROUPS,
     )?;
     let by_account = top_groups(this_month, Dimension::SubAccount.expr(config), TOP_GROUPS)?;
+    let accounts = AccountNames::of(frame.clone(), config)?;
     let month_label = month.format("%Y-%m").to_string();
     let forecasts =
         forecast::forecast(frame.clone(), config, None, CostMeasure::Effective).unwrap_or_default();
@@ -191,6 +196,9 @@ pub fn overview(
             .cloned();
         c.by_service = slices_of(&by_service, &c.total.currency);
         c.by_account = slices_of(&by_account, &c.total.currency);
+        for slice in &mut c.by_account {
+            slice.account_name = accounts.name(&slice.name).map(str::to_string);
+        }
     }
     currencies.sort_by(|a, b| b.total.effective.total_cmp(&a.total.effective));
     Ok(Overview {
@@ -293,6 +301,7 @@ pub fn slices_of(groups: &[(String, String, f64)], currency: &str) -> Vec<Slice>
         .filter(|(c, _, _)| c == currency)
         .map(|(_, name, cost)| Slice {
             name: name.clone(),
+            account_name: None,
             cost: *cost,
         })
         .collect()

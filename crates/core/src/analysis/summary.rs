@@ -10,6 +10,7 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::money::CostMeasure;
 use crate::period::filter_dates;
+use crate::query::accounts::AccountNames;
 use crate::query::dimension::{Dimension, NONE};
 
 pub struct SummaryRequest {
@@ -45,7 +46,13 @@ pub fn summarize(frame: LazyFrame, config: &Config, request: &SummaryRequest) ->
         col("list_cost"),
         col("currency"),
     ]);
-    filter_dates(frame, request.from, request.to)
+    let accounts = request
+        .by
+        .iter()
+        .any(|d| matches!(d, Dimension::Account | Dimension::SubAccount))
+        .then(|| AccountNames::of(frame.clone(), config))
+        .transpose()?;
+    let summary = filter_dates(frame, request.from, request.to)
         .group_by(keys)
         .agg([
             col("BilledCost").sum().alias("billed_cost"),
@@ -61,5 +68,35 @@ pub fn summarize(frame: LazyFrame, config: &Config, request: &SummaryRequest) ->
         .select(columns)
         .collect_with_engine(Engine::Streaming)
         .map(|r| r.unwrap_single())
-        .map_err(|e| Error::polars("computing the summary", e))
+        .map_err(|e| Error::polars("computing the summary", e))?;
+    match accounts {
+        Some(names) => with_account_names(summary, &request.by, &names),
+        None => Ok(summary),
+    }
+}
+
+/// Beside each account column, `<column>_name`: the account's name, empty
+/// where none is known. Grouping stays by id.
+fn with_account_names(
+    mut summary: DataFrame,
+    by: &[Dimension],
+    names: &AccountNames,
+) -> Result<DataFrame> {
+    for dimension in by
+        .iter()
+        .filter(|d| matches!(d, Dimension::Account | Dimension::SubAccount))
+    {
+        let label = dimension.label();
+        let named: Vec<String> = crate::frame::strings(&summary, &label)?
+            .iter()
+            .map(|id| names.name(id).unwrap_or_default().to_string())
+            .collect();
+        let at = summary
+            .get_column_index(&label)
+            .expect("the summary has its dimension's column");
+        summary
+            .insert_column(at + 1, Column::new(format!("{label}_name").into(), named))
+            .map_err(|e| Error::polars("naming the accounts", e))?;
+    }
+    Ok(summary)
 }

@@ -27,6 +27,9 @@ use crate::error::{Error, Result};
 #[serde(default, deny_unknown_fields)]
 pub struct Config {
     pub currency: CurrencyConfig,
+    /// Names for account ids (`[accounts]`): what every view shows beside
+    /// an id the billing data carries no name for.
+    pub accounts: AccountNamesConfig,
     pub tags: TagRules,
     /// Derived allocation keys (`[[allocation]]`), each a dimension
     /// `alloc:NAME` and a column `x_Allocation_NAME` in SQL.
@@ -56,6 +59,19 @@ pub struct CurrencyConfig {
     pub reporting: Option<String>,
     /// CSV with columns date, from, to, rate.
     pub fx_table: Option<PathBuf>,
+}
+
+/// Account names the user supplies: legacy CURs carry none, so AWS users
+/// map ids from AWS Organizations. The file wins over the data's own
+/// names, and `names` wins over the file.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, PartialEq)]
+#[serde(default, deny_unknown_fields)]
+pub struct AccountNamesConfig {
+    /// A CSV with an id and a name column (`Id,Name`, as `aws organizations
+    /// list-accounts` lists them), or that command's JSON output.
+    pub file: Option<PathBuf>,
+    /// Account id -> name, e.g. `"222222222222" = "web-prod"`.
+    pub names: BTreeMap<String, String>,
 }
 
 /// How tag keys and values are cleaned up before analysis. Applied at query

@@ -75,6 +75,9 @@ pub struct Finding {
     pub kind: FindingKind,
     pub provider: String,
     pub account: String,
+    /// The account's name, where the data or the `[accounts]` config has
+    /// one (see [`name_accounts`]).
+    pub account_name: Option<String>,
     pub region: String,
     pub service: String,
     pub resource_id: String,
@@ -296,6 +299,13 @@ pub fn recommend(
     })
 }
 
+/// Gives each finding its account's name.
+pub fn name_accounts(findings: &mut [Finding], names: &crate::query::accounts::AccountNames) {
+    for finding in findings {
+        finding.account_name = names.name(&finding.account).map(str::to_string);
+    }
+}
+
 pub fn findings_frame(findings: &[Finding]) -> Result<DataFrame> {
     let text = |f: fn(&Finding) -> String| findings.iter().map(f).collect::<Vec<_>>();
     DataFrame::new_infer_height(vec![
@@ -325,6 +335,10 @@ pub fn findings_frame(findings: &[Finding]) -> Result<DataFrame> {
             findings.iter().map(|f| f.counted).collect::<Vec<_>>(),
         ),
         Column::new("group".into(), text(|f| f.group.clone())),
+        Column::new(
+            "account_name".into(),
+            text(|f| f.account_name.clone().unwrap_or_default()),
+        ),
     ])
     .map_err(|e| Error::polars("building the findings table", e))
 }

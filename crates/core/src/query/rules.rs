@@ -132,15 +132,16 @@ pub fn with_allocation_columns(frame: LazyFrame, config: &Config) -> LazyFrame {
     frame.with_columns(columns)
 }
 
-/// The `billing` table every analysis reads: the dataset's rows converted
-/// into the reporting currency (when configured) with the allocation
-/// columns added. The note says how figures were converted, for output.
+/// The `billing` table every analysis reads: the dataset's rows with one id
+/// per account ([`crate::query::accounts`]), converted into the reporting
+/// currency (when configured), with the allocation columns added. The note says how figures were converted, for output.
 pub struct Billing {
     pub frame: LazyFrame,
     pub currency_note: Option<String>,
 }
 
 pub fn billing(frame: LazyFrame, config: &Config) -> crate::Result<Billing> {
+    let frame = crate::query::accounts::canonical_ids(frame);
     let (frame, currency_note) = match (&config.currency.reporting, &config.currency.fx_table) {
         (Some(target), Some(table)) => {
             let table = crate::query::fx::FxTable::load(&config.resolve(table))?;

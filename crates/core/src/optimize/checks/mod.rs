@@ -141,6 +141,7 @@ impl<'a> Draft<'a> {
             kind: self.kind,
             provider: self.usage.provider.clone(),
             account: self.usage.account.clone(),
+            account_name: None,
             region: self.usage.region.clone(),
             service: self.usage.service.clone(),
             resource_id: self.usage.resource_id.clone(),

@@ -40,3 +40,12 @@ describe("a schedule run's outcome", () => {
     expect(emptyForm().file_name).toBe("{report}-{from}_{to}.csv");
   });
 });
+
+describe("accounts by name", () => {
+  it("shows an account as name (id), anything else as itself", async () => {
+    const { groupLabel } = await import("./format");
+    expect(groupLabel({ name: "5a1d", account_name: "contoso-prod" })).toBe("contoso-prod (5a1d)");
+    expect(groupLabel({ name: "Amazon EC2", account_name: null })).toBe("Amazon EC2");
+    expect(groupLabel({ name: "222222222222" })).toBe("222222222222");
+  });
+});
