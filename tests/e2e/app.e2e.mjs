@@ -41,9 +41,17 @@ async function view(name) {
 /** Scrolls the first match of `css` to the middle of the window and
  * clicks it, as a user would. */
 async function clickCss(css) {
-  const element = await session.waitFor(css);
-  await session.execute("document.querySelector(arguments[0]).scrollIntoView({ block: 'center' });", [css]);
-  await session.click(element);
+  // A view that re-renders between finding and clicking (a refresh after a
+  // run) leaves a stale element: find it again, once.
+  for (let attempt = 0; ; attempt++) {
+    const element = await session.waitFor(css);
+    await session.execute("document.querySelector(arguments[0]).scrollIntoView({ block: 'center' });", [css]);
+    try {
+      return await session.click(element);
+    } catch (error) {
+      if (attempt > 0 || !/stale element/.test(error.message)) throw error;
+    }
+  }
 }
 
 /** Picks a <select> option or a date the way a user's choice does: set the
@@ -78,7 +86,10 @@ try {
   const expected = summary.filter((r) => r.currency === "USD").reduce((sum, r) => sum + r.billed_cost, 0);
   assert.ok(Math.abs(shown - expected) < 0.005, `overview ${shown} vs summary ${expected}`);
   assert.match(await session.text(total), /^\$[\d,]+\.\d\d$/);
-  await session.waitFor('[data-testid="forecast-USD"]');
+  // The demo ends 2026-10-31: the overview says how old that is and forecasts
+  // the month the data has not covered yet, not the finished October.
+  assert.match(await session.text(await session.waitFor('[data-testid="data-age"]')), /The data ends 2026-10-31, \d+ days ago/);
+  assert.match(await session.text(await session.waitFor('[data-testid="forecast-USD"]')), /FORECAST NOVEMBER 2026|Forecast November 2026/i);
   const savings = await session.waitFor('[data-testid="potential-savings"]', { timeout: 60000 });
   assert.match(await session.text(savings), /\$[\d,]+\.\d\d.* \/ month potential savings/);
   await shot("02-overview");
@@ -241,7 +252,7 @@ try {
   await shot("10a-schedule-without-data");
   // Over all data: ok, one CSV, its rows in the history.
   await clickCss('[data-testid="schedule-table"] tbody tr td:last-child button:nth-child(1)');
-  await clickCss('[data-testid="schedule-form"] select[name="window"] option[value="all"]');
+  await choose('[data-testid="schedule-form"] select[name="window"]', "all");
   await clickCss('[data-testid="schedule-save"]');
   await session.waitFor('[data-testid="schedule-table"] tbody tr');
   await clickCss('[data-testid="schedule-table"] tbody tr td:last-child button:nth-child(2)');

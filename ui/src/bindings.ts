@@ -35,9 +35,19 @@ month: string,
  */
 actual_to_date: number, 
 /**
- * Actual to date plus the predicted remaining days.
+ * Actual to date plus the predicted remaining days and the recurring
+ * charges still to come.
  */
-forecast: number, lower_95: number, upper_95: number, backtest_mape: number | null, };
+forecast: number, lower_95: number, upper_95: number, 
+/**
+ * The calendar-driven charges the forecast expects this month and has
+ * not seen yet (included in `forecast`).
+ */
+expected_recurring: number, 
+/**
+ * The data covers the whole month: `forecast` is the actual figure.
+ */
+complete: boolean, backtest_mape: number | null, };
 
 export type CurrencyOverview = { total: Totals, month_to_date_effective: number, 
 /**
@@ -45,7 +55,8 @@ export type CurrencyOverview = { total: Totals, month_to_date_effective: number,
  */
 previous_month_same_days_effective: number, change_pct: number | null, 
 /**
- * The forecast of the month (effective cost).
+ * The forecast of the month the data is still filling (effective
+ * cost): the latest data's month, or the next when that is complete.
  */
 forecast: MonthEnd | null, by_service: Array<Slice>, by_account: Array<Slice>, 
 /**

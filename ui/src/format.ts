@@ -79,3 +79,15 @@ export function measureLabel(measure: string): string {
 export function groupLabel(group: { name: string; account_name?: string | null }): string {
   return group.account_name ? `${group.account_name} (${group.name})` : group.name;
 }
+
+/** How old the data is on `today`: whole days since its last day, and
+ * whether the month it ends in is already over (the overview's "month" is
+ * the data's month, not the calendar's). */
+export function dataAge(latestDay: string, today: Date): { days: number; monthOver: boolean } {
+  const last = Date.parse(`${latestDay}T00:00:00Z`);
+  const now = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate());
+  const days = Math.max(0, Math.round((now - last) / 86_400_000));
+  const lastMonth = latestDay.slice(0, 7);
+  const thisMonth = `${today.getUTCFullYear()}-${String(today.getUTCMonth() + 1).padStart(2, "0")}`;
+  return { days, monthOver: lastMonth < thisMonth };
+}

@@ -49,3 +49,24 @@ describe("accounts by name", () => {
     expect(groupLabel({ name: "222222222222" })).toBe("222222222222");
   });
 });
+
+describe("how old the data is", () => {
+  it("counts days since the last day and says when its month is over", async () => {
+    const { dataAge } = await import("./format");
+    expect(dataAge("2026-10-31", new Date(Date.UTC(2026, 11, 1, 9)))).toEqual({
+      days: 31,
+      monthOver: true,
+    });
+    expect(dataAge("2026-12-01", new Date(Date.UTC(2026, 11, 2, 23)))).toEqual({
+      days: 1,
+      monthOver: false,
+    });
+  });
+  it("the overview says what its month is when the data stopped", async () => {
+    const { staleness } = await import("./views/overview");
+    const note = staleness("2026-10-31", "2026-10", new Date(Date.UTC(2026, 11, 1)));
+    expect(note?.textContent).toContain("The data ends 2026-10-31, 31 days ago.");
+    expect(note?.textContent).toContain("for October 2026, the month of the latest data");
+    expect(staleness("2026-11-30", "2026-11", new Date(Date.UTC(2026, 11, 1)))).toBeNull();
+  });
+});

@@ -2,7 +2,7 @@ import { api } from "../api";
 import type { CurrencyOverview, Overview, Recommendation } from "../bindings";
 import { barsOption, chart, lineOption } from "../charts";
 import { h, mount, notice } from "../dom";
-import { groupLabel, money, monthName, percent } from "../format";
+import { dataAge, groupLabel, money, monthName, percent } from "../format";
 import type { Navigate } from "../main";
 import { potentialSavings } from "../savings";
 
@@ -16,9 +16,36 @@ function card(title: string, value: string, detail: string | null, testid: strin
   );
 }
 
+/** The YYYY-MM before a YYYY-MM. */
+function monthBefore(month: string): string {
+  const [year, m] = month.split("-").map(Number);
+  return m === 1 ? `${year - 1}-12` : `${year}-${String(m - 1).padStart(2, "0")}`;
+}
+
 function currencySection(c: CurrencyOverview, month: string, latestDay: string): HTMLElement {
   const cur = c.total.currency;
   const forecast = c.forecast;
+  // When the data stops in a month that is over, "this month" would lie:
+  // the cards name the month they are about.
+  const { monthOver } = dataAge(latestDay, new Date());
+  const monthComplete = forecast !== null && forecast.month > month;
+  const monthLabel = monthOver ? monthName(month) : "this month";
+  const spendTitle = monthOver
+    ? `Spend in ${monthName(month)}${monthComplete ? " (whole month)" : ` to ${latestDay}`}`
+    : "Spend this month so far";
+  const forecastDetail = forecast
+    ? [
+        `95% interval ${money(forecast.lower_95, cur)} – ${money(forecast.upper_95, cur)}`,
+        forecast.expected_recurring !== 0
+          ? `incl. ${money(forecast.expected_recurring, cur)} recurring charges (tax, fees) still to post`
+          : null,
+        forecast.backtest_mape !== null
+          ? `backtest error ${forecast.backtest_mape.toFixed(1)}%`
+          : null,
+      ]
+        .filter((t) => t !== null)
+        .join(" · ")
+    : "not enough history";
   const trend = h("div", { class: "chart", "data-testid": `trend-${cur}` });
   const services = h("div", { class: "chart" });
   const accounts = h("div", { class: "chart" });
@@ -30,21 +57,19 @@ function currencySection(c: CurrencyOverview, month: string, latestDay: string):
       "div",
       { class: "cards" },
       card(
-        "Spend this month so far",
+        spendTitle,
         money(c.month_to_date_effective, cur),
         "effective cost (amortized)",
         `mtd-${cur}`,
       ),
       card(
-        "Forecast month-end",
+        forecast ? `Forecast ${monthName(forecast.month)}` : "Forecast",
         forecast ? money(forecast.forecast, cur) : "n/a",
-        forecast
-          ? `95% interval ${money(forecast.lower_95, cur)} – ${money(forecast.upper_95, cur)}${forecast.backtest_mape !== null ? ` · backtest error ${forecast.backtest_mape.toFixed(1)}%` : ""}`
-          : "not enough history",
+        forecastDetail,
         `forecast-${cur}`,
       ),
       card(
-        "Change vs last month",
+        monthOver ? `Change vs ${monthName(monthBefore(month))}` : "Change vs last month",
         percent(c.change_pct),
         `same days of last month: ${money(c.previous_month_same_days_effective, cur)}`,
         `change-${cur}`,
@@ -72,8 +97,8 @@ function currencySection(c: CurrencyOverview, month: string, latestDay: string):
     h(
       "div",
       { class: "grid-2" },
-      h("div", { class: "panel" }, h("h3", {}, "By service, this month (effective)"), services),
-      h("div", { class: "panel" }, h("h3", {}, "By account, this month (effective)"), accounts),
+      h("div", { class: "panel" }, h("h3", {}, `By service, ${monthLabel} (effective)`), services),
+      h("div", { class: "panel" }, h("h3", {}, `By account, ${monthLabel} (effective)`), accounts),
     ),
     h("div", { class: "panel" }, h("h3", {}, "Daily effective cost, last 90 days"), trend),
   );
@@ -90,6 +115,25 @@ function currencySection(c: CurrencyOverview, month: string, latestDay: string):
     chart(accounts, barsOption(c.by_account, cur));
   });
   return section;
+}
+
+/** A note when the data is more than two days old: how old, and what the
+ * month below is (billing data trails the clock by a day or two). */
+export function staleness(
+  latestDay: string,
+  month: string,
+  today = new Date(),
+): HTMLElement | null {
+  const { days, monthOver } = dataAge(latestDay, today);
+  if (days <= 2) return null;
+  return h(
+    "p",
+    { class: "note", "data-testid": "data-age" },
+    `The data ends ${latestDay}, ${days} days ago.`,
+    monthOver
+      ? ` The figures below are for ${monthName(month)}, the month of the latest data; import or pull newer bills to see this month.`
+      : "",
+  );
 }
 
 /** The open (not dismissed) findings with the most savings, and the total
@@ -187,6 +231,7 @@ export async function overviewView(root: HTMLElement, navigate: Navigate): Promi
     root,
     h("h1", {}, "Overview"),
     overview.currency_note ? h("p", { class: "note" }, overview.currency_note) : null,
+    staleness(overview.latest_day ?? "", month),
     overview.currencies.map((c) => currencySection(c, month, overview.latest_day ?? "")),
     h(
       "div",

@@ -57,6 +57,12 @@ fn print_overview(answer: &Overview, out: &mut dyn Write) -> Result<()> {
             number(|c| Some(c.previous_month_same_days_effective)),
         ),
         Column::new("change_pct".into(), number(|c| c.change_pct)),
+        column_of("forecast_month", c, |c| {
+            c.forecast
+                .as_ref()
+                .map(|f| f.month.clone())
+                .unwrap_or_default()
+        }),
         Column::new(
             "month_forecast".into(),
             number(|c| c.forecast.as_ref().map(|f| f.forecast)),

@@ -115,14 +115,7 @@ pub fn detect(
     measure: CostMeasure,
     since: Option<NaiveDate>,
 ) -> Result<Vec<Anomaly>> {
-    let usage = frame.filter(
-        col("ChargeCategory").eq(lit("Usage")).and(
-            col("ChargeFrequency")
-                .is_null()
-                .or(col("ChargeFrequency").eq(lit("Usage-Based"))),
-        ),
-    );
-    let frame = usage;
+    let frame = frame.filter(crate::analysis::usage_driven());
     let accounts = AccountNames::of(frame.clone(), config)?;
     let mut anomalies = Vec::new();
     let mut last_day = None;

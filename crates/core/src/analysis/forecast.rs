@@ -3,16 +3,29 @@
 //!
 //! Model: the last `history_days` days of daily cost, decomposed into
 //! multiplicative weekday factors (cloud cost follows the working week) and
-//! a linear trend fitted by least squares on the adjusted values. The 95% interval for a sum of k future days is
+//! a linear trend on the adjusted values. The trend is Theil-Sen (the median
+//! of the slopes between every two days), so one spike in the window does
+//! not tilt three months of forecast, and it is damped beyond the last day
+//! (Gardner's damped trend, φ = 0.98 a day: a trend carries on for weeks,
+//! not forever). The 95% interval for a sum of k future days is
 //! ±1.96·σ·√k, σ being the model's residual standard deviation. The
 //! backtest refits the model without the last `backtest_days` days, predicts
 //! them, and reports the mean absolute percentage error (MAPE) of the daily
 //! figures, so the user can see how far to trust the forecast.
+//!
+//! Only usage-driven cost is modelled day by day. Calendar-driven charges
+//! (tax, support and subscription fees, RI fees on the 1st, purchases,
+//! credits: [`crate::analysis::usage_driven`]) would read as a spike on one
+//! day and be spread thin by the daily model, so they are their own
+//! component: a month's recurring charges are the median of the last three
+//! complete months' (when at least two had some), added once to each
+//! future month, and to the current month only if none has posted yet.
 
 use chrono::{Datelike, Duration, NaiveDate};
 use polars::prelude::*;
 
 use crate::analysis::trend::daily;
+use crate::analysis::usage_driven;
 use crate::config::{Config, ForecastSettings};
 use crate::error::{Error, Result};
 use crate::frame::column_of;
@@ -21,6 +34,10 @@ use crate::period::{month_start, next_month};
 use crate::query::dimension::Dimension;
 
 const Z_95: f64 = 1.96;
+
+/// Daily damping of the trend beyond the fitted days: after h days the
+/// trend has moved φ + φ² + … + φʰ days' worth, at most φ/(1-φ) = 49.
+const TREND_DAMPING: f64 = 0.98;
 
 /// A fitted daily model: cost = (a + b·t) × weekday factor.
 #[derive(Debug, Clone)]
@@ -31,6 +48,8 @@ pub struct Model {
     /// with less than three weeks of history.
     weekday: [f64; 7],
     first_day: NaiveDate,
+    /// The last fitted day, where damping starts.
+    last_day: NaiveDate,
     pub residual_sd: f64,
 }
 
@@ -96,6 +115,7 @@ impl Model {
             slope,
             weekday,
             first_day,
+            last_day: points.last()?.0,
             residual_sd: 0.0,
         };
         let dof = (points.len() as f64 - 2.0).max(1.0);
@@ -109,28 +129,47 @@ impl Model {
 
     /// The expected cost of one day (never below zero).
     pub fn predict(&self, day: NaiveDate) -> f64 {
+        let fitted = (self.last_day - self.first_day).num_days() as f64;
         let t = (day - self.first_day).num_days() as f64;
+        let t = if t <= fitted {
+            t
+        } else {
+            let h = t - fitted;
+            fitted + TREND_DAMPING * (1.0 - TREND_DAMPING.powf(h)) / (1.0 - TREND_DAMPING)
+        };
         ((self.intercept + self.slope * t) * self.weekday[dow(day)]).max(0.0)
     }
 }
 
-/// Ordinary least squares for y = a + b·t: (a, b).
-fn fit_line(ts: &[f64], ys: &[f64]) -> (f64, f64) {
-    let n = ts.len() as f64;
-    let mean_t = ts.iter().sum::<f64>() / n;
-    let mean_y = ys.iter().sum::<f64>() / n;
-    let covariance: f64 = ts
-        .iter()
-        .zip(ys)
-        .map(|(t, y)| (t - mean_t) * (y - mean_y))
-        .sum();
-    let variance: f64 = ts.iter().map(|t| (t - mean_t).powi(2)).sum();
-    let slope = if variance > 0.0 {
-        covariance / variance
+fn median_of(values: &mut [f64]) -> f64 {
+    values.sort_by(f64::total_cmp);
+    let mid = values.len() / 2;
+    if values.len() % 2 == 1 {
+        values[mid]
     } else {
+        (values[mid - 1] + values[mid]) / 2.0
+    }
+}
+
+/// Theil-Sen line y = a + b·t: b the median of the slopes between every two
+/// points, a the median of y - b·t. A few outliers (a spike, a credit) move
+/// it hardly at all, where least squares would tilt.
+fn fit_line(ts: &[f64], ys: &[f64]) -> (f64, f64) {
+    let mut slopes = Vec::with_capacity(ts.len() * ts.len() / 2);
+    for i in 0..ts.len() {
+        for j in i + 1..ts.len() {
+            if ts[j] != ts[i] {
+                slopes.push((ys[j] - ys[i]) / (ts[j] - ts[i]));
+            }
+        }
+    }
+    let slope = if slopes.is_empty() {
         0.0
+    } else {
+        median_of(&mut slopes)
     };
-    (mean_y - slope * mean_t, slope)
+    let mut intercepts: Vec<f64> = ts.iter().zip(ys).map(|(t, y)| y - slope * t).collect();
+    (median_of(&mut intercepts), slope)
 }
 
 /// How far the model missed on the held-out days.
@@ -182,37 +221,83 @@ pub struct MonthForecast {
     pub month: String,
     /// Cost already in the data for this month.
     pub actual_to_date: f64,
-    /// Actual to date plus the predicted remaining days.
+    /// Actual to date plus the predicted remaining days and the recurring
+    /// charges still to come.
     pub forecast: f64,
     pub lower_95: f64,
     pub upper_95: f64,
+    /// The calendar-driven charges the forecast expects this month and has
+    /// not seen yet (included in `forecast`).
+    pub expected_recurring: f64,
+    /// The data covers the whole month: `forecast` is the actual figure.
+    pub complete: bool,
     pub backtest_mape: Option<f64>,
 }
 
-/// Forecasts the month holding the last day of data and the three after it.
+/// The calendar-driven charges a month is expected to carry: the median of
+/// the last three complete months before `month` when at least two of them
+/// had some, else none (a one-off purchase is not a pattern).
+fn recurring_per_month(calendar: &[(NaiveDate, f64)], month: NaiveDate) -> f64 {
+    let mut totals = Vec::new();
+    let mut start = month;
+    for _ in 0..3 {
+        let end = start;
+        start = month_start(end - Duration::days(1));
+        let total: f64 = calendar
+            .iter()
+            .filter(|(d, _)| *d >= start && *d < end)
+            .map(|(_, c)| c)
+            .sum();
+        totals.push(total);
+    }
+    if totals.iter().filter(|t| t.abs() > 0.005).count() < 2 {
+        return 0.0;
+    }
+    totals.sort_by(f64::total_cmp);
+    totals[1]
+}
+
+/// Forecasts the month holding the last day of data and the three after it:
+/// `usage` is the usage-driven daily cost, `calendar` the calendar-driven
+/// (either may be empty), `last_day` the last day of all data.
 pub fn forecast_series(
     value: &str,
     currency: &str,
-    points: &[(NaiveDate, f64)],
+    usage: &[(NaiveDate, f64)],
+    calendar: &[(NaiveDate, f64)],
+    last_day: NaiveDate,
     settings: &ForecastSettings,
 ) -> Vec<MonthForecast> {
-    let Some(&(last_day, _)) = points.last() else {
+    let start = usage.len().saturating_sub(settings.history_days);
+    let Some(model) = Model::fit(&usage[start..]) else {
         return Vec::new();
     };
-    let start = points.len().saturating_sub(settings.history_days);
-    let Some(model) = Model::fit(&points[start..]) else {
-        return Vec::new();
+    let check = backtest(usage, settings);
+    let current = month_start(last_day);
+    // The complete months are the ones before the first the data does not
+    // cover to its end (the current one, unless it ends on its last day).
+    let first_incomplete = if last_day + Duration::days(1) == next_month(current) {
+        next_month(current)
+    } else {
+        current
     };
-    let check = backtest(points, settings);
+    let recurring = recurring_per_month(calendar, first_incomplete);
     let mut months = Vec::new();
-    let mut month = month_start(last_day);
+    let mut month = current;
     for _ in 0..4 {
         let end = next_month(month);
-        let actual: f64 = points
-            .iter()
-            .filter(|(d, _)| *d >= month && *d < end)
-            .map(|(_, c)| c)
-            .sum();
+        let in_month = |points: &[(NaiveDate, f64)]| -> (f64, bool) {
+            let mut seen = false;
+            let mut total = 0.0;
+            for (_, c) in points.iter().filter(|(d, _)| *d >= month && *d < end) {
+                total += c;
+                seen |= c.abs() > 0.005;
+            }
+            (total, seen)
+        };
+        let (usage_actual, _) = in_month(usage);
+        let (calendar_actual, calendar_posted) = in_month(calendar);
+        let actual = usage_actual + calendar_actual;
         let mut predicted = 0.0;
         let mut future_days = 0usize;
         let mut day = month.max(last_day + Duration::days(1));
@@ -221,15 +306,24 @@ pub fn forecast_series(
             future_days += 1;
             day += Duration::days(1);
         }
+        let complete = future_days == 0;
+        let expected_recurring = if complete || calendar_posted {
+            0.0
+        } else {
+            recurring
+        };
+        let forecast = actual + predicted + expected_recurring;
         let half_width = Z_95 * model.residual_sd * (future_days as f64).sqrt();
         months.push(MonthForecast {
             value: value.to_string(),
             currency: currency.to_string(),
             month: month.format("%Y-%m").to_string(),
             actual_to_date: actual,
-            forecast: actual + predicted,
-            lower_95: (actual + predicted - half_width).max(actual.min(actual + predicted)),
-            upper_95: actual + predicted + half_width,
+            forecast,
+            lower_95: (forecast - half_width).max(actual.min(forecast)),
+            upper_95: forecast + half_width,
+            expected_recurring,
+            complete,
             backtest_mape: check.mape,
         });
         month = end;
@@ -244,15 +338,30 @@ pub fn forecast(
     by: Option<&Dimension>,
     measure: CostMeasure,
 ) -> Result<Vec<MonthForecast>> {
-    let (series, _) = daily(frame, by.map(|d| d.expr(config)), measure)?;
-    if series.is_empty() {
+    let group = || by.map(|d| d.expr(config));
+    let (usage, usage_days) = daily(frame.clone().filter(usage_driven()), group(), measure)?;
+    let (calendar, calendar_days) = daily(frame.filter(usage_driven().not()), group(), measure)?;
+    let Some(last_day) = [usage_days, calendar_days]
+        .into_iter()
+        .flatten()
+        .map(|(_, last)| last)
+        .max()
+    else {
         return Err(Error::Usage(
             "the dataset is empty: nothing to forecast".into(),
         ));
-    }
+    };
     let mut out = Vec::new();
-    for ((value, currency), points) in &series {
-        out.extend(forecast_series(value, currency, points, &config.forecast));
+    for (key, points) in &usage {
+        let calendar = calendar.get(key).map(Vec::as_slice).unwrap_or_default();
+        out.extend(forecast_series(
+            &key.0,
+            &key.1,
+            points,
+            calendar,
+            last_day,
+            &config.forecast,
+        ));
     }
     Ok(out)
 }
@@ -274,6 +383,8 @@ pub fn forecast_frame(by: &str, rows: &[MonthForecast], measure: CostMeasure) ->
         column_of("upper_95", rows, |r| r.upper_95),
         column_of("backtest_mape_pct", rows, |r| r.backtest_mape),
         column_of("currency", rows, |r| r.currency.clone()),
+        column_of("expected_recurring", rows, |r| r.expected_recurring),
+        column_of("complete", rows, |r| r.complete),
     ])
     .map_err(|e| Error::polars("building the forecast table", e))
 }
@@ -319,7 +430,15 @@ mod tests {
     #[test]
     fn a_flat_series_forecasts_itself_with_a_tight_interval() {
         let points = series(61, |_, _| 50.0);
-        let months = forecast_series("total", "USD", &points, &ForecastSettings::default());
+        let last = points.last().unwrap().0;
+        let months = forecast_series(
+            "total",
+            "USD",
+            &points,
+            &[],
+            last,
+            &ForecastSettings::default(),
+        );
         assert_eq!(months.len(), 4);
         // 2026-07-06 + 60 days = 2026-09-04: September has 4 actual days.
         assert_eq!(months[0].month, "2026-09");
@@ -328,6 +447,96 @@ mod tests {
         assert!((months[1].forecast - 1550.0).abs() < 1e-3);
         assert!(months[0].upper_95 - months[0].lower_95 < 1e-3);
         assert!(months[0].backtest_mape.unwrap() < 1e-6);
+    }
+
+    /// Issue 18: a flat service with one spike early in the window (the
+    /// demo's Lambda) is forecast flat, not decaying month after month; and
+    /// a rising trend is damped three months out.
+    #[test]
+    fn a_spike_does_not_tilt_the_trend_and_trends_are_damped() {
+        let flat = series(56, |i, _| if i == 10 { 40.0 } else { 0.5 });
+        let model = Model::fit(&flat).unwrap();
+        let far = flat.last().unwrap().0 + Duration::days(90);
+        assert!(
+            (model.predict(far) - 0.5).abs() < 0.01,
+            "{}",
+            model.predict(far)
+        );
+
+        let rising = series(56, |i, _| 100.0 + i as f64);
+        let model = Model::fit(&rising).unwrap();
+        let last = rising.last().unwrap().0;
+        let next = model.predict(last + Duration::days(1));
+        assert!(
+            (next - 156.0).abs() < 0.1,
+            "one day out the trend holds: {next}"
+        );
+        let later = model.predict(last + Duration::days(90));
+        assert!(later > 156.0 && later < 155.0 + 50.0, "damped: {later}");
+    }
+
+    /// Issue 18: a fixed charge on each 1st (a $120 tax line) is forecast
+    /// as its own monthly component, not spread over the days; a month
+    /// that has its charge already expects no second one, and a one-off
+    /// purchase is not a pattern.
+    #[test]
+    fn recurring_charges_are_their_own_component() {
+        let usage = series(118, |_, _| 50.0); // 2026-07-06 .. 2026-10-31
+        let last = usage.last().unwrap().0;
+        assert_eq!(last, NaiveDate::from_ymd_opt(2026, 10, 31).unwrap());
+        let first_of = |m: u32| NaiveDate::from_ymd_opt(2026, m, 1).unwrap();
+        let calendar = vec![
+            (first_of(8), 123.0),
+            (first_of(9), 120.0),
+            (first_of(10), 124.0),
+            (NaiveDate::from_ymd_opt(2026, 9, 15).unwrap(), 900.0),
+        ];
+        let months = forecast_series(
+            "total",
+            "USD",
+            &usage,
+            &calendar,
+            last,
+            &ForecastSettings::default(),
+        );
+        // October is complete: actual, usage and its tax.
+        assert_eq!(months[0].month, "2026-10");
+        assert!(months[0].complete);
+        assert!((months[0].forecast - (31.0 * 50.0 + 124.0)).abs() < 1e-6);
+        assert_eq!(months[0].lower_95, months[0].upper_95);
+        // November: 30 days of usage and the median month's charges, which
+        // the one-off September purchase does not move (123, 124, 1020).
+        assert!(!months[1].complete);
+        assert!(
+            (months[1].expected_recurring - 124.0).abs() < 1e-6,
+            "{months:?}"
+        );
+        assert!((months[1].forecast - (30.0 * 50.0 + 124.0)).abs() < 1e-3);
+
+        // Mid-month with the 1st's charge posted: none still to come.
+        let mid = &usage[..usage.len() - 16]; // to 2026-10-15
+        let months = forecast_series(
+            "total",
+            "USD",
+            mid,
+            &calendar,
+            mid.last().unwrap().0,
+            &ForecastSettings::default(),
+        );
+        assert_eq!(months[0].expected_recurring, 0.0);
+        assert!((months[0].forecast - (31.0 * 50.0 + 124.0)).abs() < 1e-3);
+
+        // A single purchase is no recurring charge.
+        let once = [(NaiveDate::from_ymd_opt(2026, 9, 15).unwrap(), 900.0)];
+        let months = forecast_series(
+            "total",
+            "USD",
+            &usage,
+            &once,
+            last,
+            &ForecastSettings::default(),
+        );
+        assert_eq!(months[1].expected_recurring, 0.0);
     }
 
     #[test]
@@ -341,7 +550,15 @@ mod tests {
         };
         let all = series(120, |_, d| 200.0 * weekday_factor(d) + 20.0 * noise());
         let history = &all[..92];
-        let months = forecast_series("total", "USD", history, &ForecastSettings::default());
+        let last = history.last().unwrap().0;
+        let months = forecast_series(
+            "total",
+            "USD",
+            history,
+            &[],
+            last,
+            &ForecastSettings::default(),
+        );
         let next = &months[0];
         let (start, end) = (
             NaiveDate::parse_from_str(&format!("{}-01", next.month), "%Y-%m-%d").unwrap(),

@@ -73,7 +73,8 @@ pub struct CurrencyOverview {
     /// The same days of the month before.
     pub previous_month_same_days_effective: f64,
     pub change_pct: Option<f64>,
-    /// The forecast of the month (effective cost).
+    /// The forecast of the month the data is still filling (effective
+    /// cost): the latest data's month, or the next when that is complete.
     pub forecast: Option<MonthForecast>,
     pub by_service: Vec<Slice>,
     pub by_account: Vec<Slice>,
@@ -190,9 +191,13 @@ pub fn overview(
             c.previous_month_same_days_effective,
         );
         c.change_pct = (previous != 0.0).then(|| (mtd - previous) / previous * 100.0);
+        // The month the data is still filling: the latest data's month, or
+        // the next one when the data covers it to its last day (a forecast
+        // of a complete month is just its actual figure).
         c.forecast = forecasts
             .iter()
-            .find(|f| f.currency == c.total.currency && f.month == month_label)
+            .filter(|f| f.currency == c.total.currency && f.month >= month_label)
+            .find(|f| !f.complete)
             .cloned();
         c.by_service = slices_of(&by_service, &c.total.currency);
         c.by_account = slices_of(&by_account, &c.total.currency);
