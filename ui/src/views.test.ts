@@ -70,3 +70,54 @@ describe("how old the data is", () => {
     expect(staleness("2026-11-30", "2026-11", new Date(Date.UTC(2026, 11, 1)))).toBeNull();
   });
 });
+
+describe("recommendations a team can act on", () => {
+  it("name resources by their own name and sort by any column", async () => {
+    const { shortResource, visibleFindings, defaultRecommendationsState, KIND_LABELS } =
+      await import("./views/recommendations");
+    expect(shortResource("arn:aws:ec2:us-east-1:1:instance/i-0abc")).toBe("i-0abc");
+    expect(
+      shortResource("/subscriptions/5a1d/resourceGroups/rg/providers/Microsoft.Compute/disks/d-1"),
+    ).toBe("d-1");
+    expect(shortResource("i-0abc")).toBe("i-0abc");
+    const { shortAction } = await import("./views/recommendations");
+    expect(
+      shortAction({
+        action:
+          "Cover /subscriptions/5a1d/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-web-01 with a reservation",
+        resource_id:
+          "/subscriptions/5a1d/resourceGroups/rg/providers/Microsoft.Compute/virtualMachines/vm-web-01",
+      }),
+    ).toBe("Cover vm-web-01 with a reservation");
+    expect(KIND_LABELS.commitment_candidate).toBe("Commitment");
+    const finding = (id: string, action: string, savings: number, confidence: string) =>
+      ({
+        id,
+        action,
+        kind: "idle_ip",
+        provider: "AWS",
+        account: "1",
+        account_name: null,
+        region: "r",
+        service: "s",
+        resource_id: id,
+        monthly_cost: savings,
+        estimated_monthly_savings: savings,
+        confidence,
+        currency: "USD",
+        evidence: { rule: "", window: "", figures: "", sources: [] },
+        group: id,
+        counted: true,
+        dismissed: false,
+      }) as unknown as import("./bindings").Recommendation;
+    const all = [finding("a", "Stop b", 5, "high"), finding("b", "Delete a", 9, "low")];
+    const s = defaultRecommendationsState();
+    expect(visibleFindings(all, s).map((r) => r.id)).toEqual(["b", "a"]);
+    expect(
+      visibleFindings(all, { ...s, sortBy: "action", sortAscending: true }).map((r) => r.id),
+    ).toEqual(["b", "a"]);
+    expect(
+      visibleFindings(all, { ...s, sortBy: "confidence", sortAscending: false }).map((r) => r.id),
+    ).toEqual(["a", "b"]);
+  });
+});

@@ -1,18 +1,60 @@
 import { api } from "../api";
-import type { Recommendation } from "../bindings";
+import type { FindingKind, Recommendation } from "../bindings";
 import { toCsv } from "../csv";
 import { h, mount, notice } from "../dom";
 import { groupLabel, money } from "../format";
 import { potentialSavings } from "../savings";
+
+/** What each kind of finding is called in the app (every kind: the type
+ * checker says when the engine gains one). */
+export const KIND_LABELS: Record<FindingKind, string> = {
+  commitment_candidate: "Commitment",
+  spot_candidate: "Spot",
+  azure_premium_snapshot: "Premium snapshot",
+  idle_instance: "Idle instance",
+  rightsize: "Rightsize",
+  idle_ip: "Idle IP address",
+  idle_nat_gateway: "Idle NAT gateway",
+  idle_load_balancer: "Idle load balancer",
+  gp2_to_gp3: "gp2 to gp3",
+  io1_to_gp3: "io1 to gp3",
+  previous_generation: "Previous generation",
+  graviton: "Graviton",
+  old_snapshot: "Old snapshot",
+  extended_support: "Extended support",
+  orphaned_azure_resource: "Orphaned resource",
+};
+
+/** The columns the table sorts by. */
+export type SortColumn = "action" | "kind" | "resource" | "account" | "confidence" | "savings";
 
 export interface RecommendationsState {
   kind: string;
   account: string;
   confidence: string;
   showDismissed: boolean;
+  sortBy: SortColumn;
   sortAscending: boolean;
   selected: string | null;
 }
+
+/** A resource's own name: the last part of an ARN or an Azure resource id
+ * (the full id is on hover and in the detail panel). */
+export function shortResource(id: string): string {
+  const tail = id.split(/[/:]/).filter((p) => p !== "");
+  return tail.length > 0 ? tail[tail.length - 1] : id;
+}
+
+/** The action with the resource named short (the full id is in the
+ * Resource column's hover and the detail panel): Azure ids would make a
+ * row four lines tall. */
+export function shortAction(r: { action: string; resource_id: string }): string {
+  return r.resource_id
+    ? r.action.split(r.resource_id).join(shortResource(r.resource_id))
+    : r.action;
+}
+
+const CONFIDENCE_ORDER: Record<string, number> = { low: 0, medium: 1, high: 2 };
 
 export function defaultRecommendationsState(): RecommendationsState {
   return {
@@ -20,13 +62,40 @@ export function defaultRecommendationsState(): RecommendationsState {
     account: "",
     confidence: "",
     showDismissed: false,
+    sortBy: "savings",
     sortAscending: false,
     selected: null,
   };
 }
 
-/** The findings the filters keep, sorted by savings. */
+/** The findings the filters keep, sorted by the chosen column (ties: the
+ * larger saving first). */
 export function visibleFindings(all: Recommendation[], s: RecommendationsState): Recommendation[] {
+  const key = (r: Recommendation): string | number => {
+    switch (s.sortBy) {
+      case "action":
+        return r.action;
+      case "kind":
+        return KIND_LABELS[r.kind];
+      case "resource":
+        return shortResource(r.resource_id);
+      case "account":
+        return groupLabel({ name: r.account, account_name: r.account_name });
+      case "confidence":
+        return CONFIDENCE_ORDER[r.confidence.toLowerCase()] ?? -1;
+      case "savings":
+        return r.estimated_monthly_savings;
+    }
+  };
+  const compare = (a: Recommendation, b: Recommendation) => {
+    const [x, y] = [key(a), key(b)];
+    const order =
+      typeof x === "number" && typeof y === "number" ? x - y : String(x).localeCompare(String(y));
+    return (
+      (s.sortAscending ? 1 : -1) * order ||
+      b.estimated_monthly_savings - a.estimated_monthly_savings
+    );
+  };
   return all
     .filter(
       (r) =>
@@ -35,10 +104,7 @@ export function visibleFindings(all: Recommendation[], s: RecommendationsState):
         (!s.account || r.account === s.account) &&
         (!s.confidence || r.confidence === s.confidence),
     )
-    .sort(
-      (a, b) =>
-        (s.sortAscending ? 1 : -1) * (a.estimated_monthly_savings - b.estimated_monthly_savings),
-    );
+    .sort(compare);
 }
 
 /** Options for a filter; `label` says how a value reads (an account by name). */
@@ -91,7 +157,8 @@ function draw(
   }
   const shown = visibleFindings(all, s);
   const totals = potentialSavings(shown);
-  const selected = all.find((r) => r.id === s.selected) ?? null;
+  // A finding the filters hide is not shown in the detail panel either.
+  const selected = shown.find((r) => r.id === s.selected) ?? null;
   const exportCsv = async () => {
     const csv = toCsv(
       [
@@ -159,11 +226,25 @@ function draw(
       },
       options(values, s[key], all, label),
     );
+  const sortHeader = (label: string, column: SortColumn, css = "") =>
+    h(
+      "th",
+      {
+        class: `${css} clickable`,
+        "data-sort": column,
+        onclick: () => {
+          s.sortAscending = s.sortBy === column ? !s.sortAscending : column !== "savings";
+          s.sortBy = column;
+          redraw();
+        },
+      },
+      s.sortBy === column ? `${label} ${s.sortAscending ? "▲" : "▼"}` : label,
+    );
   const detail = selected
     ? h(
         "aside",
         { class: "detail", "data-testid": "evidence" },
-        h("h2", {}, selected.action),
+        h("h2", { title: selected.action }, shortAction(selected)),
         h(
           "dl",
           {},
@@ -176,7 +257,25 @@ function draw(
           h("dt", {}, "Confidence"),
           h("dd", {}, selected.confidence),
           h("dt", {}, "Resource"),
-          h("dd", { class: "mono" }, selected.resource_id || "(none)"),
+          h(
+            "dd",
+            { class: "mono" },
+            selected.resource_id || "(none)",
+            selected.resource_id
+              ? h(
+                  "button",
+                  {
+                    class: "small",
+                    "data-testid": "copy-resource",
+                    onclick: async () => {
+                      await navigator.clipboard.writeText(selected.resource_id);
+                      toast("Resource id copied");
+                    },
+                  },
+                  "Copy",
+                )
+              : null,
+          ),
           h("dt", {}, "Where"),
           h(
             "dd",
@@ -235,6 +334,7 @@ function draw(
         "kind",
         all.map((r) => r.kind),
         "All kinds",
+        (kind) => KIND_LABELS[kind as FindingKind] ?? kind,
       ),
       select(
         "account",
@@ -282,21 +382,12 @@ function draw(
           h(
             "tr",
             {},
-            h("th", {}, "Action"),
-            h("th", {}, "Kind"),
-            h("th", {}, "Account"),
-            h("th", {}, "Confidence"),
-            h(
-              "th",
-              {
-                class: "num clickable",
-                onclick: () => {
-                  s.sortAscending = !s.sortAscending;
-                  redraw();
-                },
-              },
-              `Savings / month ${s.sortAscending ? "▲" : "▼"}`,
-            ),
+            sortHeader("Action", "action"),
+            sortHeader("Kind", "kind"),
+            sortHeader("Resource", "resource"),
+            sortHeader("Account", "account"),
+            sortHeader("Confidence", "confidence"),
+            sortHeader("Savings / month", "savings", "num"),
           ),
         ),
         h(
@@ -320,11 +411,11 @@ function draw(
                   }
                 },
               },
-              h("td", {}, r.action),
+              h("td", { title: r.action }, shortAction(r)),
               h(
                 "td",
-                {},
-                r.kind,
+                { class: "words" },
+                KIND_LABELS[r.kind],
                 r.counted
                   ? null
                   : h(
@@ -337,7 +428,12 @@ function draw(
                       " (alternative)",
                     ),
               ),
-              h("td", {}, accountLabel(r.account)),
+              h("td", { class: "mono clip", title: r.resource_id }, shortResource(r.resource_id)),
+              h(
+                "td",
+                { class: "clip", title: accountLabel(r.account) },
+                r.account_name ?? r.account,
+              ),
               h("td", {}, r.confidence),
               h("td", { class: "num" }, money(r.estimated_monthly_savings, r.currency)),
             ),

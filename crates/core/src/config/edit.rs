@@ -273,7 +273,15 @@ mod tests {
         let error = set_value(&path, &["anomalies"], "threshold", Some("high".into())).unwrap_err();
         assert_eq!(error.code(), "config");
         assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
-        set_value(&path, &["currency"], "reporting", Some("EUR".into())).unwrap();
+        // A value the loader would refuse (a reporting currency without an
+        // FX table) is refused too, not written into a file that no longer
+        // loads.
+        let error = set_value(&path, &["currency"], "reporting", Some("EUR".into())).unwrap_err();
+        assert!(
+            error.to_string().contains("needs currency.fx_table"),
+            "{error}"
+        );
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), text);
         set_value(&path, &["currency"], "reporting", None).unwrap();
         let aliases: toml_edit::Array = ["owner_team", "Team"].into_iter().collect();
         set_value(&path, &["tags", "aliases"], "team", Some(aliases.into())).unwrap();

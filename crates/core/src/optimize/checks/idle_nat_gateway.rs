@@ -18,11 +18,14 @@ impl Check for IdleNatGateway {
             let Some(first) = hours.first() else {
                 continue;
             };
-            let bytes_gb: f64 = usages
+            let bytes_gb = usages
                 .iter()
                 .filter(|u| u.usage_type.contains("NatGateway-Bytes"))
                 .map(|u| u.quantity)
-                .sum();
+                .sum::<f64>()
+                // Processed bytes are never negative: a sum of float noise
+                // would read "-0.000 GB".
+                .max(0.0);
             let cost: f64 = usages.iter().map(|u| u.cost).sum();
             if bytes_gb <= settings.nat_idle_gb {
                 out.push(Draft {
