@@ -466,6 +466,17 @@ fn the_demo_dataset_loads_and_reconciles() {
     );
     let sources = env.json(&["sources", "--format", "json"]);
     assert_eq!(sources.as_array().unwrap().len(), 6);
+    // Issue 18: the files the sources (and every finding's evidence) name
+    // exist after the load: they are kept in the data dir's demo/ folder.
+    for source in sources.as_array().unwrap() {
+        let path = std::path::Path::new(source["path"].as_str().unwrap());
+        assert!(path.is_file(), "{} is gone", path.display());
+        assert!(
+            path.starts_with(env.data_dir().join("demo")),
+            "{}",
+            path.display()
+        );
+    }
     let by_provider = env.json(&["summary", "--by", "provider", "--format", "json"]);
     let providers: Vec<&str> = by_provider
         .as_array()

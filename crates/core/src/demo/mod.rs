@@ -88,22 +88,21 @@ fn growth(day: NaiveDate) -> f64 {
     1.0 + 0.015 * ((day - first).num_days() as f64 / 30.0)
 }
 
-/// Loads the demo dataset into `dataset`: writes the files into its
-/// temporary folder, imports them (a second load changes nothing), and
-/// removes them again. What the CLI's `burnrate demo` and the app's "Load
-/// demo data" both do.
+/// Loads the demo dataset into `dataset`: writes the files into the data
+/// dir's `demo/` folder and imports them (a second load writes the same
+/// bytes and changes nothing). The files stay: the sources list and every
+/// finding's evidence (`file:row`) point at them, so they must exist. What
+/// the CLI's `burnrate demo` and the app's "Load demo data" both do.
 pub fn load(dataset: &Dataset, now: DateTime<Utc>) -> Result<Vec<Attempt>> {
-    let dir = dataset.temp_dir().join("demo");
+    let dir = dataset.dir().join("demo");
     let files = write_demo_files(&dir)?;
-    let attempts = dataset.import_all(
+    Ok(dataset.import_all(
         &files,
         now,
         crate::store::Delivery::Detect,
         &mut |_| {},
         &AtomicBool::new(false),
-    );
-    let _ = fs::remove_dir_all(&dir);
-    Ok(attempts)
+    ))
 }
 
 /// Writes the demo files into `dir` and returns their paths.

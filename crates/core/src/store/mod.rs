@@ -7,6 +7,8 @@
 //! <data dir>/parts/<id>.parquet one file per source, canonical schema
 //! <data dir>/tmp/              staging area, same file system as parts/
 //! <data dir>/.lock             advisory lock: writers exclusive, readers shared
+//! <data dir>/demo/             the demo's billing files (`burnrate demo`), kept
+//!                              as the sources' and the evidence's files
 //! ```
 //!
 //! Only files the manifest names are ever read, so a commit is one atomic
@@ -143,6 +145,11 @@ impl Dataset {
         Ok(Dataset {
             dir: dir.to_path_buf(),
         })
+    }
+
+    /// The data directory itself.
+    pub fn dir(&self) -> &Path {
+        &self.dir
     }
 
     pub fn temp_dir(&self) -> PathBuf {
