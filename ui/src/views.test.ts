@@ -121,3 +121,17 @@ describe("recommendations a team can act on", () => {
     ).toEqual(["a", "b"]);
   });
 });
+
+describe("report tables people read", () => {
+  it("have readable headers and money in its currency", async () => {
+    const { readableHeader, reportCell } = await import("./views/reports");
+    expect(readableHeader("billed_cost")).toBe("Billed cost");
+    expect(readableHeader("savings_pct")).toBe("Savings %");
+    expect(reportCell("effective_cost", 970, "USD")).toBe("$970.00");
+    expect(reportCell("list_cost", 283.4, "EUR")).toBe("€283.40");
+    expect(reportCell("change", -0.001, "EUR")).toBe("€0.00");
+    expect(reportCell("savings_pct", 66.666, "USD")).toBe("66.7%");
+    expect(reportCell("quantity", 1234.5, "USD")).toBe("1,234.5");
+    expect(reportCell("service", "EC2", "USD")).toBe("EC2");
+  });
+});

@@ -2,6 +2,7 @@ import { api } from "../api";
 import type { ReportChart, ReportInfo, Table } from "../bindings";
 import { barsOption, chart, lineOption } from "../charts";
 import { h, mount, notice } from "../dom";
+import { money } from "../format";
 import { schedulesPanel } from "./schedules";
 
 /** The columns to chart: the report's declared x and y, else the first
@@ -34,12 +35,94 @@ export function largestCurrency(table: Table, value: number, currency: number): 
   return [...totals].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "USD";
 }
 
-function cellText(value: string | number | null): string {
+/** A report column's header as people read it: `billed_cost` is "Billed
+ * cost", `savings_pct` "Savings %". */
+export function readableHeader(column: string): string {
+  const words = column.replace(/_pct$/, " %").replace(/_/g, " ");
+  return words.charAt(0).toUpperCase() + words.slice(1);
+}
+
+/** Money columns by name, in a table with a currency column. */
+function isMoney(column: string): boolean {
+  return /(cost|savings|change)$/.test(column);
+}
+
+/** One cell: money in its row's currency, percentages with %, other
+ * numbers rounded (below a cent is 0, never -0). */
+export function reportCell(
+  column: string,
+  value: string | number | null,
+  currency: string | null,
+): string {
   if (value === null) return "";
-  // Rounded first, so -0.001 shows as 0, not -0.
-  return typeof value === "number"
-    ? (Math.round(value * 100) / 100 + 0).toLocaleString("en-US", { maximumFractionDigits: 2 })
-    : value;
+  if (typeof value !== "number") return value;
+  const rounded = Math.round(value * 100) / 100 + 0;
+  if (column.endsWith("_pct")) return `${rounded.toFixed(1)}%`;
+  if (currency && isMoney(column)) return money(rounded, currency);
+  return rounded.toLocaleString("en-US", { maximumFractionDigits: 2 });
+}
+
+/** The report's rows as a table whose every column sorts (the first 200
+ * rows shown; the CSV has them all). */
+function reportTable(table: Table): HTMLElement {
+  const currencyAt = table.columns.indexOf("currency");
+  let sortBy = -1;
+  let ascending = true;
+  const body = h("tbody", {});
+  const fill = () => {
+    const rows = [...table.rows];
+    if (sortBy >= 0) {
+      rows.sort((a, b) => {
+        const [x, y] = [a[sortBy], b[sortBy]];
+        const order =
+          typeof x === "number" && typeof y === "number"
+            ? x - y
+            : String(x ?? "").localeCompare(String(y ?? ""));
+        return ascending ? order : -order;
+      });
+    }
+    mount(
+      body,
+      rows.slice(0, 200).map((row) =>
+        h(
+          "tr",
+          {},
+          row.map((cell, i) =>
+            h(
+              "td",
+              { class: typeof cell === "number" ? "num" : "" },
+              reportCell(
+                table.columns[i],
+                cell,
+                currencyAt >= 0 ? String(row[currencyAt] ?? "") || null : null,
+              ),
+            ),
+          ),
+        ),
+      ),
+    );
+  };
+  const headers = table.columns.map((c, i) =>
+    h(
+      "th",
+      {
+        class: "clickable",
+        title: `Sort by ${readableHeader(c)}`,
+        onclick: () => {
+          ascending = sortBy === i ? !ascending : typeof table.rows[0]?.[i] !== "number";
+          sortBy = i;
+          headers.forEach((th, j) => {
+            th.textContent =
+              readableHeader(table.columns[j]) + (j === sortBy ? (ascending ? " ▲" : " ▼") : "");
+          });
+          fill();
+        },
+      },
+      readableHeader(c),
+    ),
+  );
+  fill();
+  return h("table", { "data-testid": "report-table" }, h("thead", {}, h("tr", {}, headers)), body);
 }
 
 export async function reportsView(root: HTMLElement, toast: (m: string) => void): Promise<void> {
@@ -84,32 +167,7 @@ export async function reportsView(root: HTMLElement, toast: (m: string) => void)
         ),
         h("p", { class: "muted" }, report.description),
         columns ? chartBox : null,
-        h(
-          "table",
-          { "data-testid": "report-table" },
-          h(
-            "thead",
-            {},
-            h(
-              "tr",
-              {},
-              table.columns.map((c) => h("th", {}, c)),
-            ),
-          ),
-          h(
-            "tbody",
-            {},
-            table.rows.slice(0, 200).map((row) =>
-              h(
-                "tr",
-                {},
-                row.map((cell) =>
-                  h("td", { class: typeof cell === "number" ? "num" : "" }, cellText(cell)),
-                ),
-              ),
-            ),
-          ),
-        ),
+        reportTable(table),
         table.rows.length > 200
           ? h(
               "p",
