@@ -37,13 +37,10 @@ fn anomaly_threshold(text: &str) -> Result<f64, String> {
     let threshold: f64 = text
         .parse()
         .map_err(|_| format!("{text:?} is not a number"))?;
-    burnrate_core::config::AnomalySettings {
-        threshold,
-        ..Default::default()
+    match burnrate_core::config::AnomalySettings::threshold_problem(threshold) {
+        Some(problem) => Err(format!("the threshold {threshold} {problem}")),
+        None => Ok(threshold),
     }
-    .validate()
-    .map(|()| threshold)
-    .map_err(|why| why.replace("anomalies.threshold", "the threshold"))
 }
 
 /// `--kind` of `recommend`: every kind the engine has, listed in `--help`.

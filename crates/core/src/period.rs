@@ -70,6 +70,32 @@ pub fn filter_dates(frame: LazyFrame, from: Option<NaiveDate>, to: Option<NaiveD
     frame
 }
 
+/// The last day with data.
+pub fn latest_day(frame: LazyFrame) -> crate::Result<Option<NaiveDate>> {
+    Ok(day_span(frame)?.map(|(_, last)| last))
+}
+
+/// The first and the last day with data (by charge period start).
+pub fn day_span(frame: LazyFrame) -> crate::Result<Option<(NaiveDate, NaiveDate)>> {
+    let day = |e: Expr| e.dt().to_string("%Y-%m-%d");
+    let df = frame
+        .select([
+            day(col("ChargePeriodStart").min()).alias("first"),
+            day(col("ChargePeriodStart").max()).alias("last"),
+        ])
+        .collect_with_engine(Engine::Streaming)
+        .map(|r| r.unwrap_single())
+        .map_err(|e| crate::Error::polars("finding the days with data", e))?;
+    let parse = |name: &str| -> crate::Result<Option<NaiveDate>> {
+        let day = df
+            .column(name)
+            .and_then(|c| c.str().map(|s| s.get(0).map(str::to_string)))
+            .map_err(|e| crate::Error::polars("reading the days with data", e))?;
+        Ok(day.and_then(|v| NaiveDate::parse_from_str(&v, "%Y-%m-%d").ok()))
+    };
+    Ok(parse("first")?.zip(parse("last")?))
+}
+
 /// An optional `YYYY-MM-DD` day from a form or a query (blank is none).
 pub fn parse_day(text: Option<&str>) -> crate::Result<Option<NaiveDate>> {
     match text.map(str::trim).filter(|t| !t.is_empty()) {

@@ -207,8 +207,8 @@ function draw(
     const saved = await api.exportCsv("recommendations.csv", csv);
     if (saved) toast(`Saved ${saved}`);
   };
-  const accountLabel = (id: string) =>
-    groupLabel({ name: id, account_name: all.find((r) => r.account === id)?.account_name });
+  const accountNames = new Map(all.map((r) => [r.account, r.account_name]));
+  const accountLabel = (id: string) => groupLabel({ name: id, account_name: accountNames.get(id) });
   const select = (
     key: "kind" | "account" | "confidence",
     values: string[],

@@ -52,20 +52,19 @@ impl Backend {
                 "a reporting currency needs an FX table (a date,from,to,rate CSV)",
             ));
         }
-        // The config file's own rule (the edit below is refused by it too,
-        // but this names the field the way the form does).
-        burnrate_core::config::AnomalySettings {
-            threshold: update.anomaly_threshold,
-            min_impact: update.anomaly_min_impact,
-            ..Default::default()
+        // The config file's own rules (the edit below is refused by them
+        // too), named the way the form names the fields.
+        use burnrate_core::config::AnomalySettings;
+        if let Some(problem) = AnomalySettings::threshold_problem(update.anomaly_threshold) {
+            let value = update.anomaly_threshold;
+            return Err(usage(&format!("The anomaly threshold {value} {problem}")));
         }
-        .validate()
-        .map_err(|why| {
-            usage(
-                &why.replace("anomalies.threshold", "The anomaly threshold")
-                    .replace("anomalies.min_impact", "The anomaly minimum impact"),
-            )
-        })?;
+        if let Some(problem) = AnomalySettings::min_impact_problem(update.anomaly_min_impact) {
+            let value = update.anomaly_min_impact;
+            return Err(usage(&format!(
+                "The anomaly minimum impact {value} {problem}"
+            )));
+        }
         if let (Some(currency), Some(fx)) = (&currency, &fx) {
             self.check_fx_table(
                 currency.as_str().unwrap_or_default(),
@@ -101,12 +100,8 @@ impl Backend {
         if let Some(file) = names_file.as_ref().and_then(|f| f.as_str()) {
             // Read now, so a file without an id and a name column is
             // refused here instead of breaking every view.
-            let mut config = self.config()?;
-            config.accounts.file = Some(PathBuf::from(file));
-            burnrate_core::query::accounts::AccountNames::of(
-                DataFrame::empty_with_schema(&burnrate_core::schema::schema()).lazy(),
-                &config,
-            )?;
+            let path = self.config()?.resolve(Path::new(file));
+            burnrate_core::query::accounts::read_names_file(&path)?;
         }
         // One edit: every value lands together, or (if the file would not
         // load) none does.

@@ -41,7 +41,9 @@ impl Backend {
         };
         let since = match parse_day(since.as_deref())? {
             Some(day) => Some(day),
-            None => overview::latest_day(frame.clone())?.map(|d| d - Duration::days(29)),
+            None => {
+                burnrate_core::period::latest_day(frame.clone())?.map(|d| d - Duration::days(29))
+            }
         };
         let rows = anomaly::detect(frame, &config, CostMeasure::Effective, since)?;
         Ok(rows)

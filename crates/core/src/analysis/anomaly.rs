@@ -116,7 +116,6 @@ pub fn detect(
     since: Option<NaiveDate>,
 ) -> Result<Vec<Anomaly>> {
     let frame = frame.filter(crate::analysis::usage_driven());
-    let accounts = AccountNames::of(frame.clone(), config)?;
     let mut anomalies = Vec::new();
     let mut last_day = None;
     for (label, dim) in [
@@ -134,9 +133,7 @@ pub fn detect(
                     date,
                     dimension: label.to_string(),
                     value: value.clone(),
-                    account_name: (label == "account")
-                        .then(|| accounts.name(value).map(str::to_string))
-                        .flatten(),
+                    account_name: None,
                     expected_cost: expected,
                     actual_cost: actual,
                     impact: actual - expected,
@@ -151,6 +148,14 @@ pub fn detect(
     };
     let since = since.unwrap_or(last_day - chrono::Duration::days(29));
     anomalies.retain(|a| a.date >= since);
+    // Names are read only when an account is among the anomalies (usually
+    // none is): one more pass over the rows otherwise for nothing.
+    if anomalies.iter().any(|a| a.dimension == "account") {
+        let accounts = AccountNames::of(frame, config)?;
+        for anomaly in anomalies.iter_mut().filter(|a| a.dimension == "account") {
+            anomaly.account_name = accounts.name(&anomaly.value).map(str::to_string);
+        }
+    }
     anomalies.sort_by(|a, b| {
         b.date
             .cmp(&a.date)

@@ -311,26 +311,3 @@ pub fn slices_of(groups: &[(String, String, f64)], currency: &str) -> Vec<Slice>
         })
         .collect()
 }
-
-/// The last day with data.
-pub fn latest_day(frame: LazyFrame) -> Result<Option<NaiveDate>> {
-    Ok(day_span(frame)?.map(|(_, last)| last))
-}
-
-/// The first and the last day with data (by charge period start).
-pub fn day_span(frame: LazyFrame) -> Result<Option<(NaiveDate, NaiveDate)>> {
-    let day = |e: Expr| e.dt().to_string("%Y-%m-%d");
-    let df = collect(
-        frame.select([
-            day(col("ChargePeriodStart").min()).alias("first"),
-            day(col("ChargePeriodStart").max()).alias("last"),
-        ]),
-        "finding the days with data",
-    )?;
-    let parse = |name: &str| -> Result<Option<NaiveDate>> {
-        Ok(strings(&df, name)?
-            .first()
-            .and_then(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d").ok()))
-    };
-    Ok(parse("first")?.zip(parse("last")?))
-}

@@ -173,17 +173,30 @@ impl AnomalySettings {
     /// higher one only turns detection off without saying so.
     pub const MAX_THRESHOLD: f64 = 20.0;
 
-    pub fn validate(&self) -> std::result::Result<(), String> {
-        if !(self.threshold > 0.0 && self.threshold <= Self::MAX_THRESHOLD) {
-            return Err(format!(
-                "anomalies.threshold {} must be above 0 and at most {} (a robust z-score; 4 is the default, lower flags more days)",
-                self.threshold,
+    /// What is wrong with a threshold, worded to follow "the threshold 1e23".
+    pub fn threshold_problem(threshold: f64) -> Option<String> {
+        (!(threshold > 0.0 && threshold <= Self::MAX_THRESHOLD)).then(|| {
+            format!(
+                "must be above 0 and at most {} (a robust z-score; 4 is the default, lower flags more days)",
                 Self::MAX_THRESHOLD
-            ));
+            )
+        })
+    }
+
+    /// What is wrong with a minimum impact, worded like the threshold's.
+    pub fn min_impact_problem(min_impact: f64) -> Option<String> {
+        (!(min_impact.is_finite() && min_impact >= 0.0)).then(|| {
+            "must be a number of at least 0 (the smallest impact worth reporting)".to_string()
+        })
+    }
+
+    fn validate(&self) -> std::result::Result<(), String> {
+        if let Some(problem) = Self::threshold_problem(self.threshold) {
+            return Err(format!("anomalies.threshold {} {problem}", self.threshold));
         }
-        if !(self.min_impact.is_finite() && self.min_impact >= 0.0) {
+        if let Some(problem) = Self::min_impact_problem(self.min_impact) {
             return Err(format!(
-                "anomalies.min_impact {} must be a number of at least 0 (the smallest impact worth reporting)",
+                "anomalies.min_impact {} {problem}",
                 self.min_impact
             ));
         }

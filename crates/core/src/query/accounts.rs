@@ -96,9 +96,9 @@ fn latest_names(frame: LazyFrame, id: &str, name: &str) -> Result<Vec<(String, S
                 .and(col(name).neq(lit(""))),
         )
         .group_by([col(id).alias("id")])
+        // The name on the latest charge day: a lookup, not a sort per group.
         .agg([col(name)
-            .sort_by([col("ChargePeriodStart")], SortMultipleOptions::default())
-            .last()
+            .get(col("ChargePeriodStart").arg_max(), false)
             .alias("name")])
         .collect_with_engine(Engine::Streaming)
         .map(|r| r.unwrap_single())
@@ -112,7 +112,7 @@ fn latest_names(frame: LazyFrame, id: &str, name: &str) -> Result<Vec<(String, S
 /// Id -> name from a CSV with an id and a name column (any of the usual
 /// spellings: `Id`/`AccountId`/`account_id`, `Name`/`AccountName`/...), or
 /// the JSON `aws organizations list-accounts` prints.
-fn read_names_file(path: &Path) -> Result<Vec<(String, String)>> {
+pub fn read_names_file(path: &Path) -> Result<Vec<(String, String)>> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| Error::io(format!("reading the account names {}", path.display()), e))?;
     if text.trim_start().starts_with('{') {

@@ -199,14 +199,17 @@ pub fn run(
         warnings: Vec::new(),
         rows: Vec::new(),
     };
+    // What the window holds is the same for every report: read it once.
+    let coverage = tables().and_then(|t| Covered::of(&t, window));
     for report in &schedule.reports {
         let outcome = (|| -> Result<Written> {
             let def = library.get(report)?;
-            let tables = tables()?;
-            let covered = match Covered::of(&tables, window)? {
-                Ok(covered) => covered,
-                Err(why) => return Ok(Written::Nothing(why)),
+            let covered = match &coverage {
+                Ok(Ok(covered)) => covered,
+                Ok(Err(why)) => return Ok(Written::Nothing(why.clone())),
+                Err(e) => return Err(Error::Usage(e.to_string())),
             };
+            let tables = tables()?;
             let df = def.run(&tables, window.0, window.1)?;
             let file = output_dir.join(expand(
                 &schedule.file_name,
@@ -243,7 +246,7 @@ pub fn run(
             Ok(Written::Files {
                 files: written,
                 rows,
-                partial: covered.partial,
+                partial: covered.partial.clone(),
             })
         })();
         match outcome {
@@ -415,7 +418,7 @@ impl Covered {
         tables: &Tables,
         window: (Option<NaiveDate>, Option<NaiveDate>),
     ) -> Result<std::result::Result<Covered, String>> {
-        use crate::analysis::overview::{day_span, latest_day};
+        use crate::period::{day_span, latest_day};
         let in_window = crate::period::filter_dates(tables.billing.clone(), window.0, window.1);
         let span = match window {
             (Some(from), Some(to)) => format!("{from} to {}", to - chrono::Duration::days(1)),
