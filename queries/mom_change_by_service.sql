@@ -2,7 +2,7 @@
 -- title: Month-over-month change by service
 -- description: Effective cost per service per month next to the previous month, with the change in money and percent.
 -- columns: month, service, effective_cost, previous_month_cost, change, change_pct, currency
--- chart: bar x=service y=change
+-- chart: bar x=service y=change latest=month
 WITH daily AS (
   SELECT
     CAST(ChargePeriodStart AS DATE) AS day,

@@ -181,7 +181,7 @@ pub async fn run_report(
     name: String,
     from: Option<String>,
     to: Option<String>,
-) -> Answer<Table> {
+) -> Answer<ReportResult> {
     let backend = state.backend.clone();
     blocking(move || backend.run_report(&name, from, to)).await
 }

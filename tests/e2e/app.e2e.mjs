@@ -179,7 +179,36 @@ try {
     /replaced an earlier delivery/,
   );
 
+  step = "the explorer's time axis is continuous";
+  // The Azure fixture is September 2023, the FOCUS one March 2025, the demo
+  // August to October 2026: every month between them is on the axis (with
+  // no cost), not five evenly spaced bars.
+  await view("explorer");
+  await session.waitFor('[data-testid="explore-table"]', { timeout: 60000 });
+  // Back from the anomaly's day and service to all data.
+  await choose('[data-testid="from"]', "");
+  await choose('[data-testid="to"]', "");
+  await clickCss('[data-testid="filters"] .chip button');
+  await session.waitFor('[data-testid="filters"]', {
+    check: async (f) => !(await session.text(f)).includes("service ="),
+  });
+  await choose("#period", "month");
+  const axis = await session.waitFor('[data-testid="explore-chart-USD"]', {
+    timeout: 60000,
+    check: async (el) => ((await session.attribute(el, "data-periods")) ?? "").startsWith("2023-09"),
+  });
+  const axisMonths = (await session.attribute(axis, "data-periods")).split(",");
+  assert.equal(axisMonths.length, 38, `2023-09 to 2026-10 is 38 months: ${axisMonths}`);
+  assert.ok(axisMonths.includes("2025-03-01"), "the FOCUS fixture's month is there");
+  for (let i = 1; i < axisMonths.length; i++) {
+    const [y, m] = axisMonths[i - 1].split("-").map(Number);
+    const next = m === 12 ? `${y + 1}-01` : `${y}-${String(m + 1).padStart(2, "0")}`;
+    assert.ok(axisMonths[i].startsWith(next), `${axisMonths[i]} follows ${axisMonths[i - 1]}`);
+  }
+  await shot("07c-explorer-continuous-months");
+
   step = "export the dataset as FOCUS 1.3, one file per billing period";
+  await view("data");
   const focusDir = join(exports, "..", "focus-export");
   await choose('[data-testid="focus-export-version"]', "1.3");
   await clickCss('[data-testid="focus-export-by-period"]');
@@ -234,6 +263,14 @@ try {
   await clickCss('[data-testid="report-list"] button');
   await session.waitFor('[data-testid="report-table"] tbody tr', { timeout: 60000 });
   await shot("09-report");
+  // The chart the report declares, one per currency, as `burnrate report --chart` draws it.
+  await clickCss('[data-report="cost_by_service_month"]');
+  await session.waitFor('[data-testid="report-charts"]', { timeout: 60000 });
+  const currencies = await Promise.all(
+    (await session.findAll('[data-testid="report-charts"] .chart')).map((c) => session.attribute(c, "data-currency")),
+  );
+  assert.deepEqual([...currencies].sort(), ["CAD", "EUR", "USD"], "each currency has its own chart");
+  await shot("09a-report-chart-by-currency");
 
   step = "create a schedule and run it";
   await clickCss('[data-testid="schedule-new"]');

@@ -18,6 +18,7 @@ import type {
   PullResult,
   Recommendation,
   ReportInfo,
+  ReportResult,
   ScheduleForm,
   ScheduleRun,
   Schedules,
@@ -25,7 +26,6 @@ import type {
   SettingsUpdate,
   Source,
   Status,
-  Table,
 } from "./bindings";
 
 export type { ApiError };
@@ -87,7 +87,7 @@ export const api = {
   setDismissed: (id: string, dismissed: boolean) => call<void>("set_dismissed", { id, dismissed }),
   reports: () => call<ReportInfo[]>("reports"),
   runReport: (name: string, from?: string, to?: string) =>
-    call<Table>("run_report", { name, from: from || null, to: to || null }),
+    call<ReportResult>("run_report", { name, from: from || null, to: to || null }),
   exportReport: (name: string, from?: string, to?: string) =>
     call<string | null>("export_report", { name, from: from || null, to: to || null }),
   exportCsv: (suggestedName: string, contents: string) =>

@@ -124,7 +124,17 @@ name: string,
  */
 account_name: string | null, currency: string, billed: number, effective: number, list: number, };
 
-export type Explore = { measure: CostMeasure, group_by: string, periods: Array<string>, 
+export type Explore = { measure: CostMeasure, group_by: string, 
+/**
+ * Every period start from the first with data to the last (`YYYY-MM-DD`):
+ * a period without charges is there, with zero cost.
+ */
+periods: Array<string>, 
+/**
+ * Per period: the data covers it only in part (a week or month the
+ * chosen dates or the data cut).
+ */
+partial: Array<boolean>, 
 /**
  * The largest groups per currency; the rest summed as "(other)".
  */
@@ -317,15 +327,60 @@ export type CurrencyTotals = { currency: string, billed_cost: number, effective_
 
 export type FocusExportResult = { files: Array<string>, rows: number, version: string, format: string, totals: Array<CurrencyTotals>, notes: Array<string>, };
 
-export type ReportChart = { kind: string, x: string, y: string, series: string | null, };
+export type ChartKind = "bar" | "line" | "stacked";
 
-export type ReportInfo = { name: string, title: string, description: string, origin: string, 
+export type ChartSeries = { name: string, 
 /**
- * The report's chart, if its header declares one.
+ * `#rrggbb`, the same in the app and in the files.
  */
-chart: ReportChart | null, };
+color: string, 
+/**
+ * One per label; null is a gap (a period without a value that is not
+ * money).
+ */
+values: Array<number | null>, };
+
+export type ChartPanel = { 
+/**
+ * "" when the report has no currency column.
+ */
+currency: string, 
+/**
+ * Categories (bars, largest first in the report's order) or periods.
+ */
+labels: Array<string>, 
+/**
+ * Per label: a period the data covers only in part (a month that
+ * starts or ends inside it).
+ */
+partial: Array<boolean>, 
+/**
+ * Lines or stack layers, largest first, "other" last; a bar chart has
+ * one.
+ */
+series: Array<ChartSeries>, };
+
+export type ChartData = { kind: ChartKind, 
+/**
+ * The columns on the axes, as the report names them.
+ */
+x: string, y: string, 
+/**
+ * What the chart leaves out of the table's rows, if anything
+ * ("2026-10 only").
+ */
+note: string | null, 
+/**
+ * One per currency, the largest total first; empty when there is
+ * nothing to draw.
+ */
+panels: Array<ChartPanel>, };
+
+export type ReportInfo = { name: string, title: string, description: string, origin: string, };
 
 export type Table = { columns: Array<string>, rows: Array<Array<string | number | null>>, };
+
+export type ReportResult = { table: Table, chart: ChartData | null, };
 
 export type ScheduleForm = { name: string, reports: Array<string>, 
 /**

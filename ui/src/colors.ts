@@ -45,3 +45,18 @@ export function colorFor(name: string): string {
   assigned.set(name, color);
   return color;
 }
+
+/** The colours of one chart's names: each name's own colour where no
+ * earlier name in the chart has it, else the first palette colour the chart
+ * does not use yet, so that no two groups of one chart look alike. */
+export function colorsFor(names: string[]): string[] {
+  const used = new Set<string>();
+  return names.map((name) => {
+    let color = colorFor(name);
+    if (color !== OTHER_COLOR && used.has(color)) {
+      color = PALETTE.find((c) => !used.has(c)) ?? color;
+    }
+    used.add(color);
+    return color;
+  });
+}

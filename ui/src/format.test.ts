@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { colorFor, OTHER_COLOR } from "./colors";
+import { colorFor, colorsFor, OTHER_COLOR } from "./colors";
 import { toCsv } from "./csv";
 import { measureLabel, money, monthName, nextDay, percent } from "./format";
 
@@ -41,6 +41,16 @@ describe("colours", () => {
     expect(colorFor("(other)")).toBe(OTHER_COLOR);
     const names = ["EC2", "S3", "RDS", "Lambda", "Virtual Machines", "Storage"];
     expect(new Set(names.map(colorFor)).size).toBe(names.length);
+  });
+  it("never gives two groups of one chart the same colour", () => {
+    // Past the palette, names hash to colours and some collide...
+    const many = Array.from({ length: 40 }, (_, i) => `service ${i}`);
+    many.forEach(colorFor);
+    const chart = many.slice(20, 36);
+    expect(new Set(chart.map(colorFor)).size).toBeLessThan(chart.length);
+    // ...but within one chart each keeps a colour of its own.
+    expect(new Set(colorsFor(chart)).size).toBe(chart.length);
+    expect(colorsFor(["(other)", "(none)"])).toEqual([OTHER_COLOR, OTHER_COLOR]);
   });
 });
 

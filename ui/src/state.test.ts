@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import type { Recommendation } from "./bindings";
+import type { ChartKind, Recommendation } from "./bindings";
+import { reportPanelOption } from "./charts";
 import { potentialSavings } from "./savings";
 import { anomalyQuery, defaultQuery, withFilter, withoutFilter } from "./state";
 import { topRecommendations } from "./views/overview";
 import { defaultRecommendationsState, visibleFindings } from "./views/recommendations";
-import { chartColumns, largestCurrency } from "./views/reports";
 
 describe("explorer query state", () => {
   it("replaces a filter on the same dimension and removes it", () => {
@@ -116,29 +116,53 @@ describe("potential savings", () => {
 });
 
 describe("report charts", () => {
-  it("pick a label and a cost column by name and type", () => {
-    const table = {
-      columns: ["service", "currency", "effective_cost"],
-      rows: [
-        ["EC2", "USD", 10],
-        ["S3", "USD", 2],
-      ],
-    };
-    expect(chartColumns(table)).toEqual({ label: 0, value: 2, currency: 1 });
-    expect(chartColumns({ columns: ["n"], rows: [[1]] })).toBeNull();
-    const declared = { kind: "bar", x: "currency", y: "effective_cost", series: null };
-    expect(chartColumns(table, declared)).toEqual({ label: 1, value: 2, currency: 1 });
+  const panel = {
+    currency: "USD",
+    labels: ["2026-08", "2026-09", "2026-10"],
+    partial: [false, false, true],
+    series: [
+      { name: "EC2", color: "#2563eb", values: [10, 0, 12] },
+      { name: "other", color: "#9ca3af", values: [1, null, 2] },
+    ],
+  };
+  const drawn = (kind: ChartKind) => ({
+    kind,
+    x: "month",
+    y: "effective_cost",
+    note: null,
+    panels: [panel],
   });
-  it("chart the currency with the largest total", () => {
-    const table = {
-      columns: ["service", "currency", "cost"],
-      rows: [
-        ["a", "CAD", 4],
-        ["b", "USD", 300],
-        ["c", "USD", -2],
-      ],
+  it("draw the engine's periods, colours and gaps as they are", () => {
+    const option = reportPanelOption(drawn("stacked"), panel) as {
+      xAxis: { data: string[] };
+      series: {
+        name: string;
+        stack?: string;
+        connectNulls: boolean;
+        itemStyle: { color: string };
+        data: (number | null)[];
+      }[];
     };
-    expect(largestCurrency(table, 2, 1)).toBe("USD");
+    expect(option.xAxis.data).toEqual(["2026-08", "2026-09", "2026-10 (part)"]);
+    expect(option.series.map((s) => s.itemStyle.color)).toEqual(["#2563eb", "#9ca3af"]);
+    expect(option.series[1].data).toEqual([1, null, 2]);
+    expect(option.series.every((s) => s.stack === "total" && !s.connectNulls)).toBe(true);
+    const lines = reportPanelOption(drawn("line"), panel) as { series: { stack?: string }[] };
+    expect(lines.series.every((s) => s.stack === undefined)).toBe(true);
+  });
+  it("put the first bar at the top", () => {
+    const bars = {
+      currency: "EUR",
+      labels: ["SQL", "VM"],
+      partial: [false, false],
+      series: [{ name: "effective_cost", color: "#2563eb", values: [40, 30] }],
+    };
+    const option = reportPanelOption({ ...drawn("bar"), panels: [bars] }, bars) as {
+      yAxis: { data: string[] };
+      series: { data: number[] }[];
+    };
+    expect(option.yAxis.data).toEqual(["VM", "SQL"]);
+    expect(option.series[0].data).toEqual([30, 40]);
   });
 });
 

@@ -200,8 +200,57 @@ fn reports_run_and_bad_dates_are_usage_errors() {
     backend.load_demo().unwrap();
     let reports = backend.reports().unwrap();
     assert!(reports.len() >= 10);
-    let table = backend.run_report(&reports[0].name, None, None).unwrap();
-    assert!(!table.columns.is_empty());
+    let result = backend.run_report(&reports[0].name, None, None).unwrap();
+    assert!(!result.table.columns.is_empty());
+
+    // The chart the app draws is the report's rows: per currency, the
+    // stacked layers add up to the table's total, and every month from the
+    // first to the last is on the axis.
+    let result = backend
+        .run_report("cost_by_service_month", None, None)
+        .unwrap();
+    let chart = result.chart.expect("the report declares a chart");
+    let column = |name: &str| result.table.columns.iter().position(|c| c == name).unwrap();
+    let (cost, currency, month) = (
+        column("effective_cost"),
+        column("currency"),
+        column("month"),
+    );
+    for panel in &chart.panels {
+        let table_total: f64 = result
+            .table
+            .rows
+            .iter()
+            .filter(|r| r[currency].as_str() == Some(panel.currency.as_str()))
+            .map(|r| r[cost].as_f64().unwrap_or(0.0))
+            .sum();
+        let drawn: f64 = panel
+            .series
+            .iter()
+            .flat_map(|s| s.values.iter().flatten())
+            .sum();
+        assert!(
+            (drawn - table_total).abs() < 0.01,
+            "{}: {drawn} drawn, {table_total} in the table",
+            panel.currency
+        );
+        let mut months: Vec<&str> = result
+            .table
+            .rows
+            .iter()
+            .filter_map(|r| r[month].as_str())
+            .collect();
+        months.sort();
+        months.dedup();
+        assert_eq!(
+            panel.labels.first().map(String::as_str),
+            months.first().copied()
+        );
+        assert_eq!(
+            panel.labels.last().map(String::as_str),
+            months.last().copied()
+        );
+    }
     let error = backend
         .run_report(&reports[0].name, Some("October".into()), None)
         .unwrap_err();

@@ -1,7 +1,7 @@
 import { api } from "../api";
 import type { CostMeasure, Explore, ExploreQuery, Period } from "../bindings";
 import { MEASURES, PERIODS } from "../bindings";
-import { chart, stackedOption, treemapOption } from "../charts";
+import { chart, periodLabel, stackedOption, treemapOption } from "../charts";
 import { toCsv } from "../csv";
 import { h, mount, notice } from "../dom";
 import { groupLabel, measureLabel, money } from "../format";
@@ -31,6 +31,14 @@ function select(
 }
 
 let latestRender = 0;
+
+/** The periods as the axis shows them: months as 2026-10, weeks and days
+ * by their first day; a period the data covers only in part says so. */
+export function periodLabels(result: Explore, period: Period): string[] {
+  return result.periods.map((start, i) =>
+    periodLabel(period === "month" ? start.slice(0, 7) : start, result.partial[i]),
+  );
+}
 
 export async function explorerView(
   root: HTMLElement,
@@ -211,10 +219,16 @@ export async function explorerView(
     const currency = total.currency;
     const series = result.series.filter((s) => s.currency === currency);
     const rows = result.rows.filter((r) => r.currency === currency);
-    const over = h("div", { class: "chart tall", "data-testid": `explore-chart-${currency}` });
+    const labels = periodLabels(result, q.period);
+    const over = h("div", {
+      class: "chart tall",
+      "data-testid": `explore-chart-${currency}`,
+      // Every period from the first to the last (a continuous axis), for tests.
+      "data-periods": result.periods.join(","),
+    });
     const tree = h("div", { class: "chart" });
     queueMicrotask(() => {
-      chart(over, stackedOption(result.periods, series, currency, state.area));
+      chart(over, stackedOption(labels, series, currency, state.area));
       chart(
         tree,
         treemapOption(
@@ -334,6 +348,13 @@ export async function explorerView(
   mount(
     body,
     result.currency_note ? h("p", { class: "note" }, result.currency_note) : null,
+    result.partial.some(Boolean)
+      ? h(
+          "p",
+          { class: "muted" },
+          `(part): the data or the chosen dates cover that ${q.period} only in part; every ${q.period} between the first and the last is on the axis, with no cost where there are no charges.`,
+        )
+      : null,
     h(
       "p",
       { class: "muted", "data-testid": "explore-timing" },

@@ -1,39 +1,9 @@
 import { api } from "../api";
-import type { ReportChart, ReportInfo, Table } from "../bindings";
-import { barsOption, chart, lineOption } from "../charts";
+import type { ChartData, ReportInfo, Table } from "../bindings";
+import { chart, reportPanelOption } from "../charts";
 import { h, mount, notice } from "../dom";
 import { money } from "../format";
 import { schedulesPanel } from "./schedules";
-
-/** The columns to chart: the report's declared x and y, else the first
- * text column and the first money-like column. */
-export function chartColumns(
-  table: Table,
-  chart: ReportChart | null = null,
-): { label: number; value: number; currency: number } | null {
-  const currency = table.columns.findIndex((c) => c === "currency" || c === "BillingCurrency");
-  if (chart) {
-    const label = table.columns.indexOf(chart.x);
-    const value = table.columns.indexOf(chart.y);
-    if (label >= 0 && value >= 0) return { label, value, currency };
-  }
-  const label = table.columns.findIndex((_, i) => table.rows.some((r) => typeof r[i] === "string"));
-  const value = table.columns.findIndex(
-    (c, i) => /cost|savings|amount/i.test(c) && table.rows.some((r) => typeof r[i] === "number"),
-  );
-  return label >= 0 && value >= 0 ? { label, value, currency } : null;
-}
-
-/** The currency with the largest total in a column: one currency per axis. */
-export function largestCurrency(table: Table, value: number, currency: number): string {
-  if (currency < 0) return "USD";
-  const totals = new Map<string, number>();
-  for (const row of table.rows) {
-    const code = String(row[currency] ?? "");
-    totals.set(code, (totals.get(code) ?? 0) + Math.abs(Number(row[value] ?? 0)));
-  }
-  return [...totals].sort((a, b) => b[1] - a[1])[0]?.[0] ?? "USD";
-}
 
 /** A report column's header as people read it: `billed_cost` is "Billed
  * cost", `savings_pct` "Savings %". */
@@ -125,6 +95,29 @@ function reportTable(table: Table): HTMLElement {
   return h("table", { "data-testid": "report-table" }, h("thead", {}, h("tr", {}, headers)), body);
 }
 
+/** The report's chart as the engine reduced it: one chart per currency
+ * (never dollars and euros on one axis), what it leaves out said above it. */
+export function reportCharts(drawn: ChartData): HTMLElement | null {
+  if (drawn.panels.length === 0) return null;
+  const partial = drawn.panels.some((p) => p.partial.some(Boolean));
+  const about = [
+    `${readableHeader(drawn.y)} by ${readableHeader(drawn.x).toLowerCase()}`,
+    drawn.note,
+    drawn.panels.length > 1 ? "one chart per currency" : null,
+    partial ? "(part): the data covers that period only in part" : null,
+  ].filter(Boolean);
+  return h(
+    "div",
+    { "data-testid": "report-charts" },
+    h("p", { class: "muted" }, `Chart: ${about.join("; ")}.`),
+    drawn.panels.map((panel) => {
+      const box = h("div", { class: "chart", "data-currency": panel.currency });
+      queueMicrotask(() => chart(box, reportPanelOption(drawn, panel)));
+      return h("div", {}, drawn.panels.length > 1 ? h("h3", {}, panel.currency) : null, box);
+    }),
+  );
+}
+
 export async function reportsView(root: HTMLElement, toast: (m: string) => void): Promise<void> {
   mount(root, h("h1", {}, "Reports and schedules"), notice("loading", "Loading reports…"));
   const [reports, schedules] = await Promise.all([api.reports(), api.schedules()]);
@@ -144,9 +137,7 @@ export async function reportsView(root: HTMLElement, toast: (m: string) => void)
   const runReport = async (report: ReportInfo) => {
     mount(preview, notice("loading", `Running ${report.title}…`));
     try {
-      const table = await api.runReport(report.name, from, to);
-      const columns = chartColumns(table, report.chart);
-      const chartBox = h("div", { class: "chart" });
+      const { table, chart: drawn } = await api.runReport(report.name, from, to);
       mount(
         preview,
         h(
@@ -166,7 +157,7 @@ export async function reportsView(root: HTMLElement, toast: (m: string) => void)
           ),
         ),
         h("p", { class: "muted" }, report.description),
-        columns ? chartBox : null,
+        drawn ? reportCharts(drawn) : null,
         reportTable(table),
         table.rows.length > 200
           ? h(
@@ -179,45 +170,6 @@ export async function reportsView(root: HTMLElement, toast: (m: string) => void)
           ? notice("empty", "The report returned no rows", "Widen the date range or import data.")
           : null,
       );
-      if (columns) {
-        const currency = largestCurrency(table, columns.value, columns.currency);
-        const rows = table.rows.filter(
-          (r) => columns.currency < 0 || r[columns.currency] === currency,
-        );
-        if (report.chart && report.chart.kind !== "bar") {
-          // Over time: one point per x, summed across series.
-          const sums = new Map<string, number>();
-          for (const r of rows)
-            sums.set(
-              String(r[columns.label] ?? ""),
-              (sums.get(String(r[columns.label] ?? "")) ?? 0) + Number(r[columns.value] ?? 0),
-            );
-          const xs = [...sums.keys()].sort();
-          queueMicrotask(() =>
-            chart(
-              chartBox,
-              lineOption(
-                xs,
-                xs.map((x) => sums.get(x) ?? 0),
-                currency,
-              ),
-            ),
-          );
-        } else {
-          const slices = rows.slice(0, 15).map((r) => ({
-            name: String(r[columns.label] ?? ""),
-            cost: Number(r[columns.value] ?? 0),
-          }));
-          queueMicrotask(() => chart(chartBox, barsOption(slices, currency)));
-        }
-        chartBox.before(
-          h(
-            "p",
-            { class: "muted" },
-            `Chart: ${table.columns[columns.value]} by ${table.columns[columns.label]}, ${currency} rows (one currency per axis).`,
-          ),
-        );
-      }
     } catch (error) {
       mount(preview, notice("error", `${report.title} failed`, (error as Error).message));
     }

@@ -1,5 +1,6 @@
 //! The SQL report library: list, run, export.
 
+use burnrate_core::reports::chart::ChartData;
 use burnrate_core::reports::library::Tables;
 
 use super::*;
@@ -16,17 +17,6 @@ impl Backend {
                 title: r.title.clone(),
                 description: r.description.clone(),
                 origin: r.origin.clone(),
-                chart: r.chart.as_ref().map(|c| ReportChart {
-                    kind: match c.kind {
-                        burnrate_core::reports::chart::ChartKind::Bar => "bar",
-                        burnrate_core::reports::chart::ChartKind::Line => "line",
-                        burnrate_core::reports::chart::ChartKind::Stacked => "stacked",
-                    }
-                    .into(),
-                    x: c.x.clone(),
-                    y: c.y.clone(),
-                    series: c.series.clone(),
-                }),
             })
             .collect())
     }
@@ -36,19 +26,23 @@ impl Backend {
         name: &str,
         from: Option<String>,
         to: Option<String>,
-    ) -> Result<Table> {
+    ) -> Result<ReportResult> {
         let config = self.config()?;
         let library = burnrate_core::reports::library::Library::load(&config.reports_dir());
         let def = library.get(name)?;
         let Some(tables) = self.report_tables(&config)? else {
-            return Ok(Table::default());
+            return Ok(ReportResult::default());
         };
-        let df = def.run(
-            &tables,
-            parse_day(from.as_deref())?,
-            parse_day(to.as_deref())?,
-        )?;
-        table::table(&df)
+        let (from, to) = (parse_day(from.as_deref())?, parse_day(to.as_deref())?);
+        let df = def.run(&tables, from, to)?;
+        let chart = match &def.chart {
+            Some(spec) => Some(ChartData::of(&df, spec, tables.covered(from, to)?)?),
+            None => None,
+        };
+        Ok(ReportResult {
+            table: table::table(&df)?,
+            chart,
+        })
     }
 
     /// The tables report SQL reads, from one snapshot; None for an empty

@@ -3,23 +3,22 @@
 use serde::Serialize;
 use ts_rs::TS;
 
+use burnrate_core::reports::chart::ChartData;
+
 #[derive(Debug, Clone, Serialize, TS)]
 pub struct ReportInfo {
     pub name: String,
     pub title: String,
     pub description: String,
     pub origin: String,
-    /// The report's chart, if its header declares one.
-    pub chart: Option<ReportChart>,
 }
 
-/// A report's declared chart: `bar`, `line` or `stacked`, over columns.
-#[derive(Debug, Clone, Serialize, TS)]
-pub struct ReportChart {
-    pub kind: String,
-    pub x: String,
-    pub y: String,
-    pub series: Option<String>,
+/// A report run in the app: its rows, and the chart its header declares,
+/// reduced to what is drawn (the same data the static PNG/SVG charts draw).
+#[derive(Debug, Clone, Default, Serialize, TS)]
+pub struct ReportResult {
+    pub table: Table,
+    pub chart: Option<ChartData>,
 }
 
 /// A report's result: text and numbers as they came out of the query.

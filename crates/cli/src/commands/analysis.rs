@@ -12,6 +12,7 @@ use burnrate_core::config::Config;
 use burnrate_core::fsutil::write_atomically;
 use burnrate_core::query::accounts::AccountNames;
 use burnrate_core::query::dimension::Dimension;
+use burnrate_core::reports::chart::ChartData;
 use burnrate_core::reports::library::{Library, Tables};
 use burnrate_core::{
     analysis::allocation, analysis::anomaly, analysis::commitments, analysis::forecast,
@@ -353,12 +354,27 @@ impl Context<'_> {
             } => {
                 let library = Library::load(&config.reports_dir());
                 let def = library.get(&name)?;
-                let df = self.with_tables(&files, |tables| Ok(def.run(tables, from, to)?))?;
-                if let Some(chart) = chart {
-                    let spec = def.chart.as_ref().ok_or_else(|| {
-                        burnrate_core::Error::Usage(format!("report {name} declares no chart"))
-                    })?;
-                    burnrate_core::reports::chart::render(&df, spec, &def.title, &chart)?;
+                let spec = match (&chart, &def.chart) {
+                    (Some(_), None) => {
+                        return Err(burnrate_core::Error::Usage(format!(
+                            "report {name} declares no chart"
+                        ))
+                        .into());
+                    }
+                    (_, spec) => spec,
+                };
+                let (df, drawn) = self.with_tables(&files, |tables| {
+                    let df = def.run(tables, from, to)?;
+                    let drawn = match (&chart, spec) {
+                        (Some(_), Some(spec)) => {
+                            Some(ChartData::of(&df, spec, tables.covered(from, to)?)?)
+                        }
+                        _ => None,
+                    };
+                    Ok((df, drawn))
+                })?;
+                if let (Some(path), Some(drawn)) = (&chart, &drawn) {
+                    burnrate_core::reports::chart::render(drawn, &def.title, path)?;
                 }
                 match file {
                     Some(path) => {

@@ -3,6 +3,7 @@
 //! three measures. What the app's Explorer view shows and `burnrate
 //! explore` prints.
 
+use chrono::NaiveDate;
 use polars::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -12,7 +13,7 @@ use crate::config::Config;
 use crate::error::Result;
 use crate::frame::{numbers, strings};
 use crate::money::CostMeasure;
-use crate::period::{filter_dates, parse_day};
+use crate::period::{day_span, filter_dates, parse_day};
 use crate::query::accounts::AccountNames;
 use crate::query::dimension::Dimension;
 
@@ -71,7 +72,12 @@ pub struct GroupRow {
 pub struct Explore {
     pub measure: CostMeasure,
     pub group_by: String,
+    /// Every period start from the first with data to the last (`YYYY-MM-DD`):
+    /// a period without charges is there, with zero cost.
     pub periods: Vec<String>,
+    /// Per period: the data covers it only in part (a week or month the
+    /// chosen dates or the data cut).
+    pub partial: Vec<bool>,
     /// The largest groups per currency; the rest summed as "(other)".
     pub series: Vec<Series>,
     /// Every group, largest first.
@@ -96,6 +102,9 @@ pub fn answer(
         parse_day(query.from.as_deref())?,
         parse_day(query.to.as_deref())?,
     );
+    // Which periods are partial is the data's coverage, not the filters':
+    // a service that started mid-month does not make the month partial.
+    let covered = day_span(frame.clone())?;
     for filter in &query.filters {
         let on = Dimension::parse(&filter.dimension, config)?;
         frame = frame.filter(
@@ -106,6 +115,16 @@ pub fn answer(
     }
     let mut explore = explore(frame, config, &dimension, period, measure, top)?;
     explore.currency_note = currency_note;
+    explore.partial = match covered {
+        Some(covered) => explore
+            .periods
+            .iter()
+            .map(|p| {
+                NaiveDate::parse_from_str(p, "%Y-%m-%d").is_ok_and(|s| period.in_part(s, covered))
+            })
+            .collect(),
+        None => vec![false; explore.periods.len()],
+    };
     Ok(explore)
 }
 
@@ -200,9 +219,20 @@ pub fn explore(
         strings(&per_period, "currency")?,
         numbers(&per_period, measure.name())?,
     );
-    let mut periods: Vec<String> = p.clone();
-    periods.sort();
-    periods.dedup();
+    let periods: Vec<String> = {
+        let starts: Vec<NaiveDate> = p
+            .iter()
+            .filter_map(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .collect();
+        match (starts.iter().min(), starts.iter().max()) {
+            (Some(first), Some(last)) => period
+                .starts(*first, *last)
+                .iter()
+                .map(|d| d.to_string())
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
     // The largest groups per currency keep their name; the rest are summed.
     let shown = |name: &str, currency: &str| {
         rows.iter()
@@ -246,10 +276,79 @@ pub fn explore(
     Ok(Explore {
         measure,
         group_by: dimension.label(),
+        partial: vec![false; periods.len()],
         periods,
         series,
         rows,
         totals,
         currency_note: None,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Two charges with a month between them, cut mid-month at both ends.
+    fn charges() -> LazyFrame {
+        let starts = ["2026-08-10", "2026-10-05"]
+            .map(|d| format!("{d}T00:00:00"))
+            .to_vec();
+        df!(
+            "ChargePeriodStart" => starts,
+            "ServiceName" => ["EC2", "EC2"],
+            "BillingCurrency" => ["USD", "USD"],
+            "BilledCost" => [10.0, 20.0],
+            "EffectiveCost" => [10.0, 20.0],
+            "ListCost" => [12.0, 24.0],
+        )
+        .unwrap()
+        .lazy()
+        .with_column(col("ChargePeriodStart").str().to_datetime(
+            Some(TimeUnit::Microseconds),
+            None,
+            StrptimeOptions::default(),
+            lit("raise"),
+        ))
+    }
+
+    fn query(period: Period) -> ExploreQuery {
+        ExploreQuery {
+            group_by: "service".into(),
+            measure: CostMeasure::Effective,
+            period,
+            from: None,
+            to: None,
+            filters: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn the_time_axis_is_continuous_and_cut_periods_are_marked() {
+        let config = Config::default();
+        let months = answer(charges(), &config, &query(Period::Month), None, 10).unwrap();
+        assert_eq!(months.periods, ["2026-08-01", "2026-09-01", "2026-10-01"]);
+        assert_eq!(months.partial, [true, false, true]);
+        assert_eq!(months.series[0].values, [10.0, 0.0, 20.0]);
+
+        let mut days = query(Period::Day);
+        days.from = Some("2026-08-01".into());
+        let days = answer(charges(), &config, &days, None, 10).unwrap();
+        assert_eq!(
+            days.periods.len(),
+            57,
+            "2026-08-10 to 2026-10-05, every day"
+        );
+        assert!(days.partial.iter().all(|p| !p), "a day is never partial");
+        assert_eq!(days.series[0].values.iter().sum::<f64>(), 30.0);
+
+        // A filter does not make a period partial: the data's days do.
+        let mut filtered = query(Period::Month);
+        filtered.filters.push(Filter {
+            dimension: "service".into(),
+            value: "S3".into(),
+        });
+        let none = answer(charges(), &config, &filtered, None, 10).unwrap();
+        assert!(none.periods.is_empty() && none.partial.is_empty());
+    }
 }

@@ -4,6 +4,8 @@
 //! daily scan. What the app's first view shows and `burnrate overview`
 //! prints.
 
+use std::collections::BTreeMap;
+
 use chrono::{Duration, NaiveDate};
 use polars::prelude::*;
 use serde::Serialize;
@@ -186,6 +188,7 @@ pub fn overview(
         }
     }
     for c in &mut currencies {
+        c.daily = every_day(std::mem::take(&mut c.daily), latest);
         let (mtd, previous) = (
             c.month_to_date_effective,
             c.previous_month_same_days_effective,
@@ -310,4 +313,50 @@ pub fn slices_of(groups: &[(String, String, f64)], currency: &str) -> Vec<Slice>
             cost: *cost,
         })
         .collect()
+}
+
+/// The daily trend with every day from its first to `latest`: a day without
+/// charges is zero, not left out (a gap drawn as a straight line would hide
+/// it).
+fn every_day(points: Vec<Point>, latest: NaiveDate) -> Vec<Point> {
+    let mut cost: BTreeMap<String, f64> = BTreeMap::new();
+    for p in points {
+        *cost.entry(p.day).or_default() += p.cost;
+    }
+    let Some(first) = cost.keys().next().and_then(|d| d.parse::<NaiveDate>().ok()) else {
+        return Vec::new();
+    };
+    first
+        .iter_days()
+        .take_while(|d| *d <= latest)
+        .map(|d| {
+            let day = d.to_string();
+            Point {
+                cost: cost.get(&day).copied().unwrap_or(0.0),
+                day,
+            }
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_daily_trend_has_every_day_and_a_gap_is_zero() {
+        let point = |day: &str, cost: f64| Point {
+            day: day.into(),
+            cost,
+        };
+        let filled = every_day(
+            vec![point("2026-10-01", 5.0), point("2026-10-18", 7.0)],
+            "2026-10-19".parse().unwrap(),
+        );
+        assert_eq!(filled.len(), 19, "a 16-day gap is there, to the latest day");
+        assert_eq!(filled[1].day, "2026-10-02");
+        assert_eq!(filled[1].cost, 0.0);
+        assert_eq!(filled.iter().map(|p| p.cost).sum::<f64>(), 12.0);
+        assert!(every_day(Vec::new(), "2026-10-19".parse().unwrap()).is_empty());
+    }
 }

@@ -63,6 +63,32 @@ impl Period {
         }
     }
 
+    /// The start of the period after the one starting on `start`.
+    pub fn next_start(self, start: NaiveDate) -> NaiveDate {
+        match self {
+            Period::Day => start + Duration::days(1),
+            Period::Week => start + Duration::days(7),
+            Period::Month => crate::period::next_month(start),
+        }
+    }
+
+    /// Every period start from `first` to `last`: a continuous axis, where
+    /// a period without charges is still there.
+    pub fn starts(self, first: NaiveDate, last: NaiveDate) -> Vec<NaiveDate> {
+        let mut starts = vec![first];
+        while let Some(at) = starts.last().copied().filter(|at| *at < last) {
+            starts.push(self.next_start(at));
+        }
+        starts
+    }
+
+    /// The period starting on `start` has days outside `covered` (the
+    /// first and last day with data): a partial week or month.
+    pub fn in_part(self, start: NaiveDate, covered: (NaiveDate, NaiveDate)) -> bool {
+        let last = self.next_start(start) - Duration::days(1);
+        start < covered.0 || last > covered.1
+    }
+
     /// The first day of the period holding each charge (weeks start Monday).
     pub fn start(self) -> Expr {
         let day = col("ChargePeriodStart");

@@ -5,7 +5,8 @@
 //! A report file starts with a header of `-- key: value` comment lines:
 //! `name`, `title`, `description`, `columns` (the output columns, checked on
 //! every run) and optionally `chart` (`bar x=COL y=COL`, `line x=COL
-//! [series=COL] y=COL` or `stacked x=COL series=COL y=COL`). The query runs
+//! [series=COL] y=COL` or `stacked x=COL series=COL y=COL`, optionally with
+//! `latest=COL`; see reports/chart). The query runs
 //! over the table `billing`: the FOCUS columns with currency conversion and
 //! the allocation keys (`x_Allocation_<key>`) applied.
 
@@ -67,6 +68,16 @@ impl Tables {
             ctx.register("focus", focus);
         }
         Ok(ctx)
+    }
+
+    /// The first and last day with data in `[from, to)`, None when there
+    /// is none: what a report over that window covers.
+    pub fn covered(
+        &self,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Option<(NaiveDate, NaiveDate)>> {
+        crate::period::day_span(crate::period::filter_dates(self.billing.clone(), from, to))
     }
 
     /// Runs ad-hoc SQL over the tables (`burnrate query`).

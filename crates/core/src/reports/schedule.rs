@@ -17,6 +17,7 @@ use crate::config::schedules::WhenEmpty;
 use crate::config::{Config, ScheduleConfig};
 use crate::error::{Error, Result};
 use crate::fsutil::write_atomically;
+use crate::reports::chart::ChartData;
 use crate::reports::csv::write_csv;
 use crate::reports::library::{Library, Tables};
 
@@ -223,7 +224,8 @@ pub fn run(
             let mut written = vec![file.clone()];
             if let (Some(kind), Some(spec)) = (&schedule.chart, &def.chart) {
                 let chart = file.with_extension(kind);
-                crate::reports::chart::render(&df, spec, &def.title, &chart)?;
+                let data = ChartData::of(&df, spec, Some((covered.first, covered.last)))?;
+                crate::reports::chart::render(&data, &def.title, &chart)?;
                 written.push(chart);
             }
             if let Some(keep) = schedule.keep {
@@ -418,13 +420,12 @@ impl Covered {
         tables: &Tables,
         window: (Option<NaiveDate>, Option<NaiveDate>),
     ) -> Result<std::result::Result<Covered, String>> {
-        use crate::period::{day_span, latest_day};
-        let in_window = crate::period::filter_dates(tables.billing.clone(), window.0, window.1);
+        use crate::period::latest_day;
         let span = match window {
             (Some(from), Some(to)) => format!("{from} to {}", to - chrono::Duration::days(1)),
             _ => "all data".to_string(),
         };
-        let Some((first, last)) = day_span(in_window)? else {
+        let Some((first, last)) = tables.covered(window.0, window.1)? else {
             return Ok(Err(match latest_day(tables.billing.clone())? {
                 Some(last) => {
                     format!(
