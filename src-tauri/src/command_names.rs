@@ -15,6 +15,8 @@ pub const COMMANDS: &[&str] = &[
     "remove_source",
     "overview",
     "explore",
+    "line_items",
+    "export_line_items",
     "anomalies",
     "recommendations",
     "set_dismissed",

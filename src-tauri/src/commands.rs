@@ -10,6 +10,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use burnrate_api::*;
+use burnrate_core::analysis::lines::{LineItems, LineQuery};
 use burnrate_core::store::Delivery;
 use tauri::State;
 use tauri::ipc::Channel;
@@ -217,6 +218,32 @@ pub async fn export_report(
     .await
 }
 
+#[tauri::command]
+pub async fn line_items(state: State<'_, AppState>, query: LineQuery) -> Answer<LineItems> {
+    let backend = state.backend.clone();
+    blocking(move || backend.line_items(&query)).await
+}
+
+/// Writes every selected billing line as CSV where the user chooses; None
+/// when the dialog was cancelled.
+#[tauri::command]
+pub async fn export_line_items(
+    app: tauri::AppHandle,
+    state: State<'_, AppState>,
+    query: LineQuery,
+    suggested_name: String,
+) -> Answer<Option<String>> {
+    let backend = state.backend.clone();
+    blocking(move || {
+        let Some(path) = ask_save_path(&app, &suggested_name) else {
+            return Ok(None);
+        };
+        backend.export_line_items(&query, &path)?;
+        Ok(Some(path.display().to_string()))
+    })
+    .await
+}
+
 /// Saves CSV text the UI made (the explorer's or recommendations' table)
 /// where the user chooses.
 #[tauri::command]
@@ -374,6 +401,8 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         remove_source,
         overview,
         explore,
+        line_items,
+        export_line_items,
         anomalies,
         recommendations,
         set_dismissed,

@@ -113,6 +113,12 @@ try {
     `an account shows as name (id): ${tables.join(" | ").slice(0, 400)}`,
   );
   await shot("03-explorer-by-account");
+  // The billing lines behind a group add up to the group's row.
+  const rowEffective = await session.text((await session.findAll('[data-testid="explore-table"] tbody tr td'))[2]);
+  await clickCss('[data-testid="group-lines"]');
+  const linesSummary = await session.waitFor('[data-testid="line-items-summary"]', { timeout: 60000 });
+  assert.match(await session.text(linesSummary), new RegExp(`billing lines.*${rowEffective.replace(/[$,.]/g, "\\$&")} effective`));
+  await shot("03a-explorer-billing-lines");
   await choose("#measure", "billed");
   await session.waitFor('[data-testid="explore-table"]');
   await clickCss('[data-testid="explore-table"] tbody tr td');
@@ -126,6 +132,11 @@ try {
   const rule = await session.waitFor('[data-testid="evidence-rule"]');
   assert.ok((await session.text(rule)).length > 10, "the evidence names its rule");
   await shot("05-recommendation-evidence");
+  await clickCss('[data-testid="show-line-items"]');
+  const evidenceLines = await session.waitFor('[data-testid="line-items-summary"]', { timeout: 60000 });
+  assert.match(await session.text(evidenceLines), /^\d[\d,]* billing lines/);
+  assert.ok((await session.findAll('[data-testid="line-items"] tbody tr')).length > 0, "the finding's lines are listed");
+  await shot("05a-recommendation-billing-lines");
 
   step = "an anomaly opens the explorer on its day";
   await view("anomalies");

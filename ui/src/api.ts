@@ -14,6 +14,8 @@ import type {
   FocusExportResult,
   ImportProgress,
   ImportResult,
+  LineItems,
+  LineQuery,
   Overview,
   PullResult,
   Recommendation,
@@ -82,6 +84,11 @@ export const api = {
   removeSource: (id: string) => call<string[]>("remove_source", { id }),
   overview: () => call<Overview>("overview"),
   explore: (query: ExploreQuery) => call<Explore>("explore", { query }),
+  /** The billing lines behind a bar or a finding: the first 500 and the totals of all. */
+  lineItems: (query: LineQuery) => call<LineItems>("line_items", { query }),
+  /** Every selected line as CSV where the user picks; null when cancelled. */
+  exportLineItems: (query: LineQuery, suggestedName: string) =>
+    call<string | null>("export_line_items", { query, suggestedName }),
   anomalies: (since?: string) => call<AnomalyRow[]>("anomalies", { since: since ?? null }),
   recommendations: () => call<Recommendation[]>("recommendations"),
   setDismissed: (id: string, dismissed: boolean) => call<void>("set_dismissed", { id, dismissed }),

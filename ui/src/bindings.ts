@@ -144,6 +144,36 @@ series: Array<Series>,
  */
 rows: Array<GroupRow>, totals: Array<Totals>, currency_note: string | null, };
 
+export type LineQuery = { filters: Array<Filter>, 
+/**
+ * First day included, YYYY-MM-DD.
+ */
+from: string | null, 
+/**
+ * First day excluded, YYYY-MM-DD.
+ */
+to: string | null, };
+
+export type LineItem = { day: string, service: string, resource_id: string, charge_category: string, usage_type: string, operation: string, description: string, quantity: number | null, unit: string, 
+/**
+ * The list (on-demand) price per pricing unit.
+ */
+list_unit_price: number | null, billed: number, effective: number, list: number, currency: string, 
+/**
+ * The imported file and its 1-based data row: the evidence.
+ */
+source_file: string, source_row: number, };
+
+export type LineItems = { lines: Array<LineItem>, 
+/**
+ * How many lines the query selects (`lines` holds the first of them).
+ */
+total_lines: number, 
+/**
+ * Per currency, over every selected line: billed, effective, list.
+ */
+totals: Array<Totals>, };
+
 export type AnomalyRow = { date: string, 
 /**
  * "service" or "account".
@@ -183,9 +213,15 @@ export type Finding = {
 id: string, kind: FindingKind, provider: string, account: string, 
 /**
  * The account's name, where the data or the `[accounts]` config has
- * one (see [`name_accounts`]).
+ * one (see [`label`]).
  */
-account_name: string | null, region: string, service: string, resource_id: string, 
+account_name: string | null, 
+/**
+ * Who owns the resource: its value of the `team` allocation key (the
+ * tag `team` unless the config file defines the key, e.g. from an
+ * account map); the value carrying most of its cost.
+ */
+owner: string | null, region: string, service: string, resource_id: string, 
 /**
  * Effective cost of the resource (the usage the finding is about), per month.
  */
@@ -208,9 +244,15 @@ export type Recommendation = { dismissed: boolean,
 id: string, kind: FindingKind, provider: string, account: string, 
 /**
  * The account's name, where the data or the `[accounts]` config has
- * one (see [`name_accounts`]).
+ * one (see [`label`]).
  */
-account_name: string | null, region: string, service: string, resource_id: string, 
+account_name: string | null, 
+/**
+ * Who owns the resource: its value of the `team` allocation key (the
+ * tag `team` unless the config file defines the key, e.g. from an
+ * account map); the value carrying most of its cost.
+ */
+owner: string | null, region: string, service: string, resource_id: string, 
 /**
  * Effective cost of the resource (the usage the finding is about), per month.
  */

@@ -4,7 +4,11 @@ import { reportPanelOption } from "./charts";
 import { potentialSavings } from "./savings";
 import { anomalyQuery, defaultQuery, withFilter, withoutFilter } from "./state";
 import { topRecommendations } from "./views/overview";
-import { defaultRecommendationsState, visibleFindings } from "./views/recommendations";
+import {
+  defaultRecommendationsState,
+  evidenceQuery,
+  visibleFindings,
+} from "./views/recommendations";
 
 describe("explorer query state", () => {
   it("replaces a filter on the same dimension and removes it", () => {
@@ -40,6 +44,7 @@ function finding(id: string, savings: number, extra: Partial<Recommendation> = {
     provider: "AWS",
     account: "1",
     account_name: null,
+    owner: null,
     region: "us-east-1",
     service: "EC2",
     resource_id: id,
@@ -55,6 +60,24 @@ function finding(id: string, savings: number, extra: Partial<Recommendation> = {
     ...extra,
   };
 }
+
+describe("a finding's billing lines", () => {
+  it("are its resource over its window, the last day included", () => {
+    const f = finding("i-0abc", 3, {
+      evidence: { rule: "r", window: "2026-10-02..2026-10-31", figures: "f", sources: [] },
+    });
+    expect(evidenceQuery(f)).toEqual({
+      filters: [{ dimension: "resource", value: "i-0abc" }],
+      from: "2026-10-02",
+      to: "2026-11-01",
+    });
+  });
+  it("sort by owner", () => {
+    const all = [finding("a", 5, { owner: "web" }), finding("b", 1, { owner: "data" })];
+    const s = { ...defaultRecommendationsState(), sortBy: "owner" as const, sortAscending: true };
+    expect(visibleFindings(all, s).map((r) => r.owner)).toEqual(["data", "web"]);
+  });
+});
 
 describe("recommendation filters", () => {
   it("sorts by savings, hides dismissed ones and filters by kind", () => {

@@ -101,6 +101,7 @@ impl Cli {
             Command::Summary { dates, .. }
             | Command::Trend { dates, .. }
             | Command::Explore { dates, .. }
+            | Command::Lines { dates, .. }
             | Command::Untagged { dates, .. }
             | Command::Allocate { dates, .. }
             | Command::Report { dates, .. }
@@ -227,6 +228,24 @@ pub(crate) enum Command {
         /// Only rows where a dimension has a value (repeatable).
         #[arg(long = "filter", value_name = "DIMENSION=VALUE")]
         filters: Vec<String>,
+        #[arg(long, value_enum, default_value = "table")]
+        format: Format,
+    },
+    /// The billing lines behind a number: every stored line the filters and
+    /// dates select (day, service, resource, usage type, operation,
+    /// quantity, unit price, billed/effective/list cost, source file and
+    /// row), largest effective cost first.
+    Lines {
+        #[command(flatten)]
+        dates: DateRange,
+        /// Only lines where a dimension has a value (repeatable), as in
+        /// explore: resource=i-0abc, service="Amazon EC2", tag:team=web.
+        #[arg(long = "filter", value_name = "DIMENSION=VALUE")]
+        filters: Vec<String>,
+        /// At most this many lines (a table shows 50 unless told; CSV and
+        /// JSON write every line).
+        #[arg(long)]
+        limit: Option<usize>,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },

@@ -18,6 +18,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use args::{Cli, Command, DateRange, DevAction, MetricsAction, SourcesAction};
+use burnrate_core::analysis::lines::LineQuery;
 use burnrate_core::analysis::summary::{self, SummaryRequest};
 use burnrate_core::config::{Config, locations};
 use burnrate_core::query::dimension::Dimension;
@@ -237,6 +238,20 @@ fn run(cli: Cli) -> Result<ExitCode> {
                 format,
             };
             views::explore(&analysis, args, &mut out)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Lines {
+            dates,
+            filters,
+            limit,
+            format,
+        } => {
+            let query = LineQuery {
+                filters: views::parse_filters(&filters)?,
+                from: dates.from.map(|d| d.to_string()),
+                to: dates.to.map(|d| d.to_string()),
+            };
+            views::lines(&analysis, &query, limit, format, &mut out)?;
             Ok(ExitCode::SUCCESS)
         }
         command @ (Command::Trend { .. }

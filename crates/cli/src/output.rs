@@ -92,12 +92,14 @@ fn write_table(out: &mut dyn Write, df: &DataFrame) -> std::io::Result<()> {
         .iter()
         .map(|c| c.dtype().is_primitive_numeric())
         .collect();
+    // Money to the cent; a unit price needs more (an m5.large hour is $0.096).
+    let table_decimals = |name: &str| if name.ends_with("unit_price") { 4 } else { 2 };
     let mut rows: Vec<Vec<String>> = Vec::with_capacity(df.height());
     for row in 0..df.height() {
         rows.push(
             df.columns()
                 .iter()
-                .map(|c| match cell(c, row, 2) {
+                .map(|c| match cell(c, row, table_decimals(c.name())) {
                     Some(text) if c.dtype().is_float() => group_thousands(&text),
                     Some(text) => text,
                     None => String::new(),

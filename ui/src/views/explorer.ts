@@ -6,6 +6,7 @@ import { toCsv } from "../csv";
 import { h, mount, notice } from "../dom";
 import { groupLabel, measureLabel, money } from "../format";
 import { DIMENSIONS, withFilter, withoutFilter } from "../state";
+import { linesPanel } from "./lines";
 
 export interface ExplorerState {
   query: ExploreQuery;
@@ -215,6 +216,7 @@ export async function explorerView(
     );
     return;
   }
+  const linesBox = h("div", { class: "lines-box" });
   const sections = result.totals.map((total) => {
     const currency = total.currency;
     const series = result.series.filter((s) => s.currency === currency);
@@ -299,6 +301,7 @@ export async function explorerView(
               h("th", { class: "num" }, "Billed"),
               h("th", { class: "num" }, "Effective"),
               h("th", { class: "num" }, "List"),
+              h("th", {}, ""),
             ),
           ),
           h(
@@ -322,6 +325,35 @@ export async function explorerView(
                 h("td", { class: "num" }, money(r.billed, currency)),
                 h("td", { class: "num" }, money(r.effective, currency)),
                 h("td", { class: "num" }, money(r.list, currency)),
+                h(
+                  "td",
+                  {},
+                  h(
+                    "button",
+                    {
+                      class: "small",
+                      "data-testid": "group-lines",
+                      title: `The billing lines behind ${groupLabel(r)}`,
+                      onclick: (e: Event) => {
+                        // The row's own click filters; this opens its lines.
+                        e.stopPropagation();
+                        const query = {
+                          filters: [...q.filters, { dimension: result.group_by, value: r.name }],
+                          from: q.from,
+                          to: q.to,
+                        };
+                        void linesPanel(
+                          linesBox,
+                          `Billing lines: ${result.group_by} = ${groupLabel(r)}`,
+                          query,
+                          `lines-${r.name.replace(/[^a-z0-9]+/gi, "-")}.csv`,
+                          toast,
+                        ).then(() => linesBox.scrollIntoView({ block: "start" }));
+                      },
+                    },
+                    "Lines",
+                  ),
+                ),
               ),
             ),
           ),
@@ -339,6 +371,7 @@ export async function explorerView(
               ),
               h("th", { class: "num" }, money(total.effective, currency)),
               h("th", { class: "num" }, money(total.list, currency)),
+              h("th", {}, ""),
             ),
           ),
         ),
@@ -361,5 +394,6 @@ export async function explorerView(
       `${result.rows.length} groups · answered in ${elapsed.toFixed(0)} ms`,
     ),
     sections,
+    linesBox,
   );
 }

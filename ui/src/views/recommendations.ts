@@ -1,9 +1,10 @@
 import { api } from "../api";
-import type { FindingKind, Recommendation } from "../bindings";
+import type { FindingKind, LineQuery, Recommendation } from "../bindings";
 import { toCsv } from "../csv";
 import { h, mount, notice } from "../dom";
 import { groupLabel, money } from "../format";
 import { potentialSavings } from "../savings";
+import { linesPanel } from "./lines";
 
 /** What each kind of finding is called in the app (every kind: the type
  * checker says when the engine gains one). */
@@ -26,7 +27,14 @@ export const KIND_LABELS: Record<FindingKind, string> = {
 };
 
 /** The columns the table sorts by. */
-export type SortColumn = "action" | "kind" | "resource" | "account" | "confidence" | "savings";
+export type SortColumn =
+  | "action"
+  | "kind"
+  | "resource"
+  | "account"
+  | "owner"
+  | "confidence"
+  | "savings";
 
 export interface RecommendationsState {
   kind: string;
@@ -81,6 +89,8 @@ export function visibleFindings(all: Recommendation[], s: RecommendationsState):
         return shortResource(r.resource_id);
       case "account":
         return groupLabel({ name: r.account, account_name: r.account_name });
+      case "owner":
+        return r.owner ?? "";
       case "confidence":
         return CONFIDENCE_ORDER[r.confidence.toLowerCase()] ?? -1;
       case "savings":
@@ -159,6 +169,8 @@ function draw(
   const totals = potentialSavings(shown);
   // A finding the filters hide is not shown in the detail panel either.
   const selected = shown.find((r) => r.id === s.selected) ?? null;
+  // Every billing line of the selected finding, full width below the table.
+  const linesBox = h("div", { class: "lines-box" });
   const exportCsv = async () => {
     const csv = toCsv(
       [
@@ -181,6 +193,7 @@ function draw(
         "counted",
         "group",
         "account_name",
+        "owner",
       ],
       shown.map((r) => [
         r.id,
@@ -202,6 +215,7 @@ function draw(
         String(r.counted),
         r.group,
         r.account_name ?? "",
+        r.owner ?? "",
       ]),
     );
     const saved = await api.exportCsv("recommendations.csv", csv);
@@ -299,6 +313,24 @@ function draw(
                   selected.evidence.sources.map((src) => h("li", {}, src)),
                 )
               : "(none)",
+            selected.resource_id
+              ? h(
+                  "button",
+                  {
+                    "data-testid": "show-line-items",
+                    onclick: () => {
+                      void linesPanel(
+                        linesBox,
+                        `Billing lines of ${shortResource(selected.resource_id)}, ${selected.evidence.window}`,
+                        evidenceQuery(selected),
+                        `lines-${shortResource(selected.resource_id)}.csv`,
+                        toast,
+                      ).then(() => linesBox.scrollIntoView({ block: "start" }));
+                    },
+                  },
+                  "Show every line",
+                )
+              : null,
           ),
         ),
         h(
@@ -386,6 +418,7 @@ function draw(
             sortHeader("Kind", "kind"),
             sortHeader("Resource", "resource"),
             sortHeader("Account", "account"),
+            sortHeader("Owner", "owner"),
             sortHeader("Confidence", "confidence"),
             sortHeader("Savings / month", "savings", "num"),
           ),
@@ -434,6 +467,7 @@ function draw(
                 { class: "clip", title: accountLabel(r.account) },
                 r.account_name ?? r.account,
               ),
+              h("td", { class: "clip", "data-testid": "owner" }, r.owner ?? ""),
               h("td", {}, r.confidence),
               h("td", { class: "num" }, money(r.estimated_monthly_savings, r.currency)),
             ),
@@ -442,5 +476,19 @@ function draw(
       ),
       detail,
     ),
+    linesBox,
   );
+}
+
+/** The billing lines a finding looked at: its resource over its window
+ * (`FROM..TO`, both days included). */
+export function evidenceQuery(finding: Recommendation): LineQuery {
+  const [from, last] = finding.evidence.window.split("..");
+  const next = last ? new Date(`${last}T00:00:00Z`) : null;
+  next?.setUTCDate(next.getUTCDate() + 1);
+  return {
+    filters: [{ dimension: "resource", value: finding.resource_id }],
+    from: from || null,
+    to: next ? next.toISOString().slice(0, 10) : null,
+  };
 }

@@ -17,10 +17,9 @@ impl Backend {
         frame: LazyFrame,
         config: &Config,
     ) -> Result<Vec<Recommendation>> {
-        let names = burnrate_core::query::accounts::AccountNames::of(frame.clone(), config)?;
         let mut findings =
-            optimize::recommend(frame, &config.optimize, Some(&self.data_dir))?.findings;
-        optimize::name_accounts(&mut findings, &names);
+            optimize::recommend(frame.clone(), &config.optimize, Some(&self.data_dir))?.findings;
+        optimize::label(frame, config, &mut findings)?;
         let dismissed = self.dismissed()?;
         Ok(findings
             .into_iter()

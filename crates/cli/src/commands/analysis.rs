@@ -10,7 +10,6 @@ use std::process::ExitCode;
 use anyhow::Result;
 use burnrate_core::config::Config;
 use burnrate_core::fsutil::write_atomically;
-use burnrate_core::query::accounts::AccountNames;
 use burnrate_core::query::dimension::Dimension;
 use burnrate_core::reports::chart::ChartData;
 use burnrate_core::reports::library::{Library, Tables};
@@ -181,10 +180,9 @@ impl Context<'_> {
                 }
                 let data_dir = crate::data_dir(self.data_dir.clone())?;
                 let mut findings = self.with_billing(&[], |frame| {
-                    let names = AccountNames::of(frame.clone(), config)?;
                     let mut findings =
-                        optimize::recommend(frame, &settings, Some(&data_dir))?.findings;
-                    optimize::name_accounts(&mut findings, &names);
+                        optimize::recommend(frame.clone(), &settings, Some(&data_dir))?.findings;
+                    optimize::label(frame, config, &mut findings)?;
                     Ok(findings)
                 })?;
                 findings.retain(|f| {

@@ -6,6 +6,7 @@ use std::io::Write;
 
 use anyhow::Result;
 use burnrate_core::analysis::explore::{self, Explore, ExploreQuery, Filter};
+use burnrate_core::analysis::lines::{self, LineQuery};
 use burnrate_core::analysis::overview::{self, Overview, TOP_GROUPS};
 use burnrate_core::analysis::trend::Period;
 use burnrate_core::frame::column_of;
@@ -110,9 +111,9 @@ pub struct ExploreArgs {
     pub format: Format,
 }
 
-pub fn explore(context: &Context, args: ExploreArgs, out: &mut dyn Write) -> Result<()> {
-    let filters = args
-        .filters
+/// `--filter DIMENSION=VALUE` options.
+pub fn parse_filters(filters: &[String]) -> Result<Vec<Filter>> {
+    Ok(filters
         .iter()
         .map(|f| match f.split_once('=') {
             Some((dimension, value)) => Ok(Filter {
@@ -123,7 +124,11 @@ pub fn explore(context: &Context, args: ExploreArgs, out: &mut dyn Write) -> Res
                 "--filter {f:?}: use DIMENSION=VALUE, e.g. service=\"Amazon EC2\""
             ))),
         })
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<_>, _>>()?)
+}
+
+pub fn explore(context: &Context, args: ExploreArgs, out: &mut dyn Write) -> Result<()> {
+    let filters = parse_filters(&args.filters)?;
     let query = ExploreQuery {
         group_by: args.by,
         measure: args.cost,
@@ -147,6 +152,34 @@ pub fn explore(context: &Context, args: ExploreArgs, out: &mut dyn Write) -> Res
             writeln!(out)?;
         }
         format => write_frame(out, &groups_frame(&answer)?, format)?,
+    }
+    Ok(())
+}
+
+/// `burnrate lines`: the lines, and on stderr how many of how many.
+pub fn lines(
+    context: &Context,
+    query: &LineQuery,
+    limit: Option<usize>,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<()> {
+    let limit = limit.or((format == Format::Table).then_some(50));
+    let (df, total) = context.with_billing(&[], |frame| {
+        let mut all = lines::lines_frame(frame.clone(), context.config, query)?;
+        if let Some(limit) = limit {
+            all = all.limit(limit as IdxSize);
+        }
+        let df = all.collect_with_engine(Engine::Streaming)?.unwrap_single();
+        let total = lines::line_items(frame, context.config, query, 0)?.total_lines;
+        Ok((df, total))
+    })?;
+    write_frame(out, &df, format)?;
+    if (df.height() as u64) < total {
+        eprintln!(
+            "{} of {total} lines (largest effective cost first); --limit N or --format csv for more",
+            df.height()
+        );
     }
     Ok(())
 }

@@ -462,7 +462,69 @@ fn accounts_are_shown_by_name_beside_their_id() {
     assert!(csv.contains("222222222222,web-prod,USD,"), "{csv}");
     let recommend = env.ok(&["recommend", "--format", "csv"]);
     assert!(
-        recommend.lines().next().unwrap().ends_with(",account_name"),
+        recommend
+            .lines()
+            .next()
+            .unwrap()
+            .ends_with(",account_name,owner"),
         "{recommend}"
+    );
+    // The owner is the resource's team (its tag in the demo).
+    let findings = env.rows(&["recommend"]);
+    let web = findings
+        .iter()
+        .find(|f| f["resource_id"] == "i-0demoweb000000001")
+        .unwrap();
+    assert_eq!(web["owner"], "web");
+}
+
+/// Issue 18 (items 5 and 8): the lines behind a number add up to it, and
+/// each names the file and row it came from.
+#[test]
+fn the_billing_lines_behind_a_number_add_up_to_it_and_name_their_file_and_row() {
+    let env = Env::with_demo();
+    let dates = ["--from", "2026-10-01", "--to", "2026-11-01"];
+    let ec2 = "service=Amazon Elastic Compute Cloud";
+    let mut args = vec!["lines", "--filter", ec2];
+    args.extend(dates);
+    let lines = env.rows(&args);
+    let mut args = vec!["summary", "--by", "service"];
+    args.extend(dates);
+    let summary = env.rows(&args);
+    let expected = summary
+        .iter()
+        .find(|r| r["service"] == "Amazon Elastic Compute Cloud")
+        .unwrap();
+    for measure in ["billed_cost", "effective_cost", "list_cost"] {
+        let sum: f64 = lines.iter().map(|l| l[measure].as_f64().unwrap()).sum();
+        assert!(cents(sum, expected[measure].as_f64().unwrap()), "{measure}");
+    }
+    for line in &lines {
+        assert!(line["day"].as_str().unwrap().starts_with("2026-10"));
+        let file = line["source_file"].as_str().unwrap();
+        assert!(Path::new(file).is_file(), "{file}");
+        assert!(line["source_row"].as_u64().unwrap() >= 1);
+    }
+    // Largest effective cost first.
+    let costs: Vec<f64> = lines
+        .iter()
+        .map(|l| l["effective_cost"].as_f64().unwrap())
+        .collect();
+    assert!(costs.windows(2).all(|w| w[0] >= w[1]));
+
+    // A table shows the first 50 and says how many there are.
+    let mut args = vec!["lines", "--filter", ec2];
+    args.extend(dates);
+    let out = env.run(&args);
+    assert!(out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!("50 of {} lines", lines.len())),
+        "{stderr}"
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 52);
+    assert_eq!(
+        env.run(&["lines", "--filter", "service"]).status.code(),
+        Some(2)
     );
 }

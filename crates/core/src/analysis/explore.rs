@@ -105,14 +105,7 @@ pub fn answer(
     // Which periods are partial is the data's coverage, not the filters':
     // a service that started mid-month does not make the month partial.
     let covered = day_span(frame.clone())?;
-    for filter in &query.filters {
-        let on = Dimension::parse(&filter.dimension, config)?;
-        frame = frame.filter(
-            on.expr(config)
-                .cast(DataType::String)
-                .eq(lit(filter.value.clone())),
-        );
-    }
+    frame = apply_filters(frame, config, &query.filters)?;
     let mut explore = explore(frame, config, &dimension, period, measure, top)?;
     explore.currency_note = currency_note;
     explore.partial = match covered {
@@ -126,6 +119,23 @@ pub fn answer(
         None => vec![false; explore.periods.len()],
     };
     Ok(explore)
+}
+
+/// Only the rows where every filter's dimension has its value.
+pub fn apply_filters(
+    mut frame: LazyFrame,
+    config: &Config,
+    filters: &[Filter],
+) -> Result<LazyFrame> {
+    for filter in filters {
+        let on = Dimension::parse(&filter.dimension, config)?;
+        frame = frame.filter(
+            on.expr(config)
+                .cast(DataType::String)
+                .eq(lit(filter.value.clone())),
+        );
+    }
+    Ok(frame)
 }
 
 /// The explorer's answer: a series per group and period, and a table of

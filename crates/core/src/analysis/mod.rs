@@ -6,6 +6,7 @@ pub mod anomaly;
 pub mod commitments;
 pub mod explore;
 pub mod forecast;
+pub mod lines;
 pub mod overview;
 pub mod summary;
 pub mod trend;

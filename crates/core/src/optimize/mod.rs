@@ -20,7 +20,7 @@ pub mod metrics;
 pub mod savings_plan;
 pub mod usage;
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 use chrono::Duration;
 use polars::prelude::*;
@@ -28,7 +28,7 @@ use serde::Serialize;
 
 use crate::config::OptimizeSettings;
 use crate::error::{Error, Result};
-use crate::frame::column_of;
+use crate::frame::{column_of, text_at};
 pub use alternatives::potential_savings;
 use checks::{CHECKS, Draft, Inputs};
 use savings_plan::{HourlySpend, SavingsPlanRecommendation};
@@ -76,8 +76,12 @@ pub struct Finding {
     pub provider: String,
     pub account: String,
     /// The account's name, where the data or the `[accounts]` config has
-    /// one (see [`name_accounts`]).
+    /// one (see [`label`]).
     pub account_name: Option<String>,
+    /// Who owns the resource: its value of the `team` allocation key (the
+    /// tag `team` unless the config file defines the key, e.g. from an
+    /// account map); the value carrying most of its cost.
+    pub owner: Option<String>,
     pub region: String,
     pub service: String,
     pub resource_id: String,
@@ -299,11 +303,69 @@ pub fn recommend(
     })
 }
 
-/// Gives each finding its account's name.
-pub fn name_accounts(findings: &mut [Finding], names: &crate::query::accounts::AccountNames) {
+/// The allocation key that names a resource's owner.
+pub const OWNER_KEY: &str = "team";
+
+/// Gives each finding its account's name and its resource's owner, read
+/// from the billing view the findings came from.
+pub fn label(
+    frame: LazyFrame,
+    config: &crate::config::Config,
+    findings: &mut [Finding],
+) -> Result<()> {
+    let names = crate::query::accounts::AccountNames::of(frame.clone(), config)?;
+    let owners = owners(frame, findings)?;
     for finding in findings {
         finding.account_name = names.name(&finding.account).map(str::to_string);
+        finding.owner = owners.get(&finding.resource_id).cloned();
     }
+    Ok(())
+}
+
+/// Resource id -> the owner value with the most effective cost, for the
+/// findings' resources only.
+fn owners(frame: LazyFrame, findings: &[Finding]) -> Result<HashMap<String, String>> {
+    let owner = format!(
+        "{}{OWNER_KEY}",
+        crate::query::rules::ALLOCATION_COLUMN_PREFIX
+    );
+    let mut ids: Vec<String> = findings
+        .iter()
+        .map(|f| f.resource_id.clone())
+        .filter(|id| !id.is_empty())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    let has_owner = frame
+        .clone()
+        .collect_schema()
+        .is_ok_and(|schema| schema.contains(&owner));
+    if ids.is_empty() || !has_owner {
+        return Ok(HashMap::new());
+    }
+    let wanted = Series::new("ids".into(), ids);
+    let df = frame
+        .filter(
+            col("ResourceId")
+                .is_in(lit(wanted).implode(false), false)
+                .and(col(&owner).is_not_null()),
+        )
+        .group_by([col("ResourceId"), col(&owner).alias("owner")])
+        .agg([col("EffectiveCost").sum().alias("cost")])
+        .sort_by_exprs(
+            [col("cost"), col("owner")],
+            SortMultipleOptions::default().with_order_descending_multi([true, false]),
+        )
+        .collect_with_engine(Engine::Streaming)
+        .map(|r| r.unwrap_single())
+        .map_err(|e| Error::polars("finding the owners of resources", e))?;
+    let mut owners = HashMap::new();
+    for row in 0..df.height() {
+        owners
+            .entry(text_at(&df, "ResourceId", row))
+            .or_insert_with(|| text_at(&df, "owner", row));
+    }
+    Ok(owners)
 }
 
 pub fn findings_frame(findings: &[Finding]) -> Result<DataFrame> {
@@ -338,6 +400,10 @@ pub fn findings_frame(findings: &[Finding]) -> Result<DataFrame> {
         Column::new(
             "account_name".into(),
             text(|f| f.account_name.clone().unwrap_or_default()),
+        ),
+        Column::new(
+            "owner".into(),
+            text(|f| f.owner.clone().unwrap_or_default()),
         ),
     ])
     .map_err(|e| Error::polars("building the findings table", e))

@@ -142,6 +142,7 @@ impl<'a> Draft<'a> {
             provider: self.usage.provider.clone(),
             account: self.usage.account.clone(),
             account_name: None,
+            owner: None,
             region: self.usage.region.clone(),
             service: self.usage.service.clone(),
             resource_id: self.usage.resource_id.clone(),
