@@ -19,6 +19,7 @@ pub const COMMANDS: &[&str] = &[
     "export_line_items",
     "anomalies",
     "recommendations",
+    "commitments",
     "set_dismissed",
     "reports",
     "run_report",

@@ -219,6 +219,12 @@ pub async fn export_report(
 }
 
 #[tauri::command]
+pub async fn commitments(state: State<'_, AppState>) -> Answer<Commitments> {
+    let backend = state.backend.clone();
+    blocking(move || backend.commitments()).await
+}
+
+#[tauri::command]
 pub async fn line_items(state: State<'_, AppState>, query: LineQuery) -> Answer<LineItems> {
     let backend = state.backend.clone();
     blocking(move || backend.line_items(&query)).await
@@ -403,6 +409,7 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         explore,
         line_items,
         export_line_items,
+        commitments,
         anomalies,
         recommendations,
         set_dismissed,

@@ -138,6 +138,16 @@ try {
   assert.ok((await session.findAll('[data-testid="line-items"] tbody tr')).length > 0, "the finding's lines are listed");
   await shot("05a-recommendation-billing-lines");
 
+  step = "the commitments view tells one story";
+  await view("commitments");
+  const plan = await session.waitFor('[data-testid="savings-plan"]', { timeout: 60000 });
+  const shareTotal = await session.text(await session.find('[data-testid="plan-shares-total"]'));
+  assert.ok(
+    (await session.text(plan)).includes(`saves ${shareTotal}/month net`),
+    `the instances' shares add up to the plan's net savings (${shareTotal})`,
+  );
+  await shot("05b-commitments");
+
   step = "an anomaly opens the explorer on its day";
   await view("anomalies");
   await session.waitFor('[data-testid="anomalies-since"]');

@@ -6,6 +6,7 @@ import type {
   AnomalyRow,
   ApiError,
   Code,
+  Commitments,
   ConnectionForm,
   Explore,
   ExploreQuery,
@@ -91,6 +92,7 @@ export const api = {
     call<string | null>("export_line_items", { query, suggestedName }),
   anomalies: (since?: string) => call<AnomalyRow[]>("anomalies", { since: since ?? null }),
   recommendations: () => call<Recommendation[]>("recommendations"),
+  commitments: () => call<Commitments>("commitments"),
   setDismissed: (id: string, dismissed: boolean) => call<void>("set_dismissed", { id, dismissed }),
   reports: () => call<ReportInfo[]>("reports"),
   runReport: (name: string, from?: string, to?: string) =>

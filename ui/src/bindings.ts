@@ -268,6 +268,57 @@ group: string,
  */
 counted: boolean, };
 
+export type SavingsPlanRecommendation = { 
+/**
+ * Commitment in Savings Plan dollars per hour.
+ */
+hourly_commitment: number, monthly_commitment: number, 
+/**
+ * On-demand spend per month the commitment would cover.
+ */
+monthly_on_demand_covered: number, monthly_net_savings: number, 
+/**
+ * The discount assumed (1-year, no upfront Compute Savings Plan).
+ */
+assumed_discount: number, 
+/**
+ * Hourly on-demand spend below which the commitment costs more than
+ * it saves in that hour.
+ */
+break_even_hourly_spend: number, 
+/**
+ * Net monthly savings if eligible usage dropped by 20% / by 50%.
+ */
+monthly_net_savings_if_usage_drops_20pct: number, monthly_net_savings_if_usage_drops_50pct: number, 
+/**
+ * The on-demand baseline: lowest, median and highest hourly spend.
+ */
+hourly_spend_min: number, hourly_spend_median: number, hourly_spend_max: number, hours: number, window: string, currency: string, 
+/**
+ * Instances the plan covers (their shares are the AWS
+ * `commitment_candidate` findings).
+ */
+instances_covered: number, 
+/**
+ * Instances whose spend is counted as it will be after their chosen
+ * change (none at all after a stop or a move to spot).
+ */
+instances_after_a_change: number, };
+
+export type Commitments = { 
+/**
+ * Per commitment: used and unused effective cost, utilization %.
+ */
+utilization: Table, 
+/**
+ * Per service: covered and eligible on-demand-equivalent cost, coverage %.
+ */
+coverage: Table, savings_plan: SavingsPlanRecommendation | null, 
+/**
+ * The plan's share per instance.
+ */
+shares: Array<Finding>, };
+
 export type ImportProgress = { done: number, total: number, current: string, };
 
 export type Reconciliation = { currency: string, 

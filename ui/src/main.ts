@@ -5,6 +5,7 @@ import { disposeCharts } from "./charts";
 import { h, mount, notice } from "./dom";
 import { defaultQuery } from "./state";
 import { type AnomaliesState, anomaliesView } from "./views/anomalies";
+import { commitmentsView } from "./views/commitments";
 import { dataView } from "./views/data";
 import { type ExplorerState, explorerView } from "./views/explorer";
 import { overviewView } from "./views/overview";
@@ -17,6 +18,7 @@ export type ViewName =
   | "explorer"
   | "anomalies"
   | "recommendations"
+  | "commitments"
   | "data"
   | "reports"
   | "settings";
@@ -32,6 +34,7 @@ const VIEWS: [ViewName, string][] = [
   ["explorer", "Cost explorer"],
   ["anomalies", "Anomalies"],
   ["recommendations", "Recommendations"],
+  ["commitments", "Commitments"],
   ["data", "Data"],
   ["reports", "Reports"],
   ["settings", "Settings"],
@@ -112,6 +115,8 @@ const navigate: Navigate = (view, options = {}) => {
         return anomaliesView(root, anomalies, navigate);
       case "recommendations":
         return recommendationsView(root, recommendations, toast);
+      case "commitments":
+        return commitmentsView(root);
       case "data":
         return dataView(root, options, toast, () => undefined);
       case "reports":
@@ -134,9 +139,9 @@ const navigate: Navigate = (view, options = {}) => {
   });
 };
 
-// Alt+1…7 switch views; Escape returns to the overview.
+// Alt+1…8 switch views; Escape returns to the overview.
 window.addEventListener("keydown", (event) => {
-  if (event.altKey && /^[1-7]$/.test(event.key)) {
+  if (event.altKey && /^[1-8]$/.test(event.key)) {
     event.preventDefault();
     navigate(VIEWS[Number(event.key) - 1][0]);
   }

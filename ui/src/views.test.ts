@@ -135,3 +135,32 @@ describe("report tables people read", () => {
     expect(reportCell("service", "EC2", "USD")).toBe("EC2");
   });
 });
+
+describe("commitments", () => {
+  it("say the plan in one sentence and add its shares up", async () => {
+    const { planSentence, sharesTotal } = await import("./views/commitments");
+    const plan = {
+      hourly_commitment: 0.5557,
+      monthly_commitment: 405.94,
+      monthly_on_demand_covered: 563.8,
+      monthly_net_savings: 157.86,
+      assumed_discount: 0.28,
+      break_even_hourly_spend: 0.5557,
+      monthly_net_savings_if_usage_drops_20pct: 111.87,
+      monthly_net_savings_if_usage_drops_50pct: -82.31,
+      hourly_spend_min: 0.77,
+      hourly_spend_median: 0.93,
+      hourly_spend_max: 0.93,
+      hours: 720,
+      window: "2026-10-02..2026-10-31",
+      currency: "USD",
+      instances_covered: 9,
+      instances_after_a_change: 9,
+    };
+    expect(planSentence(plan)).toBe(
+      "Commit $0.556/hour ($405.94/month) to a 1-year no-upfront Compute Savings Plan: it covers $563.80/month of on-demand EC2 spend and saves $157.86/month net (effective cost, at an assumed 28% discount).",
+    );
+    const share = (savings: number) => ({ estimated_monthly_savings: savings }) as never;
+    expect(sharesTotal([share(100), share(57.86)])).toBeCloseTo(157.86, 6);
+  });
+});

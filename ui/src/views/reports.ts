@@ -34,7 +34,7 @@ export function reportCell(
 
 /** The report's rows as a table whose every column sorts (the first 200
  * rows shown; the CSV has them all). */
-function reportTable(table: Table): HTMLElement {
+export function reportTable(table: Table): HTMLElement {
   const currencyAt = table.columns.indexOf("currency");
   let sortBy = -1;
   let ascending = true;

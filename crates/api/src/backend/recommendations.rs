@@ -3,6 +3,30 @@
 use super::*;
 
 impl Backend {
+    /// Commitment utilization and coverage, and the Savings Plan
+    /// recommendation with its per-instance shares.
+    pub fn commitments(&self) -> Result<Commitments> {
+        use burnrate_core::analysis::commitments;
+        let config = self.config()?;
+        let Some((frame, _)) = self.billing(&config)? else {
+            return Ok(Commitments::default());
+        };
+        let recommended =
+            optimize::recommend(frame.clone(), &config.optimize, Some(&self.data_dir))?;
+        let mut shares: Vec<Finding> = recommended
+            .findings
+            .into_iter()
+            .filter(|f| f.kind == FindingKind::CommitmentCandidate && f.provider == "AWS")
+            .collect();
+        optimize::label(frame.clone(), &config, &mut shares)?;
+        Ok(Commitments {
+            utilization: table::table(&commitments::utilization(frame.clone())?)?,
+            coverage: table::table(&commitments::coverage(frame)?)?,
+            savings_plan: recommended.savings_plan,
+            shares,
+        })
+    }
+
     /// Every finding, largest savings first, with whether it was dismissed.
     pub fn recommendations(&self) -> Result<Vec<Recommendation>> {
         let config = self.config()?;

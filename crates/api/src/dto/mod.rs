@@ -149,6 +149,8 @@ pub fn typescript_bindings() -> String {
         Confidence::decl(&cfg),
         Finding::decl(&cfg),
         Recommendation::decl(&cfg),
+        SavingsPlanRecommendation::decl(&cfg),
+        Commitments::decl(&cfg),
         ImportProgress::decl(&cfg),
         Reconciliation::decl(&cfg),
         CurrencyAmount::decl(&cfg),

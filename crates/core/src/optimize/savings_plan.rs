@@ -41,6 +41,7 @@ pub struct HourlySpend {
 
 /// A Savings Plan purchase recommendation.
 #[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct SavingsPlanRecommendation {
     /// Commitment in Savings Plan dollars per hour.
     pub hourly_commitment: f64,
