@@ -59,6 +59,15 @@ pub fn numbers(df: &DataFrame, name: &str) -> Result<Vec<f64>> {
     read().map_err(|e| Error::polars(format!("reading column {name}"), e))
 }
 
+/// A column of a collected frame as numbers, nulls kept as None.
+pub fn optional_numbers(df: &DataFrame, name: &str) -> Result<Vec<Option<f64>>> {
+    let read = || -> PolarsResult<Vec<Option<f64>>> {
+        let column = df.column(name)?.cast(&DataType::Float64)?;
+        Ok(column.f64()?.iter().collect())
+    };
+    read().map_err(|e| Error::polars(format!("reading column {name}"), e))
+}
+
 /// One text cell; "" when the column is missing, null or not text.
 pub fn text_at(df: &DataFrame, name: &str, row: usize) -> String {
     df.column(name)

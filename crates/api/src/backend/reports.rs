@@ -1,6 +1,5 @@
 //! The SQL report library: list, run, export.
 
-use burnrate_core::reports::chart::ChartData;
 use burnrate_core::reports::library::Tables;
 
 use super::*;
@@ -35,13 +34,9 @@ impl Backend {
         };
         let (from, to) = (parse_day(from.as_deref())?, parse_day(to.as_deref())?);
         let df = def.run(&tables, from, to)?;
-        let chart = match &def.chart {
-            Some(spec) => Some(ChartData::of(&df, spec, tables.covered(from, to)?)?),
-            None => None,
-        };
         Ok(ReportResult {
             table: table::table(&df)?,
-            chart,
+            chart: def.chart_data(&df, &tables, from, to)?,
         })
     }
 

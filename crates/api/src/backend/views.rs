@@ -43,11 +43,7 @@ impl Backend {
     pub fn line_items(&self, query: &LineQuery) -> Result<LineItems> {
         let config = self.config()?;
         let Some((frame, _)) = self.billing(&config)? else {
-            return Ok(LineItems {
-                lines: Vec::new(),
-                total_lines: 0,
-                totals: Vec::new(),
-            });
+            return Ok(LineItems::default());
         };
         Ok(lines::line_items(frame, &config, query, LINES_SHOWN)?)
     }

@@ -11,7 +11,6 @@ use anyhow::Result;
 use burnrate_core::config::Config;
 use burnrate_core::fsutil::write_atomically;
 use burnrate_core::query::dimension::Dimension;
-use burnrate_core::reports::chart::ChartData;
 use burnrate_core::reports::library::{Library, Tables};
 use burnrate_core::{
     analysis::allocation, analysis::anomaly, analysis::commitments, analysis::forecast,
@@ -352,22 +351,17 @@ impl Context<'_> {
             } => {
                 let library = Library::load(&config.reports_dir());
                 let def = library.get(&name)?;
-                let spec = match (&chart, &def.chart) {
-                    (Some(_), None) => {
-                        return Err(burnrate_core::Error::Usage(format!(
-                            "report {name} declares no chart"
-                        ))
-                        .into());
-                    }
-                    (_, spec) => spec,
-                };
+                if chart.is_some() && def.chart.is_none() {
+                    return Err(burnrate_core::Error::Usage(format!(
+                        "report {name} declares no chart"
+                    ))
+                    .into());
+                }
                 let (df, drawn) = self.with_tables(&files, |tables| {
                     let df = def.run(tables, from, to)?;
-                    let drawn = match (&chart, spec) {
-                        (Some(_), Some(spec)) => {
-                            Some(ChartData::of(&df, spec, tables.covered(from, to)?)?)
-                        }
-                        _ => None,
+                    let drawn = match chart {
+                        Some(_) => def.chart_data(&df, tables, from, to)?,
+                        None => None,
                     };
                     Ok((df, drawn))
                 })?;

@@ -171,7 +171,7 @@ pub fn lines(
             all = all.limit(limit as IdxSize);
         }
         let df = all.collect_with_engine(Engine::Streaming)?.unwrap_single();
-        let total = lines::line_items(frame, context.config, query, 0)?.total_lines;
+        let (total, _) = lines::line_totals(frame, context.config, query)?;
         Ok((df, total))
     })?;
     write_frame(out, &df, format)?;

@@ -11,7 +11,7 @@ use crate::analysis::explore::{Filter, apply_filters};
 use crate::analysis::overview::Totals;
 use crate::config::Config;
 use crate::error::{Error, Result};
-use crate::frame::{numbers, strings};
+use crate::frame::{numbers, optional_numbers, strings};
 use crate::period::{filter_dates, parse_day};
 
 /// Which lines: the explorer's filters and dates.
@@ -27,7 +27,7 @@ pub struct LineQuery {
 
 /// The first lines (by effective cost, largest first) and what all of the
 /// selected lines add up to.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Default, Serialize)]
 #[cfg_attr(feature = "ts", derive(ts_rs::TS))]
 pub struct LineItems {
     pub lines: Vec<LineItem>,
@@ -63,7 +63,7 @@ pub struct LineItem {
     pub source_row: u64,
 }
 
-/// The output columns, in order: (name, expression over the billing view).
+/// The output columns, in order, over the billing view.
 fn columns() -> Vec<Expr> {
     let text = |c: &str| col(c).cast(DataType::String).fill_null(lit(""));
     vec![
@@ -118,15 +118,24 @@ pub fn line_items(
     query: &LineQuery,
     limit: usize,
 ) -> Result<LineItems> {
-    let collect = |lf: LazyFrame, what: &str| {
-        lf.collect_with_engine(Engine::Streaming)
-            .map(|r| r.unwrap_single())
-            .map_err(|e| Error::polars(what, e))
-    };
     let first = collect(
         lines_frame(frame.clone(), config, query)?.limit(limit as IdxSize),
         "reading billing lines",
     )?;
+    let (total_lines, totals) = line_totals(frame, config, query)?;
+    Ok(LineItems {
+        lines: lines_of(&first)?,
+        total_lines,
+        totals,
+    })
+}
+
+/// How many lines the query selects and, per currency, what they add up to.
+pub fn line_totals(
+    frame: LazyFrame,
+    config: &Config,
+    query: &LineQuery,
+) -> Result<(u64, Vec<Totals>)> {
     let sums = collect(
         selected(frame, config, query)?
             .group_by([col("BillingCurrency")
@@ -155,21 +164,17 @@ pub fn line_items(
             list: list[i],
         })
         .collect();
-    Ok(LineItems {
-        lines: lines_of(&first)?,
-        total_lines: count.iter().sum::<f64>() as u64,
-        totals,
-    })
+    Ok((count.iter().sum::<f64>() as u64, totals))
+}
+
+fn collect(lf: LazyFrame, what: &str) -> Result<DataFrame> {
+    lf.collect_with_engine(Engine::Streaming)
+        .map(|r| r.unwrap_single())
+        .map_err(|e| Error::polars(what, e))
 }
 
 fn lines_of(df: &DataFrame) -> Result<Vec<LineItem>> {
     let text = |name: &str| strings(df, name);
-    let optional = |name: &str| -> Result<Vec<Option<f64>>> {
-        df.column(name)
-            .and_then(|c| c.cast(&DataType::Float64))
-            .and_then(|c| Ok(c.f64()?.iter().collect()))
-            .map_err(|e| Error::polars(format!("reading {name}"), e))
-    };
     let (day, service, resource, category) = (
         text("day")?,
         text("service")?,
@@ -182,7 +187,10 @@ fn lines_of(df: &DataFrame) -> Result<Vec<LineItem>> {
         text("description")?,
         text("unit")?,
     );
-    let (quantity, price) = (optional("quantity")?, optional("list_unit_price")?);
+    let (quantity, price) = (
+        optional_numbers(df, "quantity")?,
+        optional_numbers(df, "list_unit_price")?,
+    );
     let (billed, effective, list) = (
         numbers(df, "billed_cost")?,
         numbers(df, "effective_cost")?,

@@ -18,7 +18,7 @@ use polars::prelude::*;
 use polars::sql::SQLContext;
 
 use crate::error::{Error, Result};
-use crate::reports::chart::ChartSpec;
+use crate::reports::chart::{ChartData, ChartSpec};
 
 mod builtin {
     include!(concat!(env!("OUT_DIR"), "/queries.rs"));
@@ -205,6 +205,23 @@ impl ReportDef {
                 .collect(),
         )?;
         Ok(df)
+    }
+}
+
+impl ReportDef {
+    /// The chart the header declares, over the rows `run` returned for
+    /// `[from, to)` (None when it declares none).
+    pub fn chart_data(
+        &self,
+        df: &DataFrame,
+        tables: &Tables,
+        from: Option<NaiveDate>,
+        to: Option<NaiveDate>,
+    ) -> Result<Option<ChartData>> {
+        match &self.chart {
+            Some(spec) => Ok(Some(ChartData::of(df, spec, tables.covered(from, to)?)?)),
+            None => Ok(None),
+        }
     }
 }
 

@@ -231,13 +231,9 @@ fn draw_series<DB: DrawingBackend>(
     let n = panel.labels.len();
     let stacked = data.kind == ChartKind::Stacked;
     // The legend sits beside the plot, never over it.
-    let (plot, legend) = if panel.series.len() > 1 {
-        let (w, _) = area.dim_in_pixel();
-        area.split_horizontally(w.saturating_sub(260))
-    } else {
-        let (w, _) = area.dim_in_pixel();
-        area.split_horizontally(w)
-    };
+    let legend_width = if panel.series.len() > 1 { 260 } else { 0 };
+    let (plot, legend) =
+        area.split_horizontally(area.dim_in_pixel().0.saturating_sub(legend_width));
     // Stack tops, or each line's own values (None is a gap).
     let mut tops: Vec<Vec<Option<f64>>> = Vec::new();
     let mut running = vec![0.0; n];

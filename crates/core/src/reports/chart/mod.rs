@@ -273,10 +273,7 @@ fn text_column(df: &DataFrame, name: &str) -> Result<Vec<String>> {
 
 fn points(df: &DataFrame, spec: &ChartSpec) -> Result<Vec<Point>> {
     let xs = text_column(df, &spec.x)?;
-    let ys: Vec<Option<f64>> = df
-        .column(&spec.y)
-        .and_then(|c| c.cast(&DataType::Float64))
-        .and_then(|c| Ok(c.f64()?.iter().collect()))
+    let ys = crate::frame::optional_numbers(df, &spec.y)
         .map_err(|_| Error::Usage(format!("the chart's column {:?} is not a number", spec.y)))?;
     let names = match &spec.series {
         Some(s) => text_column(df, s)?,
