@@ -417,6 +417,9 @@ fn settings_edits_are_checked_before_the_file_changes() {
     // An FX table that starts after the data's first charge would break
     // every view once saved: refused, naming the currency and the day.
     backend.load_demo().unwrap();
+    // Loading the demo names its AWS accounts in the config.
+    let before = std::fs::read_to_string(&backend.config_path).unwrap();
+    assert!(before.contains("aws-accounts.json"), "{before}");
     let fx = dir.path().join("fx.csv");
     std::fs::write(&fx, "date,from,to,rate\n2026-10-01,EUR,USD,1.08\n").unwrap();
     let late = SettingsUpdate {

@@ -195,8 +195,9 @@ fn run(cli: Cli) -> Result<ExitCode> {
         }
         Command::Demo => {
             let dir = data_dir(cli.data_dir)?;
+            let (config, _) = config_path(cli.config.clone())?;
             let dataset = Dataset::open(&dir)?;
-            let attempts = burnrate_core::demo::load(&dataset, chrono::Utc::now())?;
+            let attempts = burnrate_core::demo::load(&dataset, &config, chrono::Utc::now())?;
             let mut imported = 0;
             for attempt in &attempts {
                 if let Some(Ok(ImportOutcome::Imported { .. })) = &attempt.result {

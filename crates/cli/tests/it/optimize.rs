@@ -180,8 +180,9 @@ fn rightsizing_from_imported_metrics() {
     assert_eq!(api.len(), 1, "one change per instance: {api:?}");
     assert_eq!(api[0]["kind"], "rightsize");
     assert_eq!(api[0]["confidence"], "high");
-    // c6i.xlarge $0.17 -> c6i.large $0.085: half of 0.17 x 24 x 30.4375.
-    let expected = 0.17 * 24.0 * 30.4375 / 2.0;
+    // c6i.xlarge -> c6i.large: half of what the instance costs, which the
+    // demo's Savings Plan makes $0.1224 an hour (24 x 30.4375 hours a month).
+    let expected = 0.1224 * 24.0 * 30.4375 / 2.0;
     assert!((api[0]["estimated_monthly_savings"].as_f64().unwrap() - expected).abs() < 0.01);
     assert!(
         api[0]["evidence"]["figures"]
@@ -208,15 +209,41 @@ fn rightsizing_from_imported_metrics() {
 fn commitments_utilization_coverage_and_a_savings_plan() {
     let env = Env::with_demo();
     let out: Value = serde_json::from_str(&env.ok(&["commitments", "--format", "json"])).unwrap();
-    // The demo buys no commitments: nothing to utilize, nothing covered.
-    assert!(out["utilization"].as_array().unwrap().is_empty());
-    let ec2 = out["coverage"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|r| r["service"] == "Amazon Elastic Compute Cloud")
-        .unwrap();
-    assert_eq!(ec2["coverage_pct"].as_f64().unwrap(), 0.0);
+    // The demo's reservation covers every hour it pays for; its Savings
+    // Plan ($3.00 a day) is used for $2.9376 of each day (24 hours of a
+    // c6i.xlarge at the plan's $0.1224).
+    let utilization = out["utilization"].as_array().unwrap();
+    let pct = |kind: &str| {
+        utilization
+            .iter()
+            .find(|r| r["type"] == kind)
+            .map(|r| r["utilization_pct"].as_f64().unwrap())
+            .unwrap()
+    };
+    assert_eq!(utilization.len(), 2, "{utilization:?}");
+    assert!((pct("Reserved Instance") - 100.0).abs() < 1e-9);
+    assert!((pct("Savings Plan") - 2.9376 / 3.0 * 100.0).abs() < 0.005);
+    let coverage = |service: &str| {
+        let row = out["coverage"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["service"] == service)
+            .unwrap()
+            .clone();
+        let (covered, eligible) = (
+            row["covered_cost"].as_f64().unwrap(),
+            row["eligible_cost"].as_f64().unwrap(),
+        );
+        assert!((row["coverage_pct"].as_f64().unwrap() - covered / eligible * 100.0).abs() < 1e-6);
+        covered / eligible
+    };
+    assert_eq!(coverage("Amazon Relational Database Service"), 1.0);
+    let ec2 = coverage("Amazon Elastic Compute Cloud");
+    assert!(
+        ec2 > 0.05 && ec2 < 0.2,
+        "one of nine instances is covered: {ec2}"
+    );
     let plan = &out["savings_plan"];
     // One story: the AWS commitment findings are the plan, split.
     let shares: f64 = env

@@ -1,6 +1,41 @@
-//! The demo's AWS side: a legacy CUR per month with the planted waste.
+//! The demo's AWS side: a legacy CUR per month with the planted waste, and
+//! the lines that make billed, effective and list cost differ as they do on
+//! a real bill: a Compute Savings Plan covering one API instance, a
+//! reserved RDS instance bought with an upfront fee in August, an EDP
+//! discount on on-demand usage, a promotional credit in September and a
+//! Marketplace subscription (a third party's charge on the AWS invoice).
 
 use super::*;
+use crate::demo::synth::Commitment;
+use crate::period::next_month;
+
+/// The Compute Savings Plan (1 year, no upfront) prod bought: $0.125 an
+/// hour, covering i-0demoapi000000001 at the plan's rate.
+pub const SAVINGS_PLAN_ARN: &str =
+    "arn:aws:savingsplans::222222222222:savingsplan/0demo-compute-sp-1yr";
+const SAVINGS_PLAN_HOURLY: f64 = 0.125;
+/// The instance the plan covers and its rate under the plan (28% below
+/// the c6i.xlarge on-demand $0.17).
+const SAVINGS_PLAN_COVERS: &str = "i-0demoapi000000001";
+const SAVINGS_PLAN_RATE: f64 = 0.1224;
+
+/// The reserved db.m5.large (1 year, partial upfront) of the payments
+/// database: $700 upfront on 2026-08-01 and $0.04 an hour.
+pub const RESERVATION_ARN: &str = "arn:aws:rds:us-east-1:222222222222:ri:demo-payments-db-1yr";
+const RESERVATION_UPFRONT: f64 = 700.0;
+const RESERVATION_HOURLY: f64 = 0.04;
+
+/// The Enterprise Discount Program's share off on-demand AWS usage.
+const EDP_DISCOUNT: f64 = 0.03;
+
+/// The AWS accounts' names, as `aws organizations list-accounts` lists them
+/// (legacy CURs carry none): what the demo's account names file holds.
+pub const ACCOUNT_NAMES: &[(&str, &str)] = &[
+    (PAYER, "demo-payer"),
+    (PROD, "demo-prod"),
+    (STAGING, "demo-staging"),
+    (SHARED, "demo-shared"),
+];
 
 struct Instance {
     id: &'static str,
@@ -115,8 +150,28 @@ pub(super) fn write_aws_month(out: impl Write, year: i32, month: u32) -> std::io
     for day in days().filter(|d| d.year() == year && d.month() == month) {
         let start = day.and_hms_opt(0, 0, 0).expect("midnight");
         let g = growth(day);
+        // Per account and product: the day's on-demand usage, which the
+        // EDP discount lines take their share of.
+        let mut on_demand: Vec<(String, String, String, f64)> = Vec::new();
         let mut line = |l: CurLine, total: &mut f64| -> std::io::Result<()> {
-            *total += l.usage_amount * l.rate;
+            *total += l.unblended_cost();
+            let discounted = l.line_item_type == "Usage"
+                && matches!(l.commitment, Commitment::None)
+                && l.billing_entity.is_none();
+            if discounted {
+                match on_demand
+                    .iter_mut()
+                    .find(|(a, c, _, _)| a == l.account && c == l.product_code)
+                {
+                    Some(entry) => entry.3 += l.unblended_cost(),
+                    None => on_demand.push((
+                        l.account.to_string(),
+                        l.product_code.to_string(),
+                        l.product_name.to_string(),
+                        l.unblended_cost(),
+                    )),
+                }
+            }
             writer.write(&l)
         };
         let base = CurLine {
@@ -138,24 +193,82 @@ pub(super) fn write_aws_month(out: impl Write, year: i32, month: u32) -> std::io
                 "${} per On Demand Linux {} Instance Hour",
                 inst.rate, inst.instance_type
             );
+            let usage = CurLine {
+                account: inst.account,
+                product_code: ec2.0,
+                product_name: ec2.1,
+                usage_type: &usage_type,
+                operation: "RunInstances",
+                resource_id: inst.id,
+                usage_amount: hours,
+                rate: inst.rate,
+                unit: "Hrs",
+                description: &description,
+                instance_type: inst.instance_type,
+                product_family: "Compute Instance",
+                team_tag: inst.team,
+                team_tag_capitalized: inst.team_capitalized,
+                env_tag: Some(inst.env),
+                ..base.clone()
+            };
+            if inst.id != SAVINGS_PLAN_COVERS {
+                line(usage, &mut month_total)?;
+                continue;
+            }
+            // Covered by the Savings Plan: the usage at its on-demand cost,
+            // the negation that takes that off the bill, and the plan's
+            // hourly fee, which bills the commitment (the plan's effective
+            // cost sits on the usage; the fee keeps only the unused part).
+            let covered = hours * SAVINGS_PLAN_RATE;
+            let on_demand_cost = usage.unblended_cost();
+            let plan =
+                |effective_cost, total_commitment, used_commitment| Commitment::SavingsPlan {
+                    arn: SAVINGS_PLAN_ARN,
+                    effective_cost,
+                    total_commitment,
+                    used_commitment,
+                };
             line(
                 CurLine {
-                    account: inst.account,
-                    product_code: ec2.0,
-                    product_name: ec2.1,
-                    usage_type: &usage_type,
-                    operation: "RunInstances",
-                    resource_id: inst.id,
-                    usage_amount: hours,
-                    rate: inst.rate,
+                    line_item_type: "SavingsPlanCoveredUsage",
+                    description: "Computed savings plan rate for c6i.xlarge usage",
+                    commitment: plan(covered, 0.0, 0.0),
+                    ..usage.clone()
+                },
+                &mut month_total,
+            )?;
+            line(
+                CurLine {
+                    line_item_type: "SavingsPlanNegation",
+                    description: "SavingsPlanNegation used by AccountId : 222222222222 and UsageSku : c6i.xlarge",
+                    cost: Some(-on_demand_cost),
+                    on_demand_cost: Some(0.0),
+                    commitment: plan(0.0, 0.0, 0.0),
+                    ..usage.clone()
+                },
+                &mut month_total,
+            )?;
+            let commitment = SAVINGS_PLAN_HOURLY * 24.0;
+            line(
+                CurLine {
+                    account: PROD,
+                    line_item_type: "SavingsPlanRecurringFee",
+                    product_code: "ComputeSavingsPlans",
+                    product_name: "Savings Plans for AWS Compute usage",
+                    usage_type: "ComputeSP:1yrNoUpfront",
+                    operation: "",
+                    resource_id: SAVINGS_PLAN_ARN,
+                    usage_amount: 24.0,
+                    rate: SAVINGS_PLAN_HOURLY,
                     unit: "Hrs",
-                    description: &description,
-                    instance_type: inst.instance_type,
-                    product_family: "Compute Instance",
-                    team_tag: inst.team,
-                    team_tag_capitalized: inst.team_capitalized,
-                    env_tag: Some(inst.env),
-                    ..base.clone()
+                    description: "1 year No Upfront Compute Savings Plan",
+                    on_demand_cost: Some(0.0),
+                    instance_type: "",
+                    product_family: "",
+                    team_tag: None,
+                    env_tag: None,
+                    commitment: plan(0.0, commitment, covered),
+                    ..usage
                 },
                 &mut month_total,
             )?;
@@ -290,9 +403,13 @@ pub(super) fn write_aws_month(out: impl Write, year: i32, month: u32) -> std::io
             },
             &mut month_total,
         )?;
+        // The payments database runs on its reservation: no cost on the
+        // usage line, the amortized fee as its effective cost.
+        let reserved_hourly = RESERVATION_HOURLY + RESERVATION_UPFRONT / (365.0 * 24.0);
         line(
             CurLine {
                 account: PROD,
+                line_item_type: "DiscountedUsage",
                 product_code: "AmazonRDS",
                 product_name: "Amazon Relational Database Service",
                 usage_type: "InstanceUsage:db.m5.large",
@@ -301,11 +418,42 @@ pub(super) fn write_aws_month(out: impl Write, year: i32, month: u32) -> std::io
                 usage_amount: 24.0,
                 rate: 0.178,
                 unit: "Hrs",
-                description: "$0.178 per RDS db.m5.large instance hour running PostgreSQL",
+                description: "PostgreSQL, db.m5.large reserved instance applied",
                 instance_type: "db.m5.large",
                 product_family: "Database Instance",
                 team_tag: Some("payments"),
                 env_tag: Some("prod"),
+                cost: Some(0.0),
+                on_demand_cost: Some(24.0 * 0.178),
+                commitment: Commitment::Reservation {
+                    arn: RESERVATION_ARN,
+                    effective_cost: 24.0 * reserved_hourly,
+                    unused_upfront: 0.0,
+                    unused_recurring: 0.0,
+                },
+                ..base.clone()
+            },
+            &mut month_total,
+        )?;
+        // A Marketplace subscription in shared: ten monitored hosts, billed
+        // on the AWS invoice for its seller.
+        line(
+            CurLine {
+                account: SHARED,
+                product_code: "9kz1demo0observability",
+                product_name: "Acme Observability Pro",
+                usage_type: "USE1-MP:ProHosts",
+                operation: "Usage",
+                resource_id: "",
+                usage_amount: 240.0,
+                rate: 0.023,
+                unit: "Hrs",
+                description: "Acme Observability Pro: $0.023 per host hour",
+                product_family: "",
+                team_tag: Some("platform"),
+                env_tag: Some("shared"),
+                billing_entity: Some("AWS Marketplace"),
+                legal_entity: Some("Acme Observability, Inc."),
                 ..base.clone()
             },
             &mut month_total,
@@ -351,7 +499,96 @@ pub(super) fn write_aws_month(out: impl Write, year: i32, month: u32) -> std::io
             },
             &mut month_total,
         )?;
+        // The EDP discount: one line per account and product a day, a
+        // share of the day's on-demand usage off the bill.
+        for (account, product_code, product_name, cost) in &on_demand {
+            let discount = CurLine {
+                account,
+                line_item_type: "EdpDiscount",
+                product_code,
+                product_name,
+                usage_amount: 0.0,
+                cost: Some(-(cost * EDP_DISCOUNT * 1e6).round() / 1e6),
+                on_demand_cost: Some(0.0),
+                description: "Enterprise Program Discount",
+                ..base.clone()
+            };
+            month_total += discount.unblended_cost();
+            writer.write(&discount)?;
+        }
+        if day == NaiveDate::from_ymd_opt(2026, 9, 30).expect("valid") {
+            let credit = CurLine {
+                account: STAGING,
+                line_item_type: "Credit",
+                product_code: ec2.0,
+                product_name: ec2.1,
+                usage_amount: 0.0,
+                cost: Some(-75.0),
+                on_demand_cost: Some(0.0),
+                description: "AWS Activate promotional credit",
+                ..base.clone()
+            };
+            month_total += credit.unblended_cost();
+            writer.write(&credit)?;
+        }
     }
+    let month_first = NaiveDate::from_ymd_opt(year, month, 1).expect("valid");
+    let hours_in_month = (next_month(month_first) - month_first).num_hours() as f64;
+    let on_the_first = month_first.and_hms_opt(0, 0, 0).expect("midnight");
+    let reservation_line = CurLine {
+        payer: PAYER,
+        account: PROD,
+        start: on_the_first,
+        hours: hours_in_month as i64,
+        product_code: "AmazonRDS",
+        product_name: "Amazon Relational Database Service",
+        usage_type: "HeavyUsage:db.m5.large",
+        operation: "CreateDBInstance:0014",
+        // AWS leaves the resource empty on reservation fees; the ARN is
+        // in reservation/ReservationARN.
+        resource_id: "",
+        region: "us-east-1",
+        on_demand_cost: Some(0.0),
+        instance_type: "db.m5.large",
+        ..Default::default()
+    };
+    // The reservation's upfront fee, once, when it was bought.
+    if month == 8 && year == 2026 {
+        let upfront = CurLine {
+            line_item_type: "Fee",
+            bill_type: Some("Purchase"),
+            usage_amount: 1.0,
+            rate: RESERVATION_UPFRONT,
+            hours: 1,
+            description: "Sign up charge for subscription: demo-payments-db-1yr, planId: 1yr partial upfront",
+            commitment: Commitment::Reservation {
+                arn: RESERVATION_ARN,
+                effective_cost: 0.0,
+                unused_upfront: 0.0,
+                unused_recurring: 0.0,
+            },
+            ..reservation_line.clone()
+        };
+        month_total += upfront.unblended_cost();
+        writer.write(&upfront)?;
+    }
+    // Its recurring fee, on the first of each month (every hour was used,
+    // so nothing of it is unused).
+    let recurring = CurLine {
+        line_item_type: "RIFee",
+        usage_amount: hours_in_month,
+        rate: RESERVATION_HOURLY,
+        description: "USD 0.04 hourly fee per PostgreSQL, db.m5.large instance",
+        commitment: Commitment::Reservation {
+            arn: RESERVATION_ARN,
+            effective_cost: 0.0,
+            unused_upfront: 0.0,
+            unused_recurring: 0.0,
+        },
+        ..reservation_line
+    };
+    month_total += recurring.unblended_cost();
+    writer.write(&recurring)?;
     // Tax on the month, as one line on the first day.
     let first = NaiveDate::from_ymd_opt(year, month, 1)
         .expect("valid")

@@ -10,8 +10,14 @@
 //!   grows slowly month over month.
 //! - Azure: EA billing account 90000001 with subscriptions prod and dev:
 //!   VMs, managed disks, storage, SQL Database and bandwidth.
-//! - Tags with gaps and key-case variants (`team` and `Team`; Azure tags with
-//!   and without outer braces).
+//! - Billed, effective and list cost that differ as on a real bill: a
+//!   Compute Savings Plan, a reserved RDS instance with its upfront fee in
+//!   August (amortized over its year in effective cost), an EDP discount, a
+//!   promotional credit and a Marketplace subscription (see `aws.rs`).
+//! - Account names: the Azure files carry theirs; the AWS accounts' are an
+//!   `aws organizations list-accounts` file the config's `[accounts]` names.
+//! - Tags with gaps and key-case variants (`team` and `Team`, values `web`
+//!   and `Web`; Azure tags with and without outer braces).
 //! - Waste for the optimizer to find (see [`INJECTED_WASTE`]).
 
 mod aws;
@@ -91,11 +97,14 @@ fn growth(day: NaiveDate) -> f64 {
 /// Loads the demo dataset into `dataset`: writes the files into the data
 /// dir's `demo/` folder and imports them (a second load writes the same
 /// bytes and changes nothing). The files stay: the sources list and every
-/// finding's evidence (`file:row`) point at them, so they must exist. What
-/// the CLI's `burnrate demo` and the app's "Load demo data" both do.
-pub fn load(dataset: &Dataset, now: DateTime<Utc>) -> Result<Vec<Attempt>> {
+/// finding's evidence (`file:row`) point at them, so they must exist. The
+/// AWS accounts get their names through the config at `config_path` (see
+/// [`name_accounts`]). What the CLI's `burnrate demo` and the app's "Load
+/// demo data" both do.
+pub fn load(dataset: &Dataset, config_path: &Path, now: DateTime<Utc>) -> Result<Vec<Attempt>> {
     let dir = dataset.dir().join("demo");
     let files = write_demo_files(&dir)?;
+    name_accounts(&dir, config_path)?;
     Ok(dataset.import_all(
         &files,
         now,
@@ -103,6 +112,34 @@ pub fn load(dataset: &Dataset, now: DateTime<Utc>) -> Result<Vec<Attempt>> {
         &mut |_| {},
         &AtomicBool::new(false),
     ))
+}
+
+/// Writes the demo's AWS account names into `dir` as the JSON `aws
+/// organizations list-accounts` prints, as a user would save it, and points
+/// the config's `[accounts] file` at it, unless the config names a file of
+/// its own already (the user's list wins; edits keep the file's comments).
+/// Returns the names file when the config was changed.
+pub fn name_accounts(dir: &Path, config_path: &Path) -> Result<Option<PathBuf>> {
+    let file = dir.join("aws-accounts.json");
+    let accounts: Vec<serde_json::Value> = aws::ACCOUNT_NAMES
+        .iter()
+        .map(|(id, name)| serde_json::json!({ "Id": id, "Name": name, "Status": "ACTIVE" }))
+        .collect();
+    let text = serde_json::to_string_pretty(&serde_json::json!({ "Accounts": accounts }))
+        .expect("JSON serializes");
+    crate::fsutil::write_atomically(&file, |out| out.write_all(text.as_bytes()))?;
+    let config = crate::config::Config::load(config_path, false)?;
+    if config.accounts.file.is_some() {
+        return Ok(None);
+    }
+    crate::config::edit::edit(config_path, |e| {
+        e.set(
+            &["accounts"],
+            "file",
+            Some(file.display().to_string().into()),
+        )
+    })?;
+    Ok(Some(file))
 }
 
 /// Writes the demo files into `dir` and returns their paths.

@@ -71,6 +71,32 @@ pub const CUR_COLUMNS: &[&str] = &[
     "resourceTags/user:env",
 ];
 
+/// What a line item has to do with a reservation or a Savings Plan: the
+/// `reservation/*` or `savingsPlan/*` columns AWS fills on it.
+#[derive(Debug, Clone, Default)]
+pub enum Commitment<'a> {
+    #[default]
+    None,
+    Reservation {
+        arn: &'a str,
+        /// `reservation/EffectiveCost` (DiscountedUsage: the amortized
+        /// upfront and recurring fee of the hours used).
+        effective_cost: f64,
+        /// `reservation/UnusedAmortizedUpfrontFeeForBillingPeriod` and
+        /// `reservation/UnusedRecurringFee` (RIFee lines).
+        unused_upfront: f64,
+        unused_recurring: f64,
+    },
+    SavingsPlan {
+        arn: &'a str,
+        /// `savingsPlan/SavingsPlanEffectiveCost` (covered usage at the plan's rate).
+        effective_cost: f64,
+        /// `savingsPlan/TotalCommitmentToDate` and `UsedCommitment` (recurring fee lines).
+        total_commitment: f64,
+        used_commitment: f64,
+    },
+}
+
 /// One line item; fields not set are written empty.
 #[derive(Debug, Clone, Default)]
 pub struct CurLine<'a> {
@@ -96,6 +122,27 @@ pub struct CurLine<'a> {
     /// Writes the team tag under the `user:Team` column instead of `user:team`.
     pub team_tag_capitalized: bool,
     pub env_tag: Option<&'a str>,
+    /// `lineItem/UnblendedCost` when it is not usage times rate (negations,
+    /// discounts, credits, fees).
+    pub cost: Option<f64>,
+    /// `pricing/publicOnDemandCost` when it is not the cost (0 on the lines
+    /// that have no on-demand equivalent: negations, discounts, fees).
+    pub on_demand_cost: Option<f64>,
+    /// `bill/BillingEntity`: "AWS", or "AWS Marketplace" for a third party's charge.
+    pub billing_entity: Option<&'a str>,
+    /// `lineItem/LegalEntity`: who sells it (a Marketplace seller's name).
+    pub legal_entity: Option<&'a str>,
+    /// `bill/BillType`: "Anniversary", or "Purchase" for an upfront fee.
+    pub bill_type: Option<&'a str>,
+    pub commitment: Commitment<'a>,
+}
+
+impl CurLine<'_> {
+    /// `lineItem/UnblendedCost` as written (rounded to 10 decimals).
+    pub fn unblended_cost(&self) -> f64 {
+        let cost = self.cost.unwrap_or(self.usage_amount * self.rate);
+        (cost * 1e10).round() / 1e10
+    }
 }
 
 fn iso(dt: NaiveDateTime) -> String {
@@ -134,8 +181,50 @@ impl<W: Write> CurWriter<W> {
             .expect("next month")
             .and_hms_opt(0, 0, 0)
             .expect("midnight");
-        let cost = (line.usage_amount * line.rate * 1e10).round() / 1e10;
+        let cost = line.unblended_cost();
+        let on_demand = line.on_demand_cost.unwrap_or(cost);
         let is_tax = line.line_item_type == "Tax";
+        let number = |v: f64| format!("{}", (v * 1e10).round() / 1e10);
+        let (reservation, savings_plan): ([String; 6], [String; 4]) = match &line.commitment {
+            Commitment::None => Default::default(),
+            Commitment::Reservation {
+                arn,
+                effective_cost,
+                unused_upfront,
+                unused_recurring,
+            } => (
+                [
+                    String::new(),
+                    number(*effective_cost),
+                    arn.to_string(),
+                    String::new(),
+                    number(*unused_upfront),
+                    number(*unused_recurring),
+                ],
+                Default::default(),
+            ),
+            Commitment::SavingsPlan {
+                arn,
+                effective_cost,
+                total_commitment,
+                used_commitment,
+            } => (
+                Default::default(),
+                [
+                    arn.to_string(),
+                    number(*effective_cost),
+                    number(*total_commitment),
+                    number(*used_commitment),
+                ],
+            ),
+        };
+        let pricing_term = match (&line.commitment, line.line_item_type) {
+            (_, "Tax") => "",
+            (Commitment::Reservation { .. }, _) => "Reserved",
+            (Commitment::SavingsPlan { .. }, _) => "Savings Plan",
+            (Commitment::None, "Usage") => "OnDemand",
+            _ => "",
+        };
         let az = if is_tax || line.region.is_empty() {
             String::new()
         } else {
@@ -153,8 +242,8 @@ impl<W: Write> CurWriter<W> {
             // of a benchmark file is a closed one).
             invoice_id(line.payer, start.year(), start.month()),
             "Amazon Web Services, Inc.".into(),
-            "AWS".into(),
-            "Anniversary".into(),
+            line.billing_entity.unwrap_or("AWS").into(),
+            line.bill_type.unwrap_or("Anniversary").into(),
             line.payer.into(),
             iso(period_start),
             iso(period_end),
@@ -175,7 +264,9 @@ impl<W: Write> CurWriter<W> {
             format!("{cost}"),
             line.description.into(),
             if is_tax { "VAT".into() } else { String::new() },
-            "Amazon Web Services, Inc.".into(),
+            line.legal_entity
+                .unwrap_or("Amazon Web Services, Inc.")
+                .into(),
             line.product_name.into(),
             line.instance_type.into(),
             line.product_family.into(),
@@ -198,35 +289,28 @@ impl<W: Write> CurWriter<W> {
             if is_tax {
                 String::new()
             } else {
-                format!("{cost}")
+                number(on_demand)
             },
-            if is_tax {
+            if is_tax || on_demand == 0.0 {
                 String::new()
             } else {
                 format!("{}", line.rate)
             },
-            if is_tax {
-                String::new()
-            } else {
-                "OnDemand".into()
-            },
+            pricing_term.into(),
             line.unit.into(),
-            // reservation/*: on-demand rows leave them empty.
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
-            // savingsPlan/*: likewise.
-            String::new(),
-            String::new(),
-            String::new(),
-            String::new(),
+        ]
+        .into_iter()
+        // reservation/* and savingsPlan/*: empty on on-demand rows, as AWS writes them.
+        .chain(reservation)
+        .chain(savings_plan)
+        .chain([
             team_lower.into(),
             team_upper.into(),
             line.env_tag.unwrap_or("").into(),
-        ];
+        ])
+        .collect::<Vec<String>>()
+        .try_into()
+        .expect("one field per column");
         let quoted: Vec<String> = fields.iter().map(|f| csv_quote(f)).collect();
         writeln!(self.out, "{}", quoted.join(","))
     }
@@ -340,6 +424,7 @@ pub fn write_legacy_cur(out: impl Write, rows: u64, seed: u64) -> std::io::Resul
             team_tag: (rng.unit() < 0.8).then(|| teams[rng.below(teams.len())]),
             team_tag_capitalized: false,
             env_tag: Some("prod"),
+            ..CurLine::default()
         })?;
     }
     writer.finish()

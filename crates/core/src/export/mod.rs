@@ -148,6 +148,18 @@ pub fn export_focus(
         ));
     }
     let mut notes = Vec::new();
+    let split = survey
+        .column("unused_commitment_rows")
+        .ok()
+        .and_then(|c| c.as_materialized_series().sum::<u64>().ok())
+        .unwrap_or(0);
+    if split > 0 {
+        notes.push(format!(
+            "{split} commitment fee rows carry the commitment's unused part as effective cost: \
+             each is written as its purchase (effective cost 0) and its unused commitment \
+             (a Usage row, CommitmentDiscountStatus Unused), as FOCUS has them; totals are unchanged"
+        ));
+    }
     let shaper = Shaper::new(&survey, options.version, &mut notes)?;
     let shape = |rows: LazyFrame| shaper.shape(rows, options.format, options.focus_only);
 
@@ -196,7 +208,7 @@ pub fn export_focus(
 
     Ok(Exported {
         files,
-        rows: slices.iter().map(|s| s.rows).sum(),
+        rows: slices.iter().map(|s| s.rows).sum::<u64>() + split,
         version: options.version.label(),
         totals: currency_totals(&slices),
         notes,
@@ -235,8 +247,52 @@ impl Shaper {
     }
 
     fn shape(&self, rows: LazyFrame, format: ExportFormat, focus_only: bool) -> LazyFrame {
-        focus_shape(rows, &self.services, &self.columns, format, focus_only)
+        focus_shape(
+            split_unused_commitments(rows),
+            &self.services,
+            &self.columns,
+            format,
+            focus_only,
+        )
     }
+}
+
+/// A commitment fee row whose effective cost is the commitment's unused
+/// part: the CUR's RIFee and SavingsPlanRecurringFee carry both on one row.
+pub(super) fn carries_unused_commitment() -> Expr {
+    col("ChargeCategory")
+        .eq(lit("Purchase"))
+        .and(col("EffectiveCost").neq(lit(0.0)))
+}
+
+/// Each fee row that also carries its unused commitment becomes the two
+/// rows FOCUS has for it (the spec's zero-utilization example): the
+/// purchase, with its billed cost and no effective cost (FOCUS: a purchase
+/// that covers future charges has EffectiveCost 0), and the unused
+/// commitment, a Usage row with CommitmentDiscountStatus Unused that
+/// carries the effective cost and bills nothing. Every total stays the same.
+fn split_unused_commitments(rows: LazyFrame) -> LazyFrame {
+    let carries = carries_unused_commitment();
+    let purchases = rows.clone().with_column(
+        when(carries.clone())
+            .then(lit(0.0))
+            .otherwise(col("EffectiveCost"))
+            .alias("EffectiveCost"),
+    );
+    let text = |v: &str| lit(v.to_string());
+    let nothing = |dtype: DataType| lit(NULL).cast(dtype);
+    let unused = rows.filter(carries).with_columns([
+        text("Usage").alias("ChargeCategory"),
+        text("Usage-Based").alias("ChargeFrequency"),
+        text("Committed").alias("PricingCategory"),
+        text("Unused").alias("CommitmentDiscountStatus"),
+        lit(0.0).alias("BilledCost"),
+        lit(0.0).alias("ListCost"),
+        lit(0.0).alias("ContractedCost"),
+        nothing(DataType::Float64).alias("PricingQuantity"),
+        nothing(DataType::Float64).alias("ConsumedQuantity"),
+    ]);
+    concat([purchases, unused], UnionArgs::default()).expect("the same columns")
 }
 
 fn select_rows(rows: LazyFrame, options: &ExportOptions) -> LazyFrame {
@@ -326,12 +382,23 @@ fn focus_shape(
         let text = DataType::String;
         let value = match c.name {
             "Tags" | "AllocatedTags" => tags_json(c.name),
-            "PricingUnit" => null_when(tax.clone(), unit("PricingUnit"), text),
+            // FOCUS has a quantity and its unit together or neither.
+            "PricingUnit" => null_when(
+                tax.clone().or(col("PricingQuantity").is_null()),
+                unit("PricingUnit"),
+                text,
+            ),
             "ConsumedUnit" => null_when(not_usage.clone(), unit("ConsumedUnit"), text),
             "CommitmentDiscountUnit" => unit("CommitmentDiscountUnit"),
-            "PricingQuantity" | "ListUnitPrice" | "ContractedUnitPrice" => {
-                null_when(tax.clone(), col(c.name), float)
-            }
+            // A quantity is a count of its unit: a source row with a
+            // quantity and no unit (AWS's RI fees, its discount lines) has
+            // no FOCUS PricingQuantity, which FOCUS requires with a unit.
+            "PricingQuantity" => null_when(
+                tax.clone().or(col("PricingUnit").is_null()),
+                col(c.name),
+                float,
+            ),
+            "ListUnitPrice" | "ContractedUnitPrice" => null_when(tax.clone(), col(c.name), float),
             "SkuId" | "SkuPriceId" => null_when(tax.clone(), col(c.name), text),
             "ConsumedQuantity" => null_when(not_usage.clone(), col(c.name), float),
             "InvoiceIssuerName" => schema::invoice_issuer_as_focus(),

@@ -28,6 +28,10 @@ pub(super) fn survey(rows: LazyFrame) -> Result<DataFrame> {
         col("EffectiveCost").sum(),
         col("ListCost").sum(),
         col("BilledCost").abs().sum().alias("weight"),
+        super::carries_unused_commitment()
+            .sum()
+            .cast(DataType::UInt64)
+            .alias("unused_commitment_rows"),
     ];
     aggs.extend(fill_candidates().map(|c| col(c).is_not_null().any(true).alias(c)));
     rows.group_by([

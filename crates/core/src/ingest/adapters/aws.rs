@@ -21,6 +21,9 @@
 //! - ListCost        = pricing_public_on_demand_cost (0 when absent on a row)
 //! - ChargeCategory  = Tax -> Tax; *Fee -> Purchase; Credit, Refund -> Credit; else Usage
 //! - ChargeClass     = Correction for Refund line items
+//! - ConsumedQuantity, PricingQuantity = line_item_usage_amount, but none on
+//!   SavingsPlanNegation (it repeats the covered usage's amount); PricingCategory
+//!   Committed on covered usage, discounted usage and the negation
 //! - BillingAccountId = bill_payer_account_id, SubAccountId = line_item_usage_account_id
 //! - ServiceName     = product_product_name (falls back to line_item_product_code)
 //! - RegionId        = product_region_code (falls back to product_region)
@@ -141,18 +144,25 @@ pub fn mapping(c: &SourceColumns, raw_names: &[String]) -> Vec<(&'static str, Ex
         .when(reservation_arn.clone().is_not_null())
         .then(lit("Usage"))
         .otherwise(lit(NULL).cast(DataType::String));
-    let pricing_category = when(is_type("SavingsPlanCoveredUsage").or(is_type("DiscountedUsage")))
-        .then(lit("Committed"))
-        .when(
-            c.text("pricing_term").eq(lit("Spot")).or(c
-                .text("line_item_usage_type")
-                .str()
-                .contains_literal(lit("SpotUsage"))),
-        )
-        .then(lit("Dynamic"))
-        .when(charge_category.clone().eq(lit("Usage")))
-        .then(lit("Standard"))
-        .otherwise(lit(NULL).cast(DataType::String));
+    let usage_amount = when(is_type("SavingsPlanNegation"))
+        .then(lit(NULL).cast(DataType::Float64))
+        .otherwise(c.number("line_item_usage_amount"));
+    let pricing_category = when(
+        is_type("SavingsPlanCoveredUsage")
+            .or(is_type("DiscountedUsage"))
+            .or(is_type("SavingsPlanNegation")),
+    )
+    .then(lit("Committed"))
+    .when(
+        c.text("pricing_term").eq(lit("Spot")).or(c
+            .text("line_item_usage_type")
+            .str()
+            .contains_literal(lit("SpotUsage"))),
+    )
+    .then(lit("Dynamic"))
+    .when(charge_category.clone().eq(lit("Usage")))
+    .then(lit("Standard"))
+    .otherwise(lit(NULL).cast(DataType::String));
     let instance_type = c.text_any(&["product_instance_type"]);
     let usage_type = c.text_any(&["line_item_usage_type", "product_usagetype"]);
     let product_map = product_map_value(c);
@@ -246,9 +256,12 @@ pub fn mapping(c: &SourceColumns, raw_names: &[String]) -> Vec<(&'static str, Ex
             c.text_any(&["pricing_rate_code", "pricing_rate_id"]),
         ),
         ("ListUnitPrice", c.number("pricing_public_on_demand_rate")),
-        ("ConsumedQuantity", c.number("line_item_usage_amount")),
+        // A Savings Plan negation repeats its covered usage's amount to take
+        // that usage's on-demand cost off the bill: counting it again would
+        // double the hours the resource ran.
+        ("ConsumedQuantity", usage_amount.clone()),
         ("ConsumedUnit", c.text("pricing_unit")),
-        ("PricingQuantity", c.number("line_item_usage_amount")),
+        ("PricingQuantity", usage_amount),
         ("PricingUnit", c.text("pricing_unit")),
         ("CommitmentDiscountId", commitment_id),
         ("CommitmentDiscountType", commitment_type),
