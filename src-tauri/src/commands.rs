@@ -150,6 +150,39 @@ pub async fn explore(state: State<'_, AppState>, query: ExploreQuery) -> Answer<
 }
 
 #[tauri::command]
+pub async fn dimension_values(
+    state: State<'_, AppState>,
+    dimension: String,
+) -> Answer<Vec<DimensionValue>> {
+    let backend = state.backend.clone();
+    blocking(move || backend.dimension_values(&dimension)).await
+}
+
+#[tauri::command]
+pub async fn tag_keys(state: State<'_, AppState>) -> Answer<Vec<String>> {
+    let backend = state.backend.clone();
+    blocking(move || backend.tag_keys()).await
+}
+
+#[tauri::command]
+pub async fn saved_views(state: State<'_, AppState>) -> Answer<Vec<SavedView>> {
+    let backend = state.backend.clone();
+    blocking(move || backend.saved_views()).await
+}
+
+#[tauri::command]
+pub async fn save_view(state: State<'_, AppState>, view: SavedView) -> Answer<Vec<SavedView>> {
+    let backend = state.backend.clone();
+    blocking(move || backend.save_view(view)).await
+}
+
+#[tauri::command]
+pub async fn remove_view(state: State<'_, AppState>, name: String) -> Answer<Vec<SavedView>> {
+    let backend = state.backend.clone();
+    blocking(move || backend.remove_view(&name)).await
+}
+
+#[tauri::command]
 pub async fn anomalies(
     state: State<'_, AppState>,
     since: Option<String>,
@@ -407,6 +440,11 @@ pub fn handler() -> impl Fn(tauri::ipc::Invoke) -> bool + Send + Sync + 'static 
         remove_source,
         overview,
         explore,
+        dimension_values,
+        tag_keys,
+        saved_views,
+        save_view,
+        remove_view,
         line_items,
         export_line_items,
         commitments,

@@ -123,7 +123,53 @@ try {
   await session.waitFor('[data-testid="explore-table"]');
   await clickCss('[data-testid="explore-table"] tbody tr td');
   await session.waitFor('[data-testid="filters"] .chip');
+  // Drilling into an account moves on to its services.
+  await session.waitFor('[data-testid="explore-table"] th', { check: async (th) => (await session.text(th)) === "service" });
   await shot("04-explorer-drilled");
+
+  step = "a date preset and a comparison with the period before";
+  await clickCss('[data-testid="filters"] .chip button');
+  await session.waitFor('[data-testid="filters"]', { check: async (f) => (await session.findAll('[data-testid="filter-chip"]')).length === 0 });
+  await choose('[data-testid="range"]', "last-month");
+  // Counted back from the data's last day (2026-10-31), not from today.
+  await session.waitFor('[data-testid="shown-dates"]', {
+    timeout: 60000,
+    check: async (el) => (await session.text(el)).startsWith("2026-09-01 to 2026-09-30 · data to 2026-10-31"),
+  });
+  await choose('[data-testid="compare"]', "previous_period");
+  const compared = await session.waitFor('[data-testid="compare-table-USD"] tfoot', { timeout: 60000 });
+  const comparedTotal = await session.text(compared);
+  assert.match(comparedTotal, /^Total\s*\$[\d,]+\.\d\d\s*\$[\d,]+\.\d\d\s*[+-]\$[\d,]+\.\d\d/, comparedTotal);
+  assert.match(await session.text(await session.find('[data-testid="shown-dates"]')), /compared with 2026-08-01 to 2026-08-31/);
+  await shot("04a-explorer-last-month-vs-august");
+  await choose('[data-testid="compare"]', "");
+
+  step = "a filter value suggested from the data, typed in the wrong case";
+  await choose('[data-testid="filter-dimension"]', "service");
+  await session.click(await session.find('[data-testid="filter-value"]'));
+  await session.waitFor("#filter-suggestions", {
+    timeout: 60000,
+    check: async (el) => Number((await session.attribute(el, "data-count")) ?? 0) > 5,
+  });
+  await session.type(await session.find('[data-testid="filter-value"]'), "amazon elastic compute cloud");
+  await clickCss('[data-testid="add-filter"]');
+  const chip = await session.waitFor('[data-testid="filter-chip"]', { timeout: 60000 });
+  assert.match(await session.text(chip), /^service is Amazon Elastic Compute Cloud/);
+  await session.waitFor('[data-testid="explore-table"] th', { check: async (th) => (await session.text(th)) === "service" });
+
+  step = "a saved view is listed in the sidebar";
+  await session.type(await session.find('[data-testid="view-name"]'), "EC2 last month");
+  await clickCss('[data-testid="save-view"]');
+  await session.waitFor('[data-testid="saved-view"]', { check: async (b) => (await session.text(b)) === "EC2 last month" });
+  await shot("04b-explorer-saved-view");
+
+  step = "tag values that differ only by case are pointed out";
+  await clickCss('[data-testid="filters"] .chip button');
+  await choose('[data-testid="range"]', "");
+  await choose("#group-by", "tag:team");
+  const hint = await session.waitFor('[data-testid="explore-hints"]', { timeout: 60000 });
+  assert.match(await session.text(hint), /"web" and "Web" differ only by case/);
+  await shot("04c-explorer-tag-case-hint");
 
   step = "a recommendation's evidence";
   await view("recommendations");
@@ -147,6 +193,18 @@ try {
     `the instances' shares add up to the plan's net savings (${shareTotal})`,
   );
   await shot("05b-commitments");
+
+  step = "a saved view opens in one click";
+  await clickCss('[data-testid="saved-view"]');
+  await session.waitFor('[data-testid="filter-chip"]', {
+    timeout: 60000,
+    check: async (c) => (await session.text(c)).startsWith("service is Amazon Elastic Compute Cloud"),
+  });
+  await session.waitFor('[data-testid="shown-dates"]', {
+    timeout: 60000,
+    check: async (el) => (await session.text(el)).startsWith("2026-09-01 to 2026-09-30"),
+  });
+  await shot("04d-saved-view-opened");
 
   step = "an anomaly opens the explorer on its day";
   await view("anomalies");
@@ -207,11 +265,10 @@ try {
   await view("explorer");
   await session.waitFor('[data-testid="explore-table"]', { timeout: 60000 });
   // Back from the anomaly's day and service to all data.
-  await choose('[data-testid="from"]', "");
-  await choose('[data-testid="to"]', "");
+  await choose('[data-testid="range"]', "");
   await clickCss('[data-testid="filters"] .chip button');
   await session.waitFor('[data-testid="filters"]', {
-    check: async (f) => !(await session.text(f)).includes("service ="),
+    check: async (f) => !(await session.text(f)).includes("service is"),
   });
   await choose("#period", "month");
   const axis = await session.waitFor('[data-testid="explore-chart-USD"]', {

@@ -27,9 +27,12 @@ describe("the command layer", () => {
       group_by: "service",
       measure: "billed",
       period: "day",
+      range: null,
       from: null,
       to: null,
       filters: [],
+      top: null,
+      compare: null,
     });
     expect(invoke.mock.calls[1][0]).toBe("explore");
     expect(invoke.mock.calls[1][1].query.group_by).toBe("service");

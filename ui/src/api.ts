@@ -8,6 +8,7 @@ import type {
   Code,
   Commitments,
   ConnectionForm,
+  DimensionValue,
   Explore,
   ExploreQuery,
   FocusExportProgress,
@@ -22,6 +23,7 @@ import type {
   Recommendation,
   ReportInfo,
   ReportResult,
+  SavedView,
   ScheduleForm,
   ScheduleRun,
   Schedules,
@@ -85,6 +87,13 @@ export const api = {
   removeSource: (id: string) => call<string[]>("remove_source", { id }),
   overview: () => call<Overview>("overview"),
   explore: (query: ExploreQuery) => call<Explore>("explore", { query }),
+  /** What a filter on the dimension can take, the costliest first. */
+  dimensionValues: (dimension: string) => call<DimensionValue[]>("dimension_values", { dimension }),
+  tagKeys: () => call<string[]>("tag_keys"),
+  savedViews: () => call<SavedView[]>("saved_views"),
+  /** Saves (or replaces by name) a view; resolves to every saved view. */
+  saveView: (view: SavedView) => call<SavedView[]>("save_view", { view }),
+  removeView: (name: string) => call<SavedView[]>("remove_view", { name }),
   /** The billing lines behind a bar or a finding: the first 500 and the totals of all. */
   lineItems: (query: LineQuery) => call<LineItems>("line_items", { query }),
   /** Every selected line as CSV where the user picks; null when cancelled. */

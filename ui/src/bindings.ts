@@ -90,9 +90,26 @@ export type Filter = {
 /**
  * A dimension name: provider, account, service, region, tag:KEY, ...
  */
-dimension: string, value: string, };
+dimension: string, 
+/**
+ * Values as the explorer's groups name them (exact; an account by its id).
+ */
+values: Array<string>, 
+/**
+ * Drop these rows instead of keeping only them.
+ */
+exclude: boolean, };
+
+export type DateRange = "month-to-date" | "last-month" | "last-30-days" | "last-90-days" | "quarter-to-date" | "year-to-date";
+
+export type Compare = { "kind": "previous_period" } | { "kind": "year_before" } | { "kind": "dates", from: string, to: string, };
 
 export type ExploreQuery = { group_by: string, measure: CostMeasure, period: Period, 
+/**
+ * Days relative to the data's last day; when set, `from` and `to` are
+ * not used (a saved view keeps meaning "last month" as data arrives).
+ */
+range: DateRange | null, 
 /**
  * First day included, YYYY-MM-DD.
  */
@@ -100,7 +117,12 @@ from: string | null,
 /**
  * First day excluded, YYYY-MM-DD.
  */
-to: string | null, filters: Array<Filter>, };
+to: string | null, filters: Array<Filter>, 
+/**
+ * How many of the largest groups per currency the chart names; the
+ * rest are one "(other)" series. Default 12.
+ */
+top: number | null, compare: Compare | null, };
 
 export type Series = { 
 /**
@@ -124,7 +146,40 @@ name: string,
  */
 account_name: string | null, currency: string, billed: number, effective: number, list: number, };
 
+export type ComparedGroup = { name: string, account_name: string | null, currency: string, current: number, previous: number, change: number, 
+/**
+ * None when the previous period had no cost.
+ */
+change_pct: number | null, 
+/**
+ * The group's share of its currency's total in each period (0..1).
+ */
+share: number | null, previous_share: number | null, };
+
+export type Comparison = { 
+/**
+ * The second period's days: first included, first excluded.
+ */
+from: string, to: string, 
+/**
+ * Largest change (either way) first.
+ */
+rows: Array<ComparedGroup>, 
+/**
+ * One per currency, named "Total".
+ */
+totals: Array<ComparedGroup>, };
+
 export type Explore = { measure: CostMeasure, group_by: string, 
+/**
+ * The days shown, first included and first excluded: the query's, a
+ * range's, or the data's first and last day.
+ */
+from: string | null, to: string | null, 
+/**
+ * The data's last day (before any filter): what ranges count back from.
+ */
+last_day: string | null, 
 /**
  * Every period start from the first with data to the last (`YYYY-MM-DD`):
  * a period without charges is there, with zero cost.
@@ -142,7 +197,34 @@ series: Array<Series>,
 /**
  * Every group, largest first.
  */
-rows: Array<GroupRow>, totals: Array<Totals>, currency_note: string | null, };
+rows: Array<GroupRow>, totals: Array<Totals>, currency_note: string | null, 
+/**
+ * The dimension a click on a group drills into (filtering on the group);
+ * none when the groups are resources, whose billing lines come next.
+ */
+next_group_by: string | null, 
+/**
+ * The groups beside a second period, when the query asks for one.
+ */
+comparison: Comparison | null, 
+/**
+ * What the user may want to know about this answer: groups that differ
+ * only by case, a filter value that matches nothing but one spelled
+ * differently.
+ */
+hints: Array<string>, };
+
+export type DimensionValue = { value: string, 
+/**
+ * An account's name, for account dimensions.
+ */
+account_name: string | null, };
+
+export type SavedView = { name: string, query: ExploreQuery, 
+/**
+ * The chart as stacked areas instead of bars.
+ */
+area: boolean, };
 
 export type LineQuery = { filters: Array<Filter>, 
 /**
@@ -539,7 +621,11 @@ export type Settings = { data_dir: string, config_path: string, reporting_curren
 /**
  * `key = alias, alias`.
  */
-tag_aliases: Array<string>, allocation_keys: Array<string>, 
+tag_aliases: Array<string>, 
+/**
+ * `[tags] lowercase_values`: "Web" and "web" are one tag value.
+ */
+tag_values_ignore_case: boolean, allocation_keys: Array<string>, 
 /**
  * The `[accounts]` file (Id,Name CSV or AWS Organizations JSON).
  */
@@ -561,7 +647,7 @@ fx_table: string | null, anomaly_threshold: number, anomaly_min_impact: number,
 /**
  * `key = alias, alias` per line.
  */
-tag_aliases: Array<string>, 
+tag_aliases: Array<string>, tag_values_ignore_case: boolean, 
 /**
  * Id,Name CSV or AWS Organizations JSON; none for no file.
  */
@@ -622,6 +708,7 @@ export const DIMENSIONS: [string, string][] = [
   ["provider", "Provider"],
   ["region", "Region"],
   ["resource", "Resource"],
+  ["usage_type", "Usage type"],
   ["service_category", "Service category"],
   ["charge_category", "Charge category"],
 ];
@@ -636,4 +723,13 @@ export const PERIODS: [Period, string][] = [
   ["day", "Day"],
   ["week", "Week"],
   ["month", "Month"],
+];
+
+export const RANGES: [DateRange, string][] = [
+  ["month-to-date", "Month to date"],
+  ["last-month", "Last month"],
+  ["last-30-days", "Last 30 days"],
+  ["last-90-days", "Last 90 days"],
+  ["quarter-to-date", "Quarter to date"],
+  ["year-to-date", "Year to date"],
 ];

@@ -1,13 +1,13 @@
 // The app shell: navigation, keyboard shortcuts, toasts, and the views.
 
+import { api } from "./api";
 import type { ExploreQuery } from "./bindings";
 import { disposeCharts } from "./charts";
 import { h, mount, notice } from "./dom";
-import { defaultQuery } from "./state";
 import { type AnomaliesState, anomaliesView } from "./views/anomalies";
 import { commitmentsView } from "./views/commitments";
 import { dataView } from "./views/data";
-import { type ExplorerState, explorerView } from "./views/explorer";
+import { defaultExplorerState, explorerView } from "./views/explorer";
 import { overviewView } from "./views/overview";
 import { defaultRecommendationsState, recommendationsView } from "./views/recommendations";
 import { reportsView } from "./views/reports";
@@ -40,7 +40,7 @@ const VIEWS: [ViewName, string][] = [
   ["settings", "Settings"],
 ];
 
-const explorer: ExplorerState = { query: defaultQuery(), area: false };
+const explorer = defaultExplorerState();
 const recommendations = defaultRecommendationsState();
 const anomalies: AnomaliesState = { since: "" };
 let current: ViewName = "overview";
@@ -50,6 +50,8 @@ const app = document.getElementById("app");
 if (!app) throw new Error("index.html has no #app element");
 const nav = h("nav", { "aria-label": "Views" });
 const main = h("main", { tabindex: -1 });
+// Saved explorer views, one click away from every view.
+const sidebar = h("aside", { class: "sidebar", "aria-label": "Saved views" });
 const toastBox = h("div", {
   class: "toast",
   role: "status",
@@ -64,9 +66,59 @@ mount(
     h("span", { class: "brand" }, h("span", { class: "logo", "aria-hidden": "true" }), "Burnrate"),
     nav,
   ),
-  main,
+  h("div", { class: "shell" }, sidebar, main),
   toastBox,
 );
+
+async function drawSidebar(): Promise<void> {
+  const views = await api.savedViews().catch((error: Error) => {
+    mount(sidebar, h("h3", {}, "Saved views"), h("p", { class: "muted" }, error.message));
+    return null;
+  });
+  if (views === null) return;
+  mount(
+    sidebar,
+    h("h3", {}, "Saved views"),
+    views.length === 0
+      ? h("p", { class: "muted" }, "Save a question in the Cost explorer to list it here.")
+      : h(
+          "ul",
+          { "data-testid": "saved-views" },
+          views.map((v) =>
+            h(
+              "li",
+              {},
+              h(
+                "button",
+                {
+                  class: "link",
+                  "data-testid": "saved-view",
+                  title: `Open "${v.name}" in the explorer`,
+                  onclick: () => {
+                    explorer.area = v.area;
+                    navigate("explorer", { query: v.query });
+                  },
+                },
+                v.name,
+              ),
+              h(
+                "button",
+                {
+                  class: "small",
+                  "aria-label": `remove view ${v.name}`,
+                  title: "Remove this view",
+                  onclick: async () => {
+                    await api.removeView(v.name).catch((e: Error) => toast(e.message));
+                    void drawSidebar();
+                  },
+                },
+                "×",
+              ),
+            ),
+          ),
+        ),
+  );
+}
 
 let toastTimer: number | undefined;
 function toast(message: string): void {
@@ -110,7 +162,7 @@ const navigate: Navigate = (view, options = {}) => {
       case "overview":
         return overviewView(root, navigate);
       case "explorer":
-        return explorerView(root, explorer, toast);
+        return explorerView(root, explorer, toast, () => void drawSidebar());
       case "anomalies":
         return anomaliesView(root, anomalies, navigate);
       case "recommendations":
@@ -148,3 +200,4 @@ window.addEventListener("keydown", (event) => {
 });
 
 navigate("overview");
+void drawSidebar();

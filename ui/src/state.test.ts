@@ -2,7 +2,16 @@ import { describe, expect, it } from "vitest";
 import type { ChartKind, Recommendation } from "./bindings";
 import { reportPanelOption } from "./charts";
 import { potentialSavings } from "./savings";
-import { anomalyQuery, defaultQuery, withFilter, withoutFilter } from "./state";
+import {
+  anomalyQuery,
+  defaultQuery,
+  drillInto,
+  filterLabel,
+  is,
+  withFilter,
+  withoutFilter,
+  withValue,
+} from "./state";
 import { topRecommendations } from "./views/overview";
 import {
   defaultRecommendationsState,
@@ -12,16 +21,28 @@ import {
 
 describe("explorer query state", () => {
   it("replaces a filter on the same dimension and removes it", () => {
-    let q = withFilter(defaultQuery(), { dimension: "service", value: "EC2" });
-    q = withFilter(q, { dimension: "service", value: "S3" });
-    q = withFilter(q, { dimension: "region", value: "us-east-1" });
+    let q = withFilter(defaultQuery(), is("service", "EC2"));
+    q = withFilter(q, is("service", "S3"));
+    q = withFilter(q, is("region", "us-east-1"));
+    expect(q.filters).toEqual([is("service", "S3"), is("region", "us-east-1")]);
+    expect(withoutFilter(q, q.filters[0]).filters).toEqual([is("region", "us-east-1")]);
+  });
+  it("adds values to a dimension's filter, included and excluded apart", () => {
+    let q = withValue(defaultQuery(), "service", "EC2", false);
+    q = withValue(q, "service", "S3", false);
+    q = withValue(q, "service", "S3", false);
+    q = withValue(q, "service", "Lambda", true);
     expect(q.filters).toEqual([
-      { dimension: "service", value: "S3" },
-      { dimension: "region", value: "us-east-1" },
+      { dimension: "service", values: ["EC2", "S3"], exclude: false },
+      { dimension: "service", values: ["Lambda"], exclude: true },
     ]);
-    expect(withoutFilter(q, "service").filters).toEqual([
-      { dimension: "region", value: "us-east-1" },
-    ]);
+    expect(q.filters.map(filterLabel)).toEqual(["service is EC2 or S3", "service is not Lambda"]);
+  });
+  it("drills into a group and moves to the next dimension", () => {
+    const q = drillInto(defaultQuery(), "service", "EC2", "usage_type");
+    expect(q.group_by).toBe("usage_type");
+    expect(q.filters).toEqual([is("service", "EC2")]);
+    expect(drillInto(q, "resource", "i-1", null).group_by).toBe("usage_type");
   });
   it("opens an anomaly's day on its service, grouped by account", () => {
     const q = anomalyQuery("2026-09-17", "service", "AWS Lambda", "2026-09-18");
@@ -29,7 +50,7 @@ describe("explorer query state", () => {
       from: "2026-09-17",
       to: "2026-09-18",
       group_by: "subaccount",
-      filters: [{ dimension: "service", value: "AWS Lambda" }],
+      filters: [is("service", "AWS Lambda")],
     });
     expect(
       anomalyQuery("2026-09-17", "account", "222222222222", "2026-09-18").filters[0].dimension,
@@ -67,7 +88,7 @@ describe("a finding's billing lines", () => {
       evidence: { rule: "r", window: "2026-10-02..2026-10-31", figures: "f", sources: [] },
     });
     expect(evidenceQuery(f)).toEqual({
-      filters: [{ dimension: "resource", value: "i-0abc" }],
+      filters: [is("resource", "i-0abc")],
       from: "2026-10-02",
       to: "2026-11-01",
     });
@@ -217,6 +238,7 @@ describe("forms", () => {
         threshold: "3.5",
         minImpact: "1",
         aliases: "team = a, b\n\n env = stage \n",
+        ignoreCase: true,
         accountsFile: "",
         accountNames: " 222222222222 = web-prod \n",
       }),
@@ -226,6 +248,7 @@ describe("forms", () => {
       anomaly_threshold: 3.5,
       anomaly_min_impact: 1,
       tag_aliases: ["team = a, b", "env = stage"],
+      tag_values_ignore_case: true,
       account_names_file: null,
       account_names: ["222222222222 = web-prod"],
     });

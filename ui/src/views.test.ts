@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ScheduleRun } from "./bindings";
+import { dimensionChoices, matchSuggestion } from "./views/explorer";
 import { emptyForm, runOutcome } from "./views/schedules";
 
 const run = (over: Partial<ScheduleRun>): ScheduleRun => ({
@@ -162,5 +163,24 @@ describe("commitments", () => {
     );
     const share = (savings: number) => ({ estimated_monthly_savings: savings }) as never;
     expect(sharesTotal([share(100), share(57.86)])).toBeCloseTo(157.86, 6);
+  });
+});
+
+describe("the explorer's filter box", () => {
+  it("takes the data's spelling of a value typed in another case", () => {
+    const values = ["Amazon Elastic Compute Cloud", "AWS Lambda"];
+    expect(matchSuggestion(" amazon elastic compute cloud", values)).toBe(
+      "Amazon Elastic Compute Cloud",
+    );
+    expect(matchSuggestion("AWS Lambda", values)).toBe("AWS Lambda");
+    // Nothing alike: what was typed (the engine's hint names near misses).
+    expect(matchSuggestion("S3", values)).toBe("S3");
+  });
+  it("offers the data's tag keys beside the engine's dimensions", () => {
+    const choices = dimensionChoices(["team", "env"], "alloc:owner");
+    expect(choices.map(([v]) => v)).toEqual(
+      expect.arrayContaining(["service", "tag:team", "tag:env", "alloc:owner"]),
+    );
+    expect(choices.find(([v]) => v === "tag:team")?.[1]).toBe("Tag: team");
   });
 });

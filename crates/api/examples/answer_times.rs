@@ -43,9 +43,7 @@ fn main() {
         group_by: group_by.into(),
         measure: CostMeasure::parse(measure).expect("a measure"),
         period: Period::parse(period).expect("a period"),
-        from: None,
-        to: None,
-        filters: Vec::new(),
+        ..ExploreQuery::default()
     };
     for (group_by, measure, period) in [
         ("service", "effective", "day"),
@@ -84,10 +82,7 @@ fn main() {
     best_of_3("explore by resource, filtered on the top service", || {
         backend
             .explore(&ExploreQuery {
-                filters: vec![Filter {
-                    dimension: "service".into(),
-                    value: top.clone(),
-                }],
+                filters: vec![Filter::is("service", &top)],
                 ..query("resource", "effective", "day")
             })
             .expect("explore")

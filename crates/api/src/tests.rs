@@ -115,9 +115,7 @@ fn demo_overview_and_explorer_reconcile_with_the_summary() {
                 group_by: group_by.into(),
                 measure: CostMeasure::Billed,
                 period: Period::Month,
-                from: None,
-                to: None,
-                filters: vec![],
+                ..ExploreQuery::default()
             })
             .unwrap();
         assert_eq!(
@@ -151,10 +149,8 @@ fn demo_overview_and_explorer_reconcile_with_the_summary() {
             period: Period::Day,
             from: Some("2026-10-01".into()),
             to: Some("2026-11-01".into()),
-            filters: vec![Filter {
-                dimension: "provider".into(),
-                value: "AWS".into(),
-            }],
+            filters: vec![Filter::is("provider", "AWS")],
+            ..ExploreQuery::default()
         })
         .unwrap();
     assert_eq!(aws.periods.len(), 31);
@@ -348,6 +344,7 @@ fn settings_edits_are_checked_before_the_file_changes() {
         anomaly_threshold: 3.0,
         anomaly_min_impact: 5.0,
         tag_aliases: vec!["team = owner_team, Team".into()],
+        tag_values_ignore_case: true,
         account_names_file: None,
         account_names: vec!["222222222222 = web-prod".into()],
     };
@@ -356,6 +353,7 @@ fn settings_edits_are_checked_before_the_file_changes() {
     assert_eq!(settings.anomaly_threshold, 3.0);
     assert_eq!(settings.anomaly_min_impact, 5.0);
     assert_eq!(settings.tag_aliases, vec!["team = owner_team, Team"]);
+    assert!(settings.tag_values_ignore_case);
     assert_eq!(settings.account_names, vec!["222222222222 = web-prod"]);
     let before = std::fs::read_to_string(&backend.config_path).unwrap();
     assert!(before.starts_with("# mine"));

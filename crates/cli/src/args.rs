@@ -32,6 +32,28 @@ fn period() -> impl TypedValueParser<Value = Period> {
         .map(|name| Period::parse(&name).expect("a listed period"))
 }
 
+/// `--range` of `explore`; `--help` lists the values.
+fn date_range() -> impl TypedValueParser<Value = burnrate_core::period::DateRange> {
+    use burnrate_core::period::DateRange;
+    PossibleValuesParser::new(
+        DateRange::ALL.map(|(_, name, label)| PossibleValue::new(name).help(label)),
+    )
+    .map(|name| DateRange::parse(&name).expect("a listed range"))
+}
+
+/// `--compare` of `explore`.
+fn compare() -> impl TypedValueParser<Value = burnrate_core::analysis::explore::Compare> {
+    use burnrate_core::analysis::explore::Compare;
+    PossibleValuesParser::new([
+        PossibleValue::new("previous").help("as many days, just before"),
+        PossibleValue::new("year-before").help("the same days a year earlier"),
+    ])
+    .map(|name| match name.as_str() {
+        "previous" => Compare::PreviousPeriod,
+        _ => Compare::YearBefore,
+    })
+}
+
 /// `--threshold` of `anomalies`: the config file's rule.
 fn anomaly_threshold(text: &str) -> Result<f64, String> {
     let threshold: f64 = text
@@ -225,9 +247,23 @@ pub(crate) enum Command {
         period: Period,
         #[command(flatten)]
         dates: DateRange,
-        /// Only rows where a dimension has a value (repeatable).
+        /// Days counted back from the data's last day, instead of --from/--to.
+        #[arg(long, value_parser = date_range(), conflicts_with_all = ["from", "to"])]
+        range: Option<burnrate_core::period::DateRange>,
+        /// Only rows where a dimension has a value (repeatable; several
+        /// values of one dimension keep rows with any of them).
         #[arg(long = "filter", value_name = "DIMENSION=VALUE")]
         filters: Vec<String>,
+        /// Leave out rows where a dimension has a value (repeatable).
+        #[arg(long = "exclude", value_name = "DIMENSION=VALUE")]
+        excludes: Vec<String>,
+        /// Set each group beside a second period: the as many days before,
+        /// or the same days a year earlier.
+        #[arg(long, value_parser = compare())]
+        compare: Option<burnrate_core::analysis::explore::Compare>,
+        /// Run a view saved in the app's explorer (by name); --format still applies.
+        #[arg(long, conflicts_with_all = ["by", "range", "from", "to", "filters", "excludes", "compare"])]
+        view: Option<String>,
         #[arg(long, value_enum, default_value = "table")]
         format: Format,
     },

@@ -18,6 +18,7 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result};
 use args::{Cli, Command, DateRange, DevAction, MetricsAction, SourcesAction};
+use burnrate_core::analysis::explore::ExploreQuery;
 use burnrate_core::analysis::lines::LineQuery;
 use burnrate_core::analysis::summary::{self, SummaryRequest};
 use burnrate_core::config::{Config, locations};
@@ -226,19 +227,34 @@ fn run(cli: Cli) -> Result<ExitCode> {
             cost,
             period,
             dates,
+            range,
             filters,
+            excludes,
+            compare,
+            view,
             format,
         } => {
-            let args = views::ExploreArgs {
-                by,
-                cost,
-                period,
-                from: dates.from,
-                to: dates.to,
-                filters,
-                format,
+            let query = match view {
+                Some(name) => {
+                    burnrate_core::analysis::saved_views::find(
+                        &data_dir(cli.data_dir.clone())?,
+                        &name,
+                    )?
+                    .query
+                }
+                None => ExploreQuery {
+                    group_by: by,
+                    measure: cost,
+                    period,
+                    range,
+                    from: dates.from.map(|d| d.to_string()),
+                    to: dates.to.map(|d| d.to_string()),
+                    filters: views::parse_filters(&filters, &excludes)?,
+                    top: None,
+                    compare,
+                },
             };
-            views::explore(&analysis, args, &mut out)?;
+            views::explore(&analysis, &query, format, &mut out)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::Lines {
@@ -248,7 +264,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             format,
         } => {
             let query = LineQuery {
-                filters: views::parse_filters(&filters)?,
+                filters: views::parse_filters(&filters, &[])?,
                 from: dates.from.map(|d| d.to_string()),
                 to: dates.to.map(|d| d.to_string()),
             };

@@ -105,3 +105,119 @@ pub fn parse_day(text: Option<&str>) -> crate::Result<Option<NaiveDate>> {
             .map_err(|_| crate::Error::Usage(format!("{t:?} is not a date (YYYY-MM-DD)"))),
     }
 }
+
+/// A date range named relative to the data's last day, as the explorer's
+/// presets offer it. Anchored at the data, not at today: offline billing
+/// files are often a month behind, and "last 30 days" of a file that ended
+/// last month should show that month, not nothing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[cfg_attr(feature = "ts", derive(ts_rs::TS))]
+#[serde(rename_all = "kebab-case")]
+pub enum DateRange {
+    /// The last day's month, from its first day.
+    MonthToDate,
+    /// The whole calendar month before the last day's.
+    LastMonth,
+    #[serde(rename = "last-30-days")]
+    Last30Days,
+    #[serde(rename = "last-90-days")]
+    Last90Days,
+    /// The last day's calendar quarter, from its first day.
+    QuarterToDate,
+    /// The last day's year, from 1 January.
+    YearToDate,
+}
+
+impl DateRange {
+    /// Every range with its name (as the CLI and serde write it) and its label.
+    pub const ALL: [(DateRange, &'static str, &'static str); 6] = [
+        (DateRange::MonthToDate, "month-to-date", "Month to date"),
+        (DateRange::LastMonth, "last-month", "Last month"),
+        (DateRange::Last30Days, "last-30-days", "Last 30 days"),
+        (DateRange::Last90Days, "last-90-days", "Last 90 days"),
+        (
+            DateRange::QuarterToDate,
+            "quarter-to-date",
+            "Quarter to date",
+        ),
+        (DateRange::YearToDate, "year-to-date", "Year to date"),
+    ];
+
+    pub fn parse(text: &str) -> crate::Result<Self> {
+        Self::ALL
+            .iter()
+            .find(|(_, name, _)| *name == text.trim())
+            .map(|(range, _, _)| *range)
+            .ok_or_else(|| {
+                crate::Error::Usage(format!(
+                    "unknown date range {text:?}; use one of {}",
+                    Self::ALL.map(|(_, name, _)| name).join(", ")
+                ))
+            })
+    }
+
+    /// The first day included and the first day excluded, for data whose
+    /// last day is `last`.
+    pub fn days(self, last: NaiveDate) -> (NaiveDate, NaiveDate) {
+        let after = last.succ_opt().expect("a representable day");
+        let from = match self {
+            DateRange::MonthToDate => month_start(last),
+            DateRange::LastMonth => {
+                let this_month = month_start(last);
+                let previous = this_month
+                    .checked_sub_months(chrono::Months::new(1))
+                    .expect("a representable month");
+                return (previous, this_month);
+            }
+            DateRange::Last30Days => after - chrono::Duration::days(30),
+            DateRange::Last90Days => after - chrono::Duration::days(90),
+            DateRange::QuarterToDate => {
+                let first_month = (last.month0() / 3) * 3 + 1;
+                NaiveDate::from_ymd_opt(last.year(), first_month, 1).expect("a quarter's start")
+            }
+            DateRange::YearToDate => {
+                NaiveDate::from_ymd_opt(last.year(), 1, 1).expect("1 January exists")
+            }
+        };
+        (from, after)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(text: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn date_ranges_end_on_the_data_s_last_day() {
+        let last = day("2026-11-14");
+        let cases = [
+            (DateRange::MonthToDate, "2026-11-01", "2026-11-15"),
+            (DateRange::LastMonth, "2026-10-01", "2026-11-01"),
+            (DateRange::Last30Days, "2026-10-16", "2026-11-15"),
+            (DateRange::Last90Days, "2026-08-17", "2026-11-15"),
+            (DateRange::QuarterToDate, "2026-10-01", "2026-11-15"),
+            (DateRange::YearToDate, "2026-01-01", "2026-11-15"),
+        ];
+        for (range, from, to) in cases {
+            assert_eq!(range.days(last), (day(from), day(to)), "{range:?}");
+        }
+        // January's last month is December of the year before.
+        assert_eq!(
+            DateRange::LastMonth.days(day("2027-01-03")),
+            (day("2026-12-01"), day("2027-01-01"))
+        );
+        assert_eq!(
+            DateRange::parse("last-month").unwrap(),
+            DateRange::LastMonth
+        );
+        // The names the CLI takes are the ones serde (and so the app) writes.
+        for (range, name, _) in DateRange::ALL {
+            assert_eq!(serde_json::to_value(range).unwrap(), name);
+        }
+        assert!(DateRange::parse("yesterday").is_err());
+    }
+}

@@ -1,17 +1,52 @@
 import { api } from "../api";
-import type { CostMeasure, Explore, ExploreQuery, Period } from "../bindings";
-import { MEASURES, PERIODS } from "../bindings";
+import type {
+  Compare,
+  ComparedGroup,
+  CostMeasure,
+  DateRange,
+  Explore,
+  ExploreQuery,
+  Filter,
+  Period,
+} from "../bindings";
+import { MEASURES, PERIODS, RANGES } from "../bindings";
 import { chart, periodLabel, stackedOption, treemapOption } from "../charts";
 import { toCsv } from "../csv";
 import { h, mount, notice } from "../dom";
-import { groupLabel, measureLabel, money } from "../format";
-import { DIMENSIONS, withFilter, withoutFilter } from "../state";
+import { groupLabel, measureLabel, money, percent } from "../format";
+import {
+  DIMENSIONS,
+  defaultQuery,
+  drillInto,
+  filterLabel,
+  withoutFilter,
+  withValue,
+} from "../state";
 import { linesPanel } from "./lines";
 
 export interface ExplorerState {
   query: ExploreQuery;
   area: boolean;
+  /** The days the last answer showed: "Custom dates" start from them, so a
+   * date field is never blank (WebKit greys today's date into a blank one). */
+  shown: { from: string | null; to: string | null };
+  /** The data's tag keys, asked once. */
+  tagKeys: string[] | null;
 }
+
+export function defaultExplorerState(): ExplorerState {
+  return { query: defaultQuery(), area: false, shown: { from: null, to: null }, tagKeys: null };
+}
+
+/** Chart series the explorer can name before summing the rest as "(other)". */
+const TOPS = [5, 10, 12, 20, 50];
+const DEFAULT_TOP = 12;
+
+const COMPARES: [string, string][] = [
+  ["", "No comparison"],
+  ["previous_period", "Previous period"],
+  ["year_before", "Same days a year before"],
+];
 
 function select(
   id: string,
@@ -19,7 +54,7 @@ function select(
   options: [string, string][],
   onchange: (v: string) => void,
 ): HTMLSelectElement {
-  const element = h(
+  return h(
     "select",
     {
       id,
@@ -28,7 +63,6 @@ function select(
     },
     options.map(([v, label]) => h("option", { value: v, selected: v === value }, label)),
   ) as HTMLSelectElement;
-  return element;
 }
 
 let latestRender = 0;
@@ -41,27 +75,84 @@ export function periodLabels(result: Explore, period: Period): string[] {
   );
 }
 
+/** Dimensions to group or filter by: the engine's, then the data's tag keys. */
+export function dimensionChoices(tagKeys: string[], current?: string): [string, string][] {
+  const choices: [string, string][] = [
+    ...DIMENSIONS,
+    ...tagKeys.map((k): [string, string] => [`tag:${k}`, `Tag: ${k}`]),
+  ];
+  if (current && !choices.some(([v]) => v === current)) choices.push([current, current]);
+  return choices;
+}
+
+/** The value the user meant: a suggestion spelled alike but for case and
+ * spaces ("amazon ec2" is "Amazon EC2"), else what was typed. */
+export function matchSuggestion(typed: string, suggestions: string[]): string {
+  const text = typed.trim();
+  if (suggestions.includes(text)) return text;
+  return suggestions.find((s) => s.trim().toLowerCase() === text.toLowerCase()) ?? text;
+}
+
+/** The range select's value for a query: a preset, custom dates, or all. */
+function rangeChoice(q: ExploreQuery): string {
+  if (q.range) return q.range;
+  return q.from || q.to ? "custom" : "";
+}
+
+function compareFrom(value: string): Compare | null {
+  if (value === "previous_period") return { kind: "previous_period" };
+  if (value === "year_before") return { kind: "year_before" };
+  return null;
+}
+
 export async function explorerView(
   root: HTMLElement,
   state: ExplorerState,
   toast: (m: string) => void,
+  onViewsChanged: () => void,
 ): Promise<void> {
   // A newer render (the user changed the query meanwhile) wins over this one.
   const thisRender = ++latestRender;
-  const render = () => explorerView(root, state, toast);
+  const render = () => explorerView(root, state, toast, onViewsChanged);
   const update = (query: ExploreQuery) => {
     state.query = query;
     void render();
   };
   const q = state.query;
-  const groupOptions: [string, string][] = [...DIMENSIONS];
-  if (!groupOptions.some(([v]) => v === q.group_by)) groupOptions.push([q.group_by, q.group_by]);
-  const tagInput = h("input", {
-    type: "text",
-    placeholder: "tag key, e.g. team",
-    "data-testid": "tag-key",
-    size: 14,
-  }) as HTMLInputElement;
+  if (state.tagKeys === null) state.tagKeys = await api.tagKeys().catch(() => []);
+  if (thisRender !== latestRender) return;
+  const dimensions = dimensionChoices(state.tagKeys, q.group_by);
+
+  const shownDates = h("span", { class: "muted", "data-testid": "shown-dates" }, "");
+  const dates =
+    rangeChoice(q) === "custom"
+      ? [
+          h(
+            "label",
+            {},
+            "From ",
+            h("input", {
+              type: "date",
+              value: q.from ?? state.shown.from ?? "",
+              "data-testid": "from",
+              onchange: (e: Event) =>
+                update({ ...q, from: (e.target as HTMLInputElement).value || null }),
+            }),
+          ),
+          h(
+            "label",
+            {},
+            "To (excl.) ",
+            h("input", {
+              type: "date",
+              value: q.to ?? state.shown.to ?? "",
+              "data-testid": "to",
+              onchange: (e: Event) =>
+                update({ ...q, to: (e.target as HTMLInputElement).value || null }),
+            }),
+          ),
+        ]
+      : [];
   const controls = h(
     "div",
     { class: "controls" },
@@ -69,19 +160,7 @@ export async function explorerView(
       "label",
       {},
       "Group by ",
-      select("group-by", q.group_by, groupOptions, (v) => update({ ...q, group_by: v })),
-    ),
-    h(
-      "form",
-      {
-        class: "inline",
-        onsubmit: (e: Event) => {
-          e.preventDefault();
-          if (tagInput.value.trim()) update({ ...q, group_by: `tag:${tagInput.value.trim()}` });
-        },
-      },
-      tagInput,
-      h("button", { type: "submit" }, "Group by tag"),
+      select("group-by", q.group_by, dimensions, (v) => update({ ...q, group_by: v })),
     ),
     h(
       "label",
@@ -94,29 +173,6 @@ export async function explorerView(
       {},
       "Per ",
       select("period", q.period, PERIODS, (v) => update({ ...q, period: v as Period })),
-    ),
-    h(
-      "label",
-      {},
-      "From ",
-      h("input", {
-        type: "date",
-        value: q.from ?? "",
-        "data-testid": "from",
-        onchange: (e: Event) =>
-          update({ ...q, from: (e.target as HTMLInputElement).value || null }),
-      }),
-    ),
-    h(
-      "label",
-      {},
-      "To (excl.) ",
-      h("input", {
-        type: "date",
-        value: q.to ?? "",
-        "data-testid": "to",
-        onchange: (e: Event) => update({ ...q, to: (e.target as HTMLInputElement).value || null }),
-      }),
     ),
     h(
       "label",
@@ -135,29 +191,109 @@ export async function explorerView(
         },
       ),
     ),
+    h(
+      "label",
+      { title: "The largest groups the chart names; the rest are one (other) series" },
+      "Top ",
+      select(
+        "top",
+        String(q.top ?? DEFAULT_TOP),
+        TOPS.map((n) => [String(n), String(n)]),
+        (v) => update({ ...q, top: Number(v) }),
+      ),
+    ),
   );
-  const filterDimension = select(
-    "filter-dimension",
-    "service",
-    [...DIMENSIONS.map(([v, l]) => [v, l] as [string, string]), ["tag:", "Tag (key:value)"]],
+  const dateControls = h(
+    "div",
+    { class: "controls" },
+    h(
+      "label",
+      {},
+      "Dates ",
+      select(
+        "range",
+        rangeChoice(q),
+        [["", "All data"], ...RANGES, ["custom", "Custom dates"]],
+        (v) => {
+          if (v === "custom")
+            update({ ...q, range: null, from: state.shown.from, to: state.shown.to });
+          else update({ ...q, range: v ? (v as DateRange) : null, from: null, to: null });
+        },
+      ),
+    ),
+    dates,
+    h(
+      "label",
+      {},
+      "Compare with ",
+      select("compare", q.compare?.kind ?? "", COMPARES, (v) =>
+        update({ ...q, compare: compareFrom(v) }),
+      ),
+    ),
+    shownDates,
+  );
+
+  const filterDimension = select("filter-dimension", "service", dimensions, () => {
+    void suggest();
+  });
+  const filterMode = select(
+    "filter-mode",
+    "is",
+    [
+      ["is", "is"],
+      ["not", "is not"],
+    ],
     () => undefined,
   );
+  const suggestions = h("datalist", { id: "filter-suggestions" });
+  let suggested: string[] = [];
+  const suggest = async () => {
+    const dimension = filterDimension.value;
+    const values = await api.dimensionValues(dimension).catch(() => []);
+    if (filterDimension.value !== dimension) return;
+    suggested = values.map((v) => v.value);
+    mount(
+      suggestions,
+      values.map((v) => h("option", { value: v.value }, v.account_name ?? "")),
+    );
+    suggestions.dataset.count = String(values.length);
+  };
   const filterValue = h("input", {
     type: "text",
-    placeholder: "value, e.g. AWS Lambda",
+    list: "filter-suggestions",
+    placeholder: "value (suggested from the data)",
     "data-testid": "filter-value",
-    size: 20,
+    size: 24,
+    onfocus: () => {
+      if (suggested.length === 0) void suggest();
+    },
   }) as HTMLInputElement;
   const addFilter = (e: Event) => {
     e.preventDefault();
     const text = filterValue.value.trim();
     if (!text) return;
-    if (filterDimension.value === "tag:") {
-      const [key, ...rest] = text.split(":");
-      if (!key || rest.length === 0) return;
-      update(withFilter(q, { dimension: `tag:${key.trim()}`, value: rest.join(":").trim() }));
-    } else {
-      update(withFilter(q, { dimension: filterDimension.value, value: text }));
+    const value = matchSuggestion(text, suggested);
+    update(withValue(q, filterDimension.value, value, filterMode.value === "not"));
+  };
+  const viewName = h("input", {
+    type: "text",
+    placeholder: "name this view",
+    "data-testid": "view-name",
+    size: 18,
+  }) as HTMLInputElement;
+  const saveView = async (e: Event) => {
+    e.preventDefault();
+    const name = viewName.value.trim();
+    if (!name) {
+      toast("Give the view a name first");
+      return;
+    }
+    try {
+      await api.saveView({ name, query: q, area: state.area });
+      toast(`Saved view "${name}"`);
+      onViewsChanged();
+    } catch (error) {
+      toast((error as Error).message);
     }
   };
   const filters = h(
@@ -168,22 +304,24 @@ export async function explorerView(
       { class: "inline", onsubmit: addFilter },
       "Filter ",
       filterDimension,
+      filterMode,
       filterValue,
-      h("button", { type: "submit" }, "Add"),
+      suggestions,
+      h("button", { type: "submit", "data-testid": "add-filter" }, "Add"),
     ),
     q.filters.length === 0
       ? h("span", { class: "muted" }, "No filters: click a row to drill into it.")
       : null,
-    q.filters.map((f) =>
+    q.filters.map((f: Filter) =>
       h(
         "span",
-        { class: "chip" },
-        `${f.dimension} = ${f.value} `,
+        { class: f.exclude ? "chip exclude" : "chip", "data-testid": "filter-chip" },
+        `${filterLabel(f)} `,
         h(
           "button",
           {
-            "aria-label": `remove filter ${f.dimension}`,
-            onclick: () => update(withoutFilter(q, f.dimension)),
+            "aria-label": `remove filter ${filterLabel(f)}`,
+            onclick: () => update(withoutFilter(q, f)),
           },
           "×",
         ),
@@ -191,7 +329,24 @@ export async function explorerView(
     ),
   );
   const body = h("div", {}, notice("loading", "Computing…"));
-  mount(root, h("h1", {}, "Cost explorer"), controls, filters, body);
+  mount(
+    root,
+    h(
+      "div",
+      { class: "panel-head" },
+      h("h1", {}, "Cost explorer"),
+      h(
+        "form",
+        { class: "inline", onsubmit: saveView },
+        viewName,
+        h("button", { type: "submit", "data-testid": "save-view" }, "Save view"),
+      ),
+    ),
+    controls,
+    dateControls,
+    filters,
+    body,
+  );
 
   let result: Explore;
   const started = performance.now();
@@ -205,9 +360,23 @@ export async function explorerView(
   if (thisRender !== latestRender) return;
   const elapsed = performance.now() - started;
   root.dataset.elapsedMs = elapsed.toFixed(0);
+  state.shown = { from: result.from, to: result.to };
+  if (result.from && result.to) {
+    shownDates.textContent = `${result.from} to ${lastDay(result.to)}${
+      result.last_day ? ` · data to ${result.last_day}` : ""
+    }${result.comparison ? ` · compared with ${result.comparison.from} to ${lastDay(result.comparison.to)}` : ""}`;
+  }
+  const hints = result.hints.length
+    ? h(
+        "div",
+        { class: "note", "data-testid": "explore-hints" },
+        result.hints.map((hint) => h("p", {}, hint)),
+      )
+    : null;
   if (result.rows.length === 0) {
     mount(
       body,
+      hints,
       notice(
         "empty",
         "No cost matches",
@@ -217,6 +386,26 @@ export async function explorerView(
     return;
   }
   const linesBox = h("div", { class: "lines-box" });
+  const showLines = (name: string, label: string) => {
+    const query = {
+      filters: [...q.filters, { dimension: result.group_by, values: [name], exclude: false }],
+      from: result.from,
+      to: result.to,
+    };
+    void linesPanel(
+      linesBox,
+      `Billing lines: ${result.group_by} = ${label}`,
+      query,
+      `lines-${name.replace(/[^a-z0-9]+/gi, "-")}.csv`,
+      toast,
+    ).then(() => linesBox.scrollIntoView({ block: "start" }));
+  };
+  const next = result.next_group_by;
+  const nextLabel = next ? (dimensions.find(([v]) => v === next)?.[1] ?? next) : null;
+  const drill = (name: string, label: string) => {
+    if (next) update(drillInto(q, result.group_by, name, next));
+    else showLines(name, label);
+  };
   const sections = result.totals.map((total) => {
     const currency = total.currency;
     const series = result.series.filter((s) => s.currency === currency);
@@ -269,6 +458,15 @@ export async function explorerView(
       );
       if (saved) toast(`Saved ${saved}`);
     };
+    const compared = result.comparison
+      ? comparisonPanel(
+          result.comparison.rows.filter((r) => r.currency === currency),
+          result.comparison.totals.find((t) => t.currency === currency),
+          currency,
+          q.measure,
+          result.group_by,
+        )
+      : null;
     return h(
       "section",
       { class: "currency" },
@@ -278,6 +476,7 @@ export async function explorerView(
         `${currency}: ${money(total[q.measure], currency)} ${measureLabel(q.measure).toLowerCase()}`,
       ),
       h("div", { class: "panel" }, over),
+      compared,
       h("div", { class: "panel" }, h("h3", {}, "Allocation"), tree),
       h(
         "div",
@@ -285,7 +484,18 @@ export async function explorerView(
         h(
           "div",
           { class: "panel-head" },
-          h("h3", {}, `By ${result.group_by} (${rows.length})`),
+          h(
+            "h3",
+            {},
+            `By ${result.group_by} (${rows.length})`,
+            h(
+              "span",
+              { class: "muted", "data-testid": "drill-hint" },
+              nextLabel
+                ? ` · click a row to filter on it and see it by ${nextLabel.toLowerCase()}`
+                : " · click a row for its billing lines",
+            ),
+          ),
           h("button", { onclick: exportCsv, "data-testid": "export-explore" }, "Export CSV"),
         ),
         h(
@@ -313,12 +523,12 @@ export async function explorerView(
                 {
                   class: "clickable",
                   tabindex: 0,
-                  title: `Filter on ${groupLabel(r)}`,
-                  onclick: () =>
-                    update(withFilter(q, { dimension: result.group_by, value: r.name })),
+                  title: nextLabel
+                    ? `Filter on ${groupLabel(r)}, by ${nextLabel.toLowerCase()}`
+                    : `The billing lines behind ${groupLabel(r)}`,
+                  onclick: () => drill(r.name, groupLabel(r)),
                   onkeydown: (e: KeyboardEvent) => {
-                    if (e.key === "Enter")
-                      update(withFilter(q, { dimension: result.group_by, value: r.name }));
+                    if (e.key === "Enter") drill(r.name, groupLabel(r));
                   },
                 },
                 h("td", {}, groupLabel(r)),
@@ -335,20 +545,9 @@ export async function explorerView(
                       "data-testid": "group-lines",
                       title: `The billing lines behind ${groupLabel(r)}`,
                       onclick: (e: Event) => {
-                        // The row's own click filters; this opens its lines.
+                        // The row's own click drills in; this opens its lines.
                         e.stopPropagation();
-                        const query = {
-                          filters: [...q.filters, { dimension: result.group_by, value: r.name }],
-                          from: q.from,
-                          to: q.to,
-                        };
-                        void linesPanel(
-                          linesBox,
-                          `Billing lines: ${result.group_by} = ${groupLabel(r)}`,
-                          query,
-                          `lines-${r.name.replace(/[^a-z0-9]+/gi, "-")}.csv`,
-                          toast,
-                        ).then(() => linesBox.scrollIntoView({ block: "start" }));
+                        showLines(r.name, groupLabel(r));
                       },
                     },
                     "Lines",
@@ -380,6 +579,7 @@ export async function explorerView(
   });
   mount(
     body,
+    hints,
     result.currency_note ? h("p", { class: "note" }, result.currency_note) : null,
     result.partial.some(Boolean)
       ? h(
@@ -395,5 +595,75 @@ export async function explorerView(
     ),
     sections,
     linesBox,
+  );
+}
+
+/** The day before `to` (the first day excluded): the last day shown. */
+function lastDay(to: string): string {
+  const day = new Date(`${to}T00:00:00Z`);
+  day.setUTCDate(day.getUTCDate() - 1);
+  return day.toISOString().slice(0, 10);
+}
+
+/** A share of a total (0..1) as `45.0%`; a dash when there was no total. */
+function share(value: number | null): string {
+  return value === null ? "–" : `${(value * 100).toFixed(1)}%`;
+}
+
+/** Each group's cost in both periods, the largest change first. */
+function comparisonPanel(
+  rows: ComparedGroup[],
+  total: ComparedGroup | undefined,
+  currency: string,
+  measure: CostMeasure,
+  groupBy: string,
+): HTMLElement {
+  const change = (value: number) =>
+    h(
+      "td",
+      { class: value > 0 ? "num up" : value < 0 ? "num down" : "num" },
+      `${value > 0 ? "+" : ""}${money(value, currency)}`,
+    );
+  const line = (g: ComparedGroup, cell: "td" | "th") =>
+    h(
+      "tr",
+      {},
+      h(cell, {}, groupLabel(g)),
+      h(cell, { class: "num" }, money(g.current, currency)),
+      h(cell, { class: "num" }, money(g.previous, currency)),
+      change(g.change),
+      h(cell, { class: "num" }, g.change_pct === null ? "new" : percent(g.change_pct * 100)),
+      h(cell, { class: "num" }, share(g.share)),
+      h(cell, { class: "num" }, share(g.previous_share)),
+    );
+  return h(
+    "div",
+    { class: "panel" },
+    h("h3", {}, `Change by ${groupBy} (${measureLabel(measure).toLowerCase()})`),
+    h(
+      "table",
+      { "data-testid": `compare-table-${currency}` },
+      h(
+        "thead",
+        {},
+        h(
+          "tr",
+          {},
+          h("th", {}, groupBy),
+          h("th", { class: "num" }, "This period"),
+          h("th", { class: "num" }, "Compared"),
+          h("th", { class: "num" }, "Change"),
+          h("th", { class: "num" }, "Change %"),
+          h("th", { class: "num" }, "Share"),
+          h("th", { class: "num" }, "Share before"),
+        ),
+      ),
+      h(
+        "tbody",
+        {},
+        rows.slice(0, 500).map((g) => line(g, "td")),
+      ),
+      total ? h("tfoot", {}, line(total, "th")) : null,
+    ),
   );
 }

@@ -4,6 +4,7 @@ import { toCsv } from "../csv";
 import { h, mount, notice } from "../dom";
 import { groupLabel, money } from "../format";
 import { potentialSavings } from "../savings";
+import { is } from "../state";
 import { linesPanel } from "./lines";
 
 /** What each kind of finding is called in the app (every kind: the type
@@ -487,7 +488,7 @@ export function evidenceQuery(finding: Recommendation): LineQuery {
   const next = last ? new Date(`${last}T00:00:00Z`) : null;
   next?.setUTCDate(next.getUTCDate() + 1);
   return {
-    filters: [{ dimension: "resource", value: finding.resource_id }],
+    filters: [is("resource", finding.resource_id)],
     from: from || null,
     to: next ? next.toISOString().slice(0, 10) : null,
   };

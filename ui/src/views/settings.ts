@@ -9,6 +9,7 @@ export function settingsUpdate(values: {
   threshold: string;
   minImpact: string;
   aliases: string;
+  ignoreCase: boolean;
   accountsFile: string;
   accountNames: string;
 }): SettingsUpdate {
@@ -23,6 +24,7 @@ export function settingsUpdate(values: {
     anomaly_threshold: Number(values.threshold),
     anomaly_min_impact: Number(values.minImpact),
     tag_aliases: lines(values.aliases),
+    tag_values_ignore_case: values.ignoreCase,
     account_names_file: values.accountsFile.trim() || null,
     account_names: lines(values.accountNames),
   };
@@ -69,6 +71,12 @@ export async function settingsView(root: HTMLElement, toast: (m: string) => void
     },
     settings.tag_aliases.join("\n"),
   ) as HTMLTextAreaElement;
+  const ignoreCase = h("input", {
+    type: "checkbox",
+    name: "ignore-case",
+    "data-testid": "setting-ignore-case",
+    checked: settings.tag_values_ignore_case,
+  }) as HTMLInputElement;
   const accountsFile = input("accounts-file", settings.account_names_file ?? "", {
     placeholder: "/path/to/accounts.csv (Id,Name) or list-accounts JSON",
     size: "48",
@@ -103,6 +111,7 @@ export async function settingsView(root: HTMLElement, toast: (m: string) => void
               threshold: threshold.value,
               minImpact: minImpact.value,
               aliases: aliases.value,
+              ignoreCase: ignoreCase.checked,
               accountsFile: accountsFile.value,
               accountNames: accountNames.value,
             }),
@@ -123,6 +132,12 @@ export async function settingsView(root: HTMLElement, toast: (m: string) => void
       { class: "stack" },
       "Tag key aliases, one key per line (keys always compare case-insensitively)",
       aliases,
+    ),
+    h(
+      "label",
+      {},
+      ignoreCase,
+      " Tag values ignore case (“Web” and “web” are one team; shown in lower case)",
     ),
     h("label", {}, "Account names file ", accountsFile),
     h(

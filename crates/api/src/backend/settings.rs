@@ -22,6 +22,7 @@ impl Backend {
                 .iter()
                 .map(|(k, v)| format!("{k} = {}", v.join(", ")))
                 .collect(),
+            tag_values_ignore_case: config.tags.lowercase_values,
             allocation_keys: config.allocation.iter().map(|k| k.name.clone()).collect(),
             account_names_file: config
                 .accounts
@@ -117,6 +118,11 @@ impl Backend {
                 &["anomalies"],
                 "min_impact",
                 Some(update.anomaly_min_impact.into()),
+            )?;
+            e.set(
+                &["tags"],
+                "lowercase_values",
+                Some(update.tag_values_ignore_case.into()),
             )?;
             for key in e.keys(&["tags", "aliases"])? {
                 if !aliases.iter().any(|(k, _)| *k == key) {

@@ -1,11 +1,16 @@
 //! The overview, the explorer and the anomalies: the engine's answers over the billing view.
 
+use burnrate_core::analysis::explore::DimensionValue;
 use burnrate_core::analysis::lines::{self, LineItems, LineQuery};
+use burnrate_core::analysis::saved_views::{self, SavedView};
 
 use super::*;
 
 /// Billing lines the app shows at once; the CSV export has all of them.
 pub const LINES_SHOWN: usize = 500;
+
+/// Values the filter box suggests for a dimension.
+pub const VALUES_SUGGESTED: usize = 500;
 
 impl Backend {
     /// The dataset at a glance, for the latest month with data (the data
@@ -29,13 +34,45 @@ impl Backend {
         let Some((frame, currency_note)) = self.billing(&config)? else {
             return Ok(Explore::default());
         };
-        Ok(explore::answer(
+        Ok(explore::answer(frame, &config, query, currency_note)?)
+    }
+
+    /// The values a filter on `dimension` can take (the costliest first):
+    /// the explorer's suggestions.
+    pub fn dimension_values(&self, dimension: &str) -> Result<Vec<DimensionValue>> {
+        let config = self.config()?;
+        let Some((frame, _)) = self.billing(&config)? else {
+            return Ok(Vec::new());
+        };
+        Ok(explore::values(
             frame,
             &config,
-            query,
-            currency_note,
-            overview::TOP_GROUPS,
+            dimension,
+            VALUES_SUGGESTED,
         )?)
+    }
+
+    /// The tag keys in the data, the ones on most cost first.
+    pub fn tag_keys(&self) -> Result<Vec<String>> {
+        let config = self.config()?;
+        let Some((frame, _)) = self.billing(&config)? else {
+            return Ok(Vec::new());
+        };
+        Ok(explore::tag_keys(frame, &config)?)
+    }
+
+    /// The saved explorer views.
+    pub fn saved_views(&self) -> Result<Vec<SavedView>> {
+        Ok(saved_views::load(&self.data_dir)?)
+    }
+
+    /// Saves a view (replacing one of the same name); returns them all.
+    pub fn save_view(&self, view: SavedView) -> Result<Vec<SavedView>> {
+        Ok(saved_views::save(&self.data_dir, view)?)
+    }
+
+    pub fn remove_view(&self, name: &str) -> Result<Vec<SavedView>> {
+        Ok(saved_views::remove(&self.data_dir, name)?)
     }
 
     /// The billing lines behind an explorer bar or a finding: the first

@@ -29,10 +29,15 @@ pub use status::*;
 // The engine's answers the app shows as they are: their TypeScript
 // bindings come from burnrate-core (feature `ts`).
 pub use burnrate_core::analysis::anomaly::Anomaly as AnomalyRow;
-pub use burnrate_core::analysis::explore::{Explore, ExploreQuery, Filter, GroupRow, Series};
+pub use burnrate_core::analysis::explore::{
+    Compare, ComparedGroup, Comparison, DimensionValue, Explore, ExploreQuery, Filter, GroupRow,
+    Series,
+};
 pub use burnrate_core::analysis::forecast::MonthForecast as MonthEnd;
 pub use burnrate_core::analysis::overview::{CurrencyOverview, Overview, Point, Slice, Totals};
+pub use burnrate_core::analysis::saved_views::SavedView;
 pub use burnrate_core::ingest::conformance::{CurrencyAmount, FocusConformance, RuleCheck};
+pub use burnrate_core::period::DateRange;
 
 /// An error the UI can branch on by its [`Code`], with a message for people.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -136,10 +141,16 @@ pub fn typescript_bindings() -> String {
         CurrencyOverview::decl(&cfg),
         Overview::decl(&cfg),
         Filter::decl(&cfg),
+        DateRange::decl(&cfg),
+        Compare::decl(&cfg),
         ExploreQuery::decl(&cfg),
         Series::decl(&cfg),
         GroupRow::decl(&cfg),
+        ComparedGroup::decl(&cfg),
+        Comparison::decl(&cfg),
         Explore::decl(&cfg),
+        DimensionValue::decl(&cfg),
+        SavedView::decl(&cfg),
         burnrate_core::analysis::lines::LineQuery::decl(&cfg),
         burnrate_core::analysis::lines::LineItem::decl(&cfg),
         burnrate_core::analysis::lines::LineItems::decl(&cfg),
@@ -221,5 +232,13 @@ fn choices() -> String {
             "PERIODS",
             "Period",
             Period::ALL.iter().map(|p| (p.name(), p.label())).collect(),
+        )
+        + &list(
+            "RANGES",
+            "DateRange",
+            DateRange::ALL
+                .iter()
+                .map(|(_, name, label)| (*name, *label))
+                .collect(),
         )
 }

@@ -13,6 +13,8 @@ pub struct Settings {
     pub anomaly_min_impact: f64,
     /// `key = alias, alias`.
     pub tag_aliases: Vec<String>,
+    /// `[tags] lowercase_values`: "Web" and "web" are one tag value.
+    pub tag_values_ignore_case: bool,
     pub allocation_keys: Vec<String>,
     /// The `[accounts]` file (Id,Name CSV or AWS Organizations JSON).
     pub account_names_file: Option<String>,
@@ -31,6 +33,7 @@ pub struct SettingsUpdate {
     pub anomaly_min_impact: f64,
     /// `key = alias, alias` per line.
     pub tag_aliases: Vec<String>,
+    pub tag_values_ignore_case: bool,
     /// Id,Name CSV or AWS Organizations JSON; none for no file.
     pub account_names_file: Option<String>,
     /// `id = name` per line.

@@ -5,12 +5,12 @@
 use std::io::Write;
 
 use anyhow::Result;
-use burnrate_core::analysis::explore::{self, Explore, ExploreQuery, Filter};
+use burnrate_core::analysis::explore::{
+    self, ComparedGroup, Comparison, Explore, ExploreQuery, Filter,
+};
 use burnrate_core::analysis::lines::{self, LineQuery};
-use burnrate_core::analysis::overview::{self, Overview, TOP_GROUPS};
-use burnrate_core::analysis::trend::Period;
+use burnrate_core::analysis::overview::{self, Overview};
 use burnrate_core::frame::column_of;
-use burnrate_core::money::CostMeasure;
 use polars::prelude::*;
 
 use crate::commands::analysis::Context;
@@ -101,59 +101,97 @@ fn print_overview(answer: &Overview, out: &mut dyn Write) -> Result<()> {
     Ok(())
 }
 
-pub struct ExploreArgs {
-    pub by: String,
-    pub cost: CostMeasure,
-    pub period: Period,
-    pub from: Option<chrono::NaiveDate>,
-    pub to: Option<chrono::NaiveDate>,
-    pub filters: Vec<String>,
-    pub format: Format,
-}
-
-/// `--filter DIMENSION=VALUE` options.
-pub fn parse_filters(filters: &[String]) -> Result<Vec<Filter>> {
-    Ok(filters
+/// `--filter DIMENSION=VALUE` and `--exclude DIMENSION=VALUE` options:
+/// the values given for one dimension make one filter (any of them).
+pub fn parse_filters(filters: &[String], excludes: &[String]) -> Result<Vec<Filter>> {
+    let mut parsed: Vec<Filter> = Vec::new();
+    let given = filters
         .iter()
-        .map(|f| match f.split_once('=') {
-            Some((dimension, value)) => Ok(Filter {
-                dimension: dimension.trim().to_string(),
-                value: value.to_string(),
+        .map(|f| (f, false))
+        .chain(excludes.iter().map(|f| (f, true)));
+    for (text, exclude) in given {
+        let Some((dimension, value)) = text.split_once('=') else {
+            let flag = if exclude { "--exclude" } else { "--filter" };
+            anyhow::bail!(burnrate_core::Error::Usage(format!(
+                "{flag} {text:?}: use DIMENSION=VALUE, e.g. service=\"Amazon EC2\""
+            )));
+        };
+        let dimension = dimension.trim();
+        match parsed
+            .iter_mut()
+            .find(|f| f.dimension == dimension && f.exclude == exclude)
+        {
+            Some(filter) => filter.values.push(value.to_string()),
+            None => parsed.push(Filter {
+                exclude,
+                ..Filter::is(dimension, value)
             }),
-            None => Err(burnrate_core::Error::Usage(format!(
-                "--filter {f:?}: use DIMENSION=VALUE, e.g. service=\"Amazon EC2\""
-            ))),
-        })
-        .collect::<Result<Vec<_>, _>>()?)
+        }
+    }
+    Ok(parsed)
 }
 
-pub fn explore(context: &Context, args: ExploreArgs, out: &mut dyn Write) -> Result<()> {
-    let filters = parse_filters(&args.filters)?;
-    let query = ExploreQuery {
-        group_by: args.by,
-        measure: args.cost,
-        period: args.period,
-        from: args.from.map(|d| d.to_string()),
-        to: args.to.map(|d| d.to_string()),
-        filters,
-    };
+/// `burnrate explore`: every group's three measures, or with `--compare`
+/// each group's cost in both periods; hints go to stderr.
+pub fn explore(
+    context: &Context,
+    query: &ExploreQuery,
+    format: Format,
+    out: &mut dyn Write,
+) -> Result<()> {
     let answer = context.with_billing(&[], |frame| {
-        Ok(explore::answer(
-            frame,
-            context.config,
-            &query,
-            None,
-            TOP_GROUPS,
-        )?)
+        Ok(explore::answer(frame, context.config, query, None)?)
     })?;
-    match args.format {
+    if let (Some(from), Some(to)) = (&answer.from, &answer.to) {
+        eprintln!("{from} to {to} (excluded), {} cost", answer.measure.name());
+    }
+    for hint in &answer.hints {
+        eprintln!("note: {hint}");
+    }
+    match format {
         Format::Json => {
             serde_json::to_writer_pretty(&mut *out, &answer)?;
             writeln!(out)?;
         }
-        format => write_frame(out, &groups_frame(&answer)?, format)?,
+        format => match &answer.comparison {
+            Some(comparison) => {
+                eprintln!(
+                    "compared with {} to {} (excluded)",
+                    comparison.from, comparison.to
+                );
+                write_frame(out, &comparison_frame(comparison)?, format)?
+            }
+            None => write_frame(out, &groups_frame(&answer)?, format)?,
+        },
     }
     Ok(())
+}
+
+/// Each group in both periods, then the total per currency.
+fn comparison_frame(comparison: &Comparison) -> Result<DataFrame> {
+    let rows: Vec<&ComparedGroup> = comparison.rows.iter().chain(&comparison.totals).collect();
+    Ok(DataFrame::new_infer_height(vec![
+        column_of("group", &rows, |r| match &r.account_name {
+            Some(name) => format!("{name} ({})", r.name),
+            None => r.name.clone(),
+        }),
+        column_of("currency", &rows, |r| r.currency.clone()),
+        column_of("current", &rows, |r| r.current),
+        column_of("previous", &rows, |r| r.previous),
+        column_of("change", &rows, |r| r.change),
+        Column::new(
+            "change_pct".into(),
+            rows.iter()
+                .map(|r| r.change_pct.map(|p| p * 100.0))
+                .collect::<Vec<_>>(),
+        ),
+        Column::new(
+            "share_pct".into(),
+            rows.iter()
+                .map(|r| r.share.map(|p| p * 100.0))
+                .collect::<Vec<_>>(),
+        ),
+    ])?)
 }
 
 /// `burnrate lines`: the lines, and on stderr how many of how many.

@@ -361,6 +361,120 @@ fn overview_and_explore_answer_from_the_command_line_as_in_the_app() {
         env.run(&["explore", "--filter", "service"]).status.code(),
         Some(2)
     );
+
+    // Issue 18, item 5: a range counted back from the data's last day, a
+    // comparison with the month before, several values and exclusions.
+    let month = |from: &str, to: &str| {
+        env.total(
+            &["summary", "--by", "provider", "--from", from, "--to", to],
+            "effective_cost",
+            "USD",
+        )
+    };
+    let compared = env.json(&[
+        "explore",
+        "--by",
+        "service",
+        "--range",
+        "last-month",
+        "--compare",
+        "previous",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(compared["from"], "2026-09-01");
+    assert_eq!(compared["to"], "2026-10-01");
+    let comparison = &compared["comparison"];
+    assert_eq!(
+        comparison["from"], "2026-08-01",
+        "a whole month compares with the month before"
+    );
+    let usd = comparison["totals"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["currency"] == "USD")
+        .unwrap();
+    let (current, previous) = (
+        usd["current"].as_f64().unwrap(),
+        usd["previous"].as_f64().unwrap(),
+    );
+    assert!(
+        cents(current, month("2026-09-01", "2026-10-01")),
+        "{current}"
+    );
+    assert!(
+        cents(previous, month("2026-08-01", "2026-09-01")),
+        "{previous}"
+    );
+    let changes: f64 = comparison["rows"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["currency"] == "USD")
+        .map(|r| r["change"].as_f64().unwrap())
+        .sum();
+    assert!(
+        cents(changes, current - previous),
+        "the groups' changes add up"
+    );
+    let table = env.ok(&[
+        "explore",
+        "--range",
+        "last-month",
+        "--compare",
+        "year-before",
+    ]);
+    assert!(table.starts_with("group"), "{table}");
+
+    let services = |args: &[&str]| -> f64 {
+        let mut all = vec!["explore", "--by", "service", "--format", "json"];
+        all.extend_from_slice(args);
+        env.json(&all)["totals"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|t| t["currency"] == "USD")
+            .map(|t| t["effective"].as_f64().unwrap())
+            .sum()
+    };
+    let (ec2_and_s3, without_ec2, everything) = (
+        services(&[
+            "--filter",
+            "service=Amazon Elastic Compute Cloud",
+            "--filter",
+            "service=Amazon Simple Storage Service",
+        ]),
+        services(&["--exclude", "service=Amazon Elastic Compute Cloud"]),
+        services(&[]),
+    );
+    let s3 = services(&["--filter", "service=Amazon Simple Storage Service"]);
+    assert!(cents(ec2_and_s3 - s3 + without_ec2, everything));
+
+    // A filter value in the wrong case matches nothing and says what it meant.
+    let out = env.run(&["explore", "--filter", "service=aws lambda"]);
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("did you mean \"AWS Lambda\""),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+
+    // A view saved in the app, answered by name.
+    let views = env.data_dir().join("app").join("saved-views.json");
+    std::fs::create_dir_all(views.parent().unwrap()).unwrap();
+    std::fs::write(
+        &views,
+        r#"[{"name":"Lambda by account","query":{"group_by":"subaccount","measure":"effective","period":"month","range":null,"from":null,"to":null,"filters":[{"dimension":"service","values":["AWS Lambda"],"exclude":false}],"top":null,"compare":null},"area":false}]"#,
+    )
+    .unwrap();
+    let view = env.json(&["explore", "--view", "lambda BY account", "--format", "json"]);
+    assert_eq!(view["group_by"], "subaccount");
+    assert!(cents(
+        view["totals"][0]["effective"].as_f64().unwrap(),
+        services(&["--filter", "service=AWS Lambda"])
+    ));
+    let missing = env.run(&["explore", "--view", "nope"]);
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("saved: Lambda by account"));
 }
 
 /// Issue 18: what the user types is checked where it is typed, and every

@@ -28,18 +28,10 @@ fn currency() -> Expr {
         .alias("currency")
 }
 
-/// Per tag key: the cost of rows without it, the total, and the share.
-/// Keys are lower-cased and folded through the configured aliases, so
-/// `Team` and `team` are one key.
-pub fn untagged_by_key(
-    frame: LazyFrame,
-    config: &Config,
-    measure: CostMeasure,
-) -> Result<DataFrame> {
-    let totals = frame
-        .clone()
-        .group_by([currency()])
-        .agg([cost(measure).sum().alias("total_cost")]);
+/// A tag's key (inside `Tags.list().eval`), lower-cased and folded
+/// through the configured aliases, so `Team`, `team` and an alias of it
+/// are one key.
+pub fn canonical_tag_key(config: &Config) -> Expr {
     // Map every spelling of an aliased key to its canonical name.
     let mut old = Vec::new();
     let mut new = Vec::new();
@@ -56,6 +48,22 @@ pub fn untagged_by_key(
             lit(Series::new("new".into(), new)),
         );
     }
+    key
+}
+
+/// Per tag key: the cost of rows without it, the total, and the share.
+/// Keys are lower-cased and folded through the configured aliases, so
+/// `Team` and `team` are one key.
+pub fn untagged_by_key(
+    frame: LazyFrame,
+    config: &Config,
+    measure: CostMeasure,
+) -> Result<DataFrame> {
+    let totals = frame
+        .clone()
+        .group_by([currency()])
+        .agg([cost(measure).sum().alias("total_cost")]);
+    let key = canonical_tag_key(config);
     let tagged = frame
         .select([
             currency(),

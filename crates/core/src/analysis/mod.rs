@@ -8,6 +8,7 @@ pub mod explore;
 pub mod forecast;
 pub mod lines;
 pub mod overview;
+pub mod saved_views;
 pub mod summary;
 pub mod trend;
 

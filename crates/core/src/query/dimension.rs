@@ -16,6 +16,9 @@ pub enum Dimension {
     ServiceCategory,
     Region,
     Resource,
+    /// The provider's usage type (AWS `lineItem/UsageType`, Azure meter,
+    /// GCP SKU): what a service's cost is made of.
+    UsageType,
     ChargeCategory,
     Month,
     Day,
@@ -34,18 +37,19 @@ pub const NONE: &str = "(none)";
 impl Dimension {
     /// What the app's explorer offers to group by, with labels (its period
     /// stands for month and day; tags and allocation keys are typed).
-    pub const EXPLORER: [(&'static str, &'static str); 8] = [
+    pub const EXPLORER: [(&'static str, &'static str); 9] = [
         ("service", "Service"),
         ("subaccount", "Account / subscription"),
         ("account", "Billing account"),
         ("provider", "Provider"),
         ("region", "Region"),
         ("resource", "Resource"),
+        ("usage_type", "Usage type"),
         ("service_category", "Service category"),
         ("charge_category", "Charge category"),
     ];
 
-    pub const NAMES: &'static str = "provider, account, subaccount, service, service_category, region, resource, charge_category, month, day, tag:KEY, alloc:KEY";
+    pub const NAMES: &'static str = "provider, account, subaccount, service, service_category, region, resource, usage_type, charge_category, month, day, tag:KEY, alloc:KEY";
 
     /// Parses a dimension name; `alloc:KEY` must name a key in `config`.
     pub fn parse(text: &str, config: &Config) -> Result<Self> {
@@ -82,6 +86,7 @@ impl Dimension {
             "service_category" => Dimension::ServiceCategory,
             "region" => Dimension::Region,
             "resource" => Dimension::Resource,
+            "usage_type" => Dimension::UsageType,
             "charge_category" => Dimension::ChargeCategory,
             "month" => Dimension::Month,
             "day" => Dimension::Day,
@@ -104,6 +109,7 @@ impl Dimension {
             Dimension::ServiceCategory => "service_category".into(),
             Dimension::Region => "region".into(),
             Dimension::Resource => "resource".into(),
+            Dimension::UsageType => "usage_type".into(),
             Dimension::ChargeCategory => "charge_category".into(),
             Dimension::Month => "month".into(),
             Dimension::Day => "day".into(),
@@ -124,6 +130,7 @@ impl Dimension {
             Dimension::ServiceCategory => text("ServiceCategory"),
             Dimension::Region => text("RegionId"),
             Dimension::Resource => text("ResourceId"),
+            Dimension::UsageType => text("x_UsageType"),
             Dimension::ChargeCategory => text("ChargeCategory"),
             // Grouped as dates and formatted after aggregating: formatting
             // millions of timestamps costs more than the whole group-by.
@@ -139,6 +146,35 @@ impl Dimension {
             },
         };
         e.alias(self.label())
+    }
+
+    /// Where a click on one of this dimension's groups goes next: the
+    /// dimension that explains it, skipping any already filtered on (`done`).
+    /// A service splits into usage types and then resources; an account
+    /// into its services; a tag or an allocation key into services. A
+    /// resource is the end (its billing lines come next).
+    pub fn drill_next(&self, done: &[Dimension]) -> Option<Dimension> {
+        let order = match self {
+            Self::Service => vec![Self::UsageType, Self::Resource],
+            Self::UsageType => vec![Self::Resource],
+            Self::Account => vec![
+                Self::SubAccount,
+                Self::Service,
+                Self::UsageType,
+                Self::Resource,
+            ],
+            Self::Provider
+            | Self::Region
+            | Self::ServiceCategory
+            | Self::ChargeCategory
+            | Self::SubAccount
+            | Self::Tag(_)
+            | Self::Allocation(_)
+            | Self::Month
+            | Self::Day => vec![Self::Service, Self::UsageType, Self::Resource],
+            Self::Resource => vec![],
+        };
+        order.into_iter().find(|d| d != self && !done.contains(d))
     }
 
     /// Turns the grouped key into its printed label (dates into text).
