@@ -7,6 +7,9 @@ cd "$(dirname "$0")/.."
 ./scripts/install-deps.sh
 export PATH="$HOME/.cargo/bin:$PATH"
 export BURNRATE_DATA_DIR="${BURNRATE_DATA_DIR:-$PWD/target/demo-data}"
+# The demo names its AWS accounts in the config ([accounts] file): its own
+# config, so the user's stays as it is.
+export BURNRATE_CONFIG="${BURNRATE_CONFIG:-$BURNRATE_DATA_DIR/config.toml}"
 (cd ui && npm run build)
 cargo build --workspace --locked
 ./target/debug/burnrate demo

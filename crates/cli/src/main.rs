@@ -198,7 +198,16 @@ fn run(cli: Cli) -> Result<ExitCode> {
             let dir = data_dir(cli.data_dir)?;
             let (config, _) = config_path(cli.config.clone())?;
             let dataset = Dataset::open(&dir)?;
-            let attempts = burnrate_core::demo::load(&dataset, &config, chrono::Utc::now())?;
+            let (attempts, named) =
+                burnrate_core::demo::load(&dataset, &config, chrono::Utc::now())?;
+            if let Some(file) = named {
+                writeln!(
+                    out,
+                    "the demo's AWS accounts are named in {} ([accounts] file in {})",
+                    file.display(),
+                    config.display()
+                )?;
+            }
             let mut imported = 0;
             for attempt in &attempts {
                 if let Some(Ok(ImportOutcome::Imported { .. })) = &attempt.result {

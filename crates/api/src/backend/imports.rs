@@ -5,7 +5,7 @@ use super::*;
 impl Backend {
     /// Loads the built-in demo dataset (as `burnrate demo` does).
     pub fn load_demo(&self) -> Result<Vec<ImportResult>> {
-        let attempts = demo::load(&self.dataset()?, &self.config_path, Utc::now())?;
+        let (attempts, _) = demo::load(&self.dataset()?, &self.config_path, Utc::now())?;
         Ok(attempts.into_iter().map(import_result).collect())
     }
 

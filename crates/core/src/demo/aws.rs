@@ -25,6 +25,17 @@ pub const RESERVATION_ARN: &str = "arn:aws:rds:us-east-1:222222222222:ri:demo-pa
 const RESERVATION_UPFRONT: f64 = 700.0;
 const RESERVATION_HOURLY: f64 = 0.04;
 
+/// The reservation's columns on a line: every hour of it is used, so
+/// nothing is ever unused.
+fn reservation(effective_cost: f64) -> Commitment<'static> {
+    Commitment::Reservation {
+        arn: RESERVATION_ARN,
+        effective_cost,
+        unused_upfront: 0.0,
+        unused_recurring: 0.0,
+    }
+}
+
 /// The Enterprise Discount Program's share off on-demand AWS usage.
 const EDP_DISCOUNT: f64 = 0.03;
 
@@ -425,12 +436,7 @@ pub(super) fn write_aws_month(out: impl Write, year: i32, month: u32) -> std::io
                 env_tag: Some("prod"),
                 cost: Some(0.0),
                 on_demand_cost: Some(24.0 * 0.178),
-                commitment: Commitment::Reservation {
-                    arn: RESERVATION_ARN,
-                    effective_cost: 24.0 * reserved_hourly,
-                    unused_upfront: 0.0,
-                    unused_recurring: 0.0,
-                },
+                commitment: reservation(24.0 * reserved_hourly),
                 ..base.clone()
             },
             &mut month_total,
@@ -561,12 +567,7 @@ pub(super) fn write_aws_month(out: impl Write, year: i32, month: u32) -> std::io
             rate: RESERVATION_UPFRONT,
             hours: 1,
             description: "Sign up charge for subscription: demo-payments-db-1yr, planId: 1yr partial upfront",
-            commitment: Commitment::Reservation {
-                arn: RESERVATION_ARN,
-                effective_cost: 0.0,
-                unused_upfront: 0.0,
-                unused_recurring: 0.0,
-            },
+            commitment: reservation(0.0),
             ..reservation_line.clone()
         };
         month_total += upfront.unblended_cost();
@@ -579,12 +580,7 @@ pub(super) fn write_aws_month(out: impl Write, year: i32, month: u32) -> std::io
         usage_amount: hours_in_month,
         rate: RESERVATION_HOURLY,
         description: "USD 0.04 hourly fee per PostgreSQL, db.m5.large instance",
-        commitment: Commitment::Reservation {
-            arn: RESERVATION_ARN,
-            effective_cost: 0.0,
-            unused_upfront: 0.0,
-            unused_recurring: 0.0,
-        },
+        commitment: reservation(0.0),
         ..reservation_line
     };
     month_total += recurring.unblended_cost();

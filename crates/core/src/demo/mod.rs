@@ -100,18 +100,24 @@ fn growth(day: NaiveDate) -> f64 {
 /// finding's evidence (`file:row`) point at them, so they must exist. The
 /// AWS accounts get their names through the config at `config_path` (see
 /// [`name_accounts`]). What the CLI's `burnrate demo` and the app's "Load
-/// demo data" both do.
-pub fn load(dataset: &Dataset, config_path: &Path, now: DateTime<Utc>) -> Result<Vec<Attempt>> {
+/// demo data" both do. Returns each file's import and the names file when
+/// the config was pointed at it.
+pub fn load(
+    dataset: &Dataset,
+    config_path: &Path,
+    now: DateTime<Utc>,
+) -> Result<(Vec<Attempt>, Option<PathBuf>)> {
     let dir = dataset.dir().join("demo");
     let files = write_demo_files(&dir)?;
-    name_accounts(&dir, config_path)?;
-    Ok(dataset.import_all(
+    let named = name_accounts(&dir, config_path)?;
+    let attempts = dataset.import_all(
         &files,
         now,
         crate::store::Delivery::Detect,
         &mut |_| {},
         &AtomicBool::new(false),
-    ))
+    );
+    Ok((attempts, named))
 }
 
 /// Writes the demo's AWS account names into `dir` as the JSON `aws
