@@ -52,6 +52,7 @@ const nav = h("nav", { "aria-label": "Views" });
 const main = h("main", { tabindex: -1 });
 // Saved explorer views, one click away from every view.
 const sidebar = h("aside", { class: "sidebar", "aria-label": "Saved views" });
+const shell = h("div", { class: "shell no-views" }, sidebar, main);
 const toastBox = h("div", {
   class: "toast",
   role: "status",
@@ -66,57 +67,57 @@ mount(
     h("span", { class: "brand" }, h("span", { class: "logo", "aria-hidden": "true" }), "Burnrate"),
     nav,
   ),
-  h("div", { class: "shell" }, sidebar, main),
+  shell,
   toastBox,
 );
 
 async function drawSidebar(): Promise<void> {
   const views = await api.savedViews().catch((error: Error) => {
+    shell.classList.remove("no-views");
     mount(sidebar, h("h3", {}, "Saved views"), h("p", { class: "muted" }, error.message));
     return null;
   });
   if (views === null) return;
+  shell.classList.toggle("no-views", views.length === 0);
   mount(
     sidebar,
     h("h3", {}, "Saved views"),
-    views.length === 0
-      ? h("p", { class: "muted" }, "Save a question in the Cost explorer to list it here.")
-      : h(
-          "ul",
-          { "data-testid": "saved-views" },
-          views.map((v) =>
-            h(
-              "li",
-              {},
-              h(
-                "button",
-                {
-                  class: "link",
-                  "data-testid": "saved-view",
-                  title: `Open "${v.name}" in the explorer`,
-                  onclick: () => {
-                    explorer.area = v.area;
-                    navigate("explorer", { query: v.query });
-                  },
-                },
-                v.name,
-              ),
-              h(
-                "button",
-                {
-                  class: "small",
-                  "aria-label": `remove view ${v.name}`,
-                  title: "Remove this view",
-                  onclick: async () => {
-                    await api.removeView(v.name).catch((e: Error) => toast(e.message));
-                    void drawSidebar();
-                  },
-                },
-                "×",
-              ),
-            ),
+    h(
+      "ul",
+      { "data-testid": "saved-views" },
+      views.map((v) =>
+        h(
+          "li",
+          {},
+          h(
+            "button",
+            {
+              class: "link",
+              "data-testid": "saved-view",
+              title: `Open "${v.name}" in the explorer`,
+              onclick: () => {
+                explorer.area = v.area;
+                navigate("explorer", { query: v.query });
+              },
+            },
+            v.name,
+          ),
+          h(
+            "button",
+            {
+              class: "small",
+              "aria-label": `remove view ${v.name}`,
+              title: "Remove this view",
+              onclick: async () => {
+                await api.removeView(v.name).catch((e: Error) => toast(e.message));
+                void drawSidebar();
+              },
+            },
+            "×",
           ),
         ),
+      ),
+    ),
   );
 }
 

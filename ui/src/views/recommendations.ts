@@ -416,12 +416,13 @@ function draw(
             "tr",
             {},
             sortHeader("Action", "action"),
+            // The figure a reader looks for first, where a narrow window still shows it.
+            sortHeader("Savings/mo", "savings", "num"),
             sortHeader("Kind", "kind"),
             sortHeader("Resource", "resource"),
             sortHeader("Account", "account"),
             sortHeader("Owner", "owner"),
             sortHeader("Confidence", "confidence"),
-            sortHeader("Savings / month", "savings", "num"),
           ),
         ),
         h(
@@ -446,6 +447,7 @@ function draw(
                 },
               },
               h("td", { title: r.action }, shortAction(r)),
+              h("td", { class: "num" }, money(r.estimated_monthly_savings, r.currency)),
               h(
                 "td",
                 { class: "words" },
@@ -470,7 +472,6 @@ function draw(
               ),
               h("td", { class: "clip", "data-testid": "owner" }, r.owner ?? ""),
               h("td", {}, r.confidence),
-              h("td", { class: "num" }, money(r.estimated_monthly_savings, r.currency)),
             ),
           ),
         ),

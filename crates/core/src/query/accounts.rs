@@ -40,6 +40,39 @@ pub fn canonical_ids(frame: LazyFrame) -> LazyFrame {
     ])
 }
 
+/// The config's account names (its `[accounts]` file, then its table) on
+/// the rows, as BillingAccountName and SubAccountName, over the data's own:
+/// so SQL reports and exports name the accounts the views name (a legacy
+/// CUR has no names at all). Ids the config does not name keep the data's.
+pub fn with_configured_names(frame: LazyFrame, config: &Config) -> Result<LazyFrame> {
+    let mut names: HashMap<String, String> = HashMap::new();
+    if let Some(file) = &config.accounts.file {
+        names.extend(read_names_file(&config.resolve(file))?);
+    }
+    names.extend(
+        config
+            .accounts
+            .names
+            .iter()
+            .map(|(id, name)| (id.clone(), name.clone())),
+    );
+    names.retain(|_, name| !name.trim().is_empty());
+    if names.is_empty() {
+        return Ok(frame);
+    }
+    let named = |id: &str, name: &str| {
+        coalesce(&[
+            crate::frame::map_text(col(id), names.clone(), None),
+            col(name),
+        ])
+        .alias(name)
+    };
+    Ok(frame.with_columns([
+        named("BillingAccountId", "BillingAccountName"),
+        named("SubAccountId", "SubAccountName"),
+    ]))
+}
+
 /// Account id -> the name to show with it.
 #[derive(Debug, Clone, Default)]
 pub struct AccountNames {

@@ -141,7 +141,10 @@ pub struct Billing {
 }
 
 pub fn billing(frame: LazyFrame, config: &Config) -> crate::Result<Billing> {
-    let frame = crate::query::accounts::canonical_ids(frame);
+    let frame = crate::query::accounts::with_configured_names(
+        crate::query::accounts::canonical_ids(frame),
+        config,
+    )?;
     let (frame, currency_note) = match (&config.currency.reporting, &config.currency.fx_table) {
         (Some(target), Some(table)) => {
             let table = crate::query::fx::FxTable::load(&config.resolve(table))?;
