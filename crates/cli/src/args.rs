@@ -261,6 +261,10 @@ pub(crate) enum Command {
         /// or the same days a year earlier.
         #[arg(long, value_parser = compare())]
         compare: Option<burnrate_core::analysis::explore::Compare>,
+        /// How many of the largest groups per currency the series name (JSON);
+        /// the rest are one "(other)" series.
+        #[arg(long, default_value_t = 12, value_parser = clap::value_parser!(u32).range(1..))]
+        top: u32,
         /// Run a view saved in the app's explorer (by name); --format still applies.
         #[arg(long, conflicts_with_all = ["by", "range", "from", "to", "filters", "excludes", "compare"])]
         view: Option<String>,

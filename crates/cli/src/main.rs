@@ -240,6 +240,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
             filters,
             excludes,
             compare,
+            top,
             view,
             format,
         } => {
@@ -259,7 +260,7 @@ fn run(cli: Cli) -> Result<ExitCode> {
                     from: dates.from.map(|d| d.to_string()),
                     to: dates.to.map(|d| d.to_string()),
                     filters: views::parse_filters(&filters, &excludes)?,
-                    top: None,
+                    top: Some(top),
                     compare,
                 },
             };

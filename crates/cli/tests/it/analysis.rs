@@ -451,6 +451,19 @@ fn overview_and_explore_answer_from_the_command_line_as_in_the_app() {
     let s3 = services(&["--filter", "service=Amazon Simple Storage Service"]);
     assert!(cents(ec2_and_s3 - s3 + without_ec2, everything));
 
+    // The chart's series: the largest group per currency named, the rest "(other)".
+    let top = env.json(&[
+        "explore", "--by", "service", "--top", "1", "--format", "json",
+    ]);
+    let usd: Vec<&str> = top["series"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|s| s["currency"] == "USD")
+        .map(|s| s["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(usd, ["Amazon Elastic Compute Cloud", "(other)"]);
+
     // A filter value in the wrong case matches nothing and says what it meant.
     let out = env.run(&["explore", "--filter", "service=aws lambda"]);
     assert!(
