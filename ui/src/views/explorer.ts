@@ -93,6 +93,26 @@ export function matchSuggestion(typed: string, suggestions: string[]): string {
   return suggestions.find((s) => s.trim().toLowerCase() === text.toLowerCase()) ?? text;
 }
 
+/** A labelled date field; a cleared field gives null. */
+function dateInput(
+  label: string,
+  id: string,
+  value: string | null,
+  onchange: (day: string | null) => void,
+): HTMLElement {
+  return h(
+    "label",
+    {},
+    label,
+    h("input", {
+      type: "date",
+      value: value ?? "",
+      "data-testid": id,
+      onchange: (e: Event) => onchange((e.target as HTMLInputElement).value || null),
+    }),
+  );
+}
+
 /** The range select's value for a query: a preset, custom dates, or all. */
 function rangeChoice(q: ExploreQuery): string {
   if (q.range) return q.range;
@@ -127,30 +147,8 @@ export async function explorerView(
   const dates =
     rangeChoice(q) === "custom"
       ? [
-          h(
-            "label",
-            {},
-            "From ",
-            h("input", {
-              type: "date",
-              value: q.from ?? state.shown.from ?? "",
-              "data-testid": "from",
-              onchange: (e: Event) =>
-                update({ ...q, from: (e.target as HTMLInputElement).value || null }),
-            }),
-          ),
-          h(
-            "label",
-            {},
-            "To (excl.) ",
-            h("input", {
-              type: "date",
-              value: q.to ?? state.shown.to ?? "",
-              "data-testid": "to",
-              onchange: (e: Event) =>
-                update({ ...q, to: (e.target as HTMLInputElement).value || null }),
-            }),
-          ),
+          dateInput("From ", "from", q.from ?? state.shown.from, (from) => update({ ...q, from })),
+          dateInput("To (excl.) ", "to", q.to ?? state.shown.to, (to) => update({ ...q, to })),
         ]
       : [];
   const controls = h(

@@ -148,11 +148,7 @@ pub fn export_focus(
         ));
     }
     let mut notes = Vec::new();
-    let split = survey
-        .column("unused_commitment_rows")
-        .ok()
-        .and_then(|c| c.as_materialized_series().sum::<u64>().ok())
-        .unwrap_or(0);
+    let split = unused_commitment_rows(&survey);
     if split > 0 {
         notes.push(format!(
             "{split} commitment fee rows carry the commitment's unused part as effective cost: \
@@ -228,6 +224,9 @@ pub fn focus_table(rows: LazyFrame, version: FocusVersion) -> Result<LazyFrame> 
 struct Shaper {
     services: ServiceMap,
     columns: Vec<&'static FocusColumn>,
+    /// Some fee row carries an unused commitment: splitting reads the rows
+    /// twice, so only a dataset that has one pays for it.
+    split_unused: bool,
 }
 
 impl Shaper {
@@ -243,18 +242,31 @@ impl Shaper {
                 ));
             }
         }
-        Ok(Shaper { services, columns })
+        let split_unused = unused_commitment_rows(survey) > 0;
+        Ok(Shaper {
+            services,
+            columns,
+            split_unused,
+        })
     }
 
     fn shape(&self, rows: LazyFrame, format: ExportFormat, focus_only: bool) -> LazyFrame {
-        focus_shape(
-            split_unused_commitments(rows),
-            &self.services,
-            &self.columns,
-            format,
-            focus_only,
-        )
+        let rows = if self.split_unused {
+            split_unused_commitments(rows)
+        } else {
+            rows
+        };
+        focus_shape(rows, &self.services, &self.columns, format, focus_only)
     }
+}
+
+/// How many rows the survey found that [`split_unused_commitments`] splits.
+fn unused_commitment_rows(survey: &DataFrame) -> u64 {
+    survey
+        .column("unused_commitment_rows")
+        .ok()
+        .and_then(|c| c.as_materialized_series().sum::<u64>().ok())
+        .unwrap_or(0)
 }
 
 /// A commitment fee row whose effective cost is the commitment's unused

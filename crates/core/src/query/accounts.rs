@@ -45,17 +45,7 @@ pub fn canonical_ids(frame: LazyFrame) -> LazyFrame {
 /// so SQL reports and exports name the accounts the views name (a legacy
 /// CUR has no names at all). Ids the config does not name keep the data's.
 pub fn with_configured_names(frame: LazyFrame, config: &Config) -> Result<LazyFrame> {
-    let mut names: HashMap<String, String> = HashMap::new();
-    if let Some(file) = &config.accounts.file {
-        names.extend(read_names_file(&config.resolve(file))?);
-    }
-    names.extend(
-        config
-            .accounts
-            .names
-            .iter()
-            .map(|(id, name)| (id.clone(), name.clone())),
-    );
+    let mut names = configured_names(config)?;
     names.retain(|_, name| !name.trim().is_empty());
     if names.is_empty() {
         return Ok(frame);
@@ -71,6 +61,22 @@ pub fn with_configured_names(frame: LazyFrame, config: &Config) -> Result<LazyFr
         named("BillingAccountId", "BillingAccountName"),
         named("SubAccountId", "SubAccountName"),
     ]))
+}
+
+/// The config's names: its `[accounts]` file, then its table (which wins).
+fn configured_names(config: &Config) -> Result<HashMap<String, String>> {
+    let mut names = HashMap::new();
+    if let Some(file) = &config.accounts.file {
+        names.extend(read_names_file(&config.resolve(file))?);
+    }
+    names.extend(
+        config
+            .accounts
+            .names
+            .iter()
+            .map(|(id, name)| (id.clone(), name.clone())),
+    );
+    Ok(names)
 }
 
 /// Account id -> the name to show with it.
@@ -92,16 +98,7 @@ impl AccountNames {
                 names.insert(id, name);
             }
         }
-        if let Some(file) = &config.accounts.file {
-            names.extend(read_names_file(&config.resolve(file))?);
-        }
-        names.extend(
-            config
-                .accounts
-                .names
-                .iter()
-                .map(|(id, name)| (id.clone(), name.clone())),
-        );
+        names.extend(configured_names(config)?);
         names.retain(|id, name| !name.trim().is_empty() && name != id);
         Ok(AccountNames { names })
     }
